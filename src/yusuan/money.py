@@ -1,0 +1,31 @@
+"""Amounts as printed in disclosures → ``Decimal``. Never float; blank is ``None``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Parse "1,908.14", "583", "-0.5" or "－"; return ``None`` for blank or non-numeric text."""
+    if text is None:
+        return None
+    cleaned = text.translate(_FULLWIDTH).strip().replace("−", "-").replace(" ", "")
+    if cleaned in ("", "-", "—", "--"):
+        return None
+    if not _NUMBER.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def format_amount(value: Decimal | None, places: int = 2) -> str:
+    """Print an amount the way the tables do: no thousands separator, fixed decimals."""
+    if value is None:
+        return ""
+    return f"{value:.{places}f}"

@@ -1,0 +1,113 @@
+"""Read a text extraction into lines with provenance, and tell its extraction style.
+
+Three styles occur in the wild:
+
+* ``tab``: one table row per line, cells separated by tabs, blank cells kept.
+* ``markdown``: output of PDF-to-Markdown converters: ``#`` headings, ``**`` and HTML tags,
+  watermark lines repeated as text; tables as in ``tab``.
+* ``layout``: space-aligned text: cells separated by single spaces with U+00A0 marking blank
+  cells, long labels wrapped onto following lines, page markers and running headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from yusuan.readers.encoding import decode_text
+
+NBSP = "\u00a0"
+_TAG = re.compile(r"</?(?:b|p|br|strong|em|i|u|span|div|td|tr|th|table|font)(?:\s[^>]*)?/?>", re.I)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_LIST = re.compile(r"^\s*[-*]\s+(?=\S)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the document after format clean-up.
+
+    ``cells`` is set for tab-separated lines; ``text`` is the cleaned line. ``number`` is the
+    1-based line number in the file, ``page`` the page (counted by form feeds) when known.
+    """
+
+    number: int
+    text: str
+    cells: list[str] | None = None
+    page: int | None = None
+
+    @property
+    def compact(self) -> str:
+        """The text without any whitespace: how labels and headings are compared."""
+        return re.sub(r"\s+", "", self.text.replace(NBSP, " ").replace("\u3000", " "))
+
+
+@dataclass(slots=True)
+class TextDocument:
+    path: str
+    lines: list[Line]
+    style: str
+    encoding: str
+
+
+def detect_style(raw_lines: list[str]) -> str:
+    tabbed = sum(1 for line in raw_lines if "\t" in line)
+    markdown = sum(1 for line in raw_lines if _MD_HEADING.match(line))
+    layout_marks = sum(1 for line in raw_lines if NBSP in line or "@#@#@" in line)
+    if layout_marks > tabbed:
+        return "layout"
+    if markdown >= 3:
+        return "markdown"
+    return "tab"
+
+
+def _clean_markdown(line: str) -> str:
+    line = _TAG.sub("", line)
+    line = _MD_HEADING.sub("", line)
+    line = _MD_LIST.sub("", line)
+    return _BOLD.sub(r"\1", line)
+
+
+def _watermarks(raw_lines: list[str]) -> set[str]:
+    """Short lines repeated through the document and standing next to each other (ignoring
+    blank lines) are watermarks printed as text, e.g. 仅供内部审核."""
+    stripped = [line.strip() for line in raw_lines]
+    counts = Counter(s for s in stripped if s and "\t" not in s and len(s) <= 12)
+    marks: set[str] = set()
+    previous = ""
+    for s in stripped:
+        if not s:
+            continue
+        if s == previous and counts[s] >= 3 and not re.search(r"\d", s):
+            marks.add(s)
+        previous = s
+    return marks
+
+
+def read_text(path: str | Path, data: bytes | None = None) -> TextDocument:
+    name = str(path)
+    if data is None:
+        data = Path(path).read_bytes()
+    text, encoding = decode_text(data, name)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    style = detect_style(raw_lines)
+    marks = _watermarks(raw_lines)
+    lines: list[Line] = []
+    page = 1
+    for number, raw in enumerate(raw_lines, start=1):
+        if "\f" in raw:
+            page += raw.count("\f")
+            raw = raw.replace("\f", "")
+        if raw.strip() in marks:
+            continue
+        if style != "layout":
+            # Converters leave tags and Markdown marks in every style but layout text.
+            raw = _clean_markdown(raw)
+        cells: list[str] | None = None
+        if style != "layout" and "\t" in raw:
+            cells = [c.strip() for c in raw.split("\t")]
+            # A converter's trailing tab + page number in the table of contents is not a table.
+        lines.append(Line(number, raw.rstrip(" \t\r\n"), cells, page if style == "layout" else None))
+    return TextDocument(name, lines, style, encoding)

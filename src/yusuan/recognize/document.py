@@ -1,0 +1,203 @@
+"""Recognize a disclosure in the lines of a document: find its parts and tables, fill the model.
+
+The recognizer knows the template, not file formats: it works on ``Line`` objects from any reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from yusuan.errors import NotADisclosureError
+from yusuan.model import Disclosure, RowKind, Source, Table
+from yusuan.readers.text import NBSP, Line, TextDocument
+from yusuan.recognize.narrative import read_glossary, read_part1, read_part3
+from yusuan.recognize.profile import SHANXI_TABLES, TABLE_NAMES, TableSpec
+from yusuan.recognize.tables import TableBuilder, classify_projects
+
+_PART = re.compile(r"^第([一二三四])部分")
+_PART1 = re.compile(r"^第一部分概况$")
+_PART2 = re.compile(r"^第二部分\d{4}年度?(单位|部门)预算报表$")
+_PART3 = re.compile(r"^第三部分\d{4}年度?(单位|部门)预算情况说明$")
+_PART4 = re.compile(r"^第四部分名词解释$")
+_TOC_ENTRY = re.compile(r"\.{3,}|…{2,}")
+_FURNITURE = (
+    re.compile(r"^@#@#@.*@#@#@$"),  # page-end markers of some PDF converters
+    re.compile(r"^(预算公开表|部门公开表|单位公开表)\d+$"),
+    re.compile(r"^[-—–]?[0-9一二三四五六七八九十]{1,3}[-—–]?$"),  # page numbers "-28-", "— 七 —"
+)
+_UNIT_NAME = re.compile(r"(单位|部门)名称[：:]\s*(\S+?)(?:\s|单位[：:]|$)")
+_AMOUNT_UNIT = re.compile(r"单位[：:]\s*(万元|元|千元)")
+_YEAR = re.compile(r"(20\d{2})年")
+
+
+@dataclass(slots=True)
+class Segments:
+    part1: list[Line]
+    tables: dict[int, tuple[Line, list[Line]]]
+    part3: list[Line]
+    part4: list[Line]
+
+
+def _running_headers(lines: list[Line]) -> set[str]:
+    """Lines repeated on many pages: running headers such as 'XX2025年单位预算公开报告'."""
+    counts = Counter(line.compact for line in lines if line.compact)
+    return {
+        text
+        for text, n in counts.items()
+        if n >= 3 and ("预算公开报告" in text or "预算公开" in text and len(text) > 12)
+    }
+
+
+def clean_lines(lines: list[Line]) -> list[Line]:
+    headers = _running_headers(lines)
+    kept = []
+    for line in lines:
+        compact = line.compact
+        if not compact and NBSP not in line.text:
+            continue  # a line of no-break spaces is a row of blank cells, not an empty line
+        if compact in headers or any(p.match(compact) for p in _FURNITURE):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_toc(line: Line) -> bool:
+    return bool(_TOC_ENTRY.search(line.text)) or (
+        line.cells is not None and len([c for c in line.cells if c]) == 2 and line.cells[-1].isdigit()
+    )
+
+
+def _title_of(line: Line) -> TableSpec | None:
+    if _is_toc(line):
+        return None
+    compact = line.compact
+    for spec in SHANXI_TABLES:
+        if spec.title.match(compact):
+            return spec
+    return None
+
+
+def segment(lines: list[Line]) -> Segments:
+    titles: list[tuple[int, TableSpec]] = []
+    part1_at = part3_at = part4_at = None
+    for i, line in enumerate(lines):
+        compact = line.compact
+        if _is_toc(line):
+            continue
+        if _PART1.match(compact):
+            part1_at = i
+        elif _PART3.match(compact) and part3_at is None:
+            part3_at = i
+        elif _PART4.match(compact):
+            part4_at = i
+        else:
+            spec = _title_of(line)
+            if spec is not None and (part3_at is None or i < part3_at):
+                titles.append((i, spec))
+    end_of_tables = part3_at if part3_at is not None else (part4_at or len(lines))
+    tables: dict[int, tuple[Line, list[Line]]] = {}
+    for k, (i, spec) in enumerate(titles):
+        stop = titles[k + 1][0] if k + 1 < len(titles) else end_of_tables
+        body = [
+            ln for ln in lines[i + 1 : stop] if not _PART2.match(ln.compact) and not _is_toc(ln)
+        ]
+        if spec.number not in tables:
+            tables[spec.number] = (lines[i], body)
+    start1 = (part1_at + 1) if part1_at is not None else 0
+    stops = [x for x in (titles[0][0] if titles else None, part3_at) if x is not None]
+    part2_heads = [i for i, ln in enumerate(lines) if _PART2.match(ln.compact) and i > start1]
+    stop1 = min(stops + part2_heads[:1]) if (stops or part2_heads) else len(lines)
+    part1 = lines[start1:stop1] if part1_at is not None else []
+    part3 = lines[part3_at + 1 : part4_at or len(lines)] if part3_at is not None else []
+    part4 = lines[part4_at + 1 :] if part4_at is not None else []
+    return Segments(part1, tables, part3, part4)
+
+
+def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None:
+    meta = disclosure.meta
+    meta.source_file = doc.path
+    meta.extraction = doc.style
+    for _, (_, body) in sorted(segments.tables.items()):
+        for line in body[:4]:
+            found = _UNIT_NAME.search(line.text.replace("\t", " "))
+            if found and not meta.unit_name:
+                meta.unit_name = found.group(2)
+                meta.scope = "部门" if found.group(1) == "部门" else "单位"
+            unit = _AMOUNT_UNIT.search(line.text)
+            if unit:
+                meta.amount_unit = unit.group(1)
+        if meta.unit_name:
+            break
+    years = Counter(
+        int(m.group(1))
+        for title, _ in segments.tables.values()
+        for m in [_YEAR.search(title.compact)]
+        if m
+    )
+    if years:
+        meta.year = years.most_common(1)[0][0]
+    head = " ".join(line.compact for line in doc.lines[:40])
+    if "部门预算公开" in head or "部门预算情况说明" in head:
+        meta.scope = "部门"
+    if not meta.unit_name:
+        for line in doc.lines[:10]:
+            if line.compact and not _YEAR.search(line.compact) and len(line.compact) < 40:
+                meta.unit_name = line.compact
+                break
+
+
+def recognize(doc: TextDocument) -> Disclosure:
+    lines = clean_lines(doc.lines)
+    segments = segment(lines)
+    if not segments.tables and not segments.part3 and not segments.part1:
+        raise NotADisclosureError(
+            doc.path,
+            "未找到预算公开文件的任何部分（概况、预算报表、情况说明）",
+            "请确认这是部门或单位预算公开文件",
+        )
+    disclosure = Disclosure()
+    _meta(disclosure, doc, segments)
+    for number, (title_line, body) in sorted(segments.tables.items()):
+        spec = SHANXI_TABLES[number - 1]
+        builder = TableBuilder(spec, doc.path, disclosure.meta.year, doc.style)
+        source = Source(doc.path, title_line.number, title_line.page)
+        table = builder.build(title_line.compact, body, source)
+        table.unit_name = disclosure.meta.unit_name
+        table.amount_unit = disclosure.meta.amount_unit
+        for message, where in builder.warnings:
+            disclosure.warn(message, where)
+        disclosure.tables[number] = table
+    _units(disclosure)
+    read_part1(disclosure, segments.part1)
+    read_part3(disclosure, segments.part3, doc)
+    read_glossary(disclosure, segments.part4)
+    _report_missing(disclosure, segments)
+    return disclosure
+
+
+def _units(disclosure: Disclosure) -> None:
+    t11: Table | None = disclosure.tables.get(11)
+    if t11 is not None:
+        disclosure.meta.units = [
+            r.label for r in t11.rows if r.kind != RowKind.TOTAL and r.label
+        ]
+    names = {disclosure.meta.unit_name, *disclosure.meta.units} - {""}
+    for number in (12, 13):
+        if number in disclosure.tables:
+            classify_projects(disclosure.tables[number], names)
+
+
+def _report_missing(disclosure: Disclosure, segments: Segments) -> None:
+    path = disclosure.meta.source_file
+    missing = [n for n in TABLE_NAMES if n not in disclosure.tables]
+    if missing:
+        names = "、".join(f"表{n}（{TABLE_NAMES[n]}）" for n in missing)
+        disclosure.warn(f"缺少表格：{names}", Source(path))
+    if not segments.part1:
+        disclosure.warn("缺少第一部分（概况）", Source(path))
+    if not segments.part3:
+        disclosure.warn("缺少第三部分（预算情况说明）", Source(path))
+    if not segments.part4:
+        disclosure.warn("缺少第四部分（名词解释）", Source(path))

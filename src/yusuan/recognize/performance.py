@@ -1,0 +1,215 @@
+"""Performance-goal tables (项目支出绩效目标表, 整体支出绩效目标申报表) in the annexes.
+
+These tables are laid out as label/value grids whose columns drift from one unit to the next, so
+they are read by their labels, not by position. Tables that only survive as OCR noise keep their
+project name and a low confidence; no value is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from yusuan.model import Cell, Indicator, PerformanceTable, Source
+from yusuan.money import parse_amount
+from yusuan.readers.text import Line
+
+if TYPE_CHECKING:
+    from yusuan.readers.text import TextDocument
+
+_BRACKETS = str.maketrans("（）：；，", "():;,")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).translate(_BRACKETS).rstrip(":")
+
+
+def is_performance_title(compact: str) -> bool:
+    return (
+        ("绩效目标表" in compact or "绩效目标申报表" in compact)
+        and len(compact) < 60
+        and "见附件" not in compact
+        and "公开情况" not in compact
+    )
+
+
+_FIELDS = (
+    ("project", ("项目名称",)),
+    ("department", ("主管部门及代码",)),
+    ("implementer", ("实施单位",)),
+    ("attribute", ("项目属性", "项目性质")),
+    ("period", ("项目期", "项目日期")),
+)
+_TEXTS = ("项目概况", "立项依据", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划")
+_FUND_LABELS = (
+    ("total", re.compile(r"^(?:实施期|年度)资金总额")),
+    ("central", re.compile(r"^(?:其中[:,])?中央财政资金")),
+    ("provincial", re.compile(r"^省级财[政改]资金")),
+    ("local", re.compile(r"^市县\(区\)财政资")),
+    ("own", re.compile(r"^单位自筹")),
+    ("other", re.compile(r"^其他资金")),
+)
+_AMOUNT_IN_CELL = re.compile(r"([0-9][0-9,]*(?:\.\d+)?)$")
+_ALL_LABELS = tuple(k for _, keys in _FIELDS for k in keys) + _TEXTS + ("总体目标", "项目资金(元)")
+_LEVEL1 = {"产出指标", "效益指标", "满意度指标"}
+_LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
+    r"经济成本|社会成本|生态环境成本)(指标)?$"
+)
+
+
+def _is_label(cell: str) -> bool:
+    n = _norm(cell)
+    return any(n.startswith(label) for label in _ALL_LABELS) or any(
+        p.match(n) for _, p in _FUND_LABELS
+    )
+
+
+def _cells(line: Line) -> list[str]:
+    return [c.strip() for c in line.cells] if line.cells is not None else [line.text.strip()]
+
+
+def _next_value(cells: list[str], start: int) -> str | None:
+    for cell in cells[start:]:
+        if cell:
+            return None if _is_label(cell) else cell
+    return None
+
+
+def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceTable:
+    title = lines[0].compact
+    table = PerformanceTable(
+        title=title,
+        whole_unit="整体" in title,
+        source=Source(doc.path, lines[0].number, lines[0].page),
+    )
+    if doc.style == "layout":
+        _read_ocr_noise(table, lines)
+        return table
+    indicator_rows: list[list[str]] = []
+    header: list[str] | None = None
+    source_seen: dict[str, int] = {}
+    for line in lines[1:]:
+        cells = _cells(line)
+        normed = [_norm(c) for c in cells]
+        if header is not None:
+            if any("负责人" in c for c in normed):
+                break
+            indicator_rows.append(cells)
+            continue
+        if any(c in ("一级指标", "三级指标") for c in normed):
+            header = normed
+            continue
+        _read_fields(table, cells, normed)
+        _read_funds(table, cells, normed, source_seen, Source(doc.path, line.number))
+        _read_texts(table, cells, normed)
+    _read_indicators(table, header or [], indicator_rows)
+    return table
+
+
+def _read_fields(table: PerformanceTable, cells: list[str], normed: list[str]) -> None:
+    for j, n in enumerate(normed):
+        for attr, labels in _FIELDS:
+            for label in labels:
+                if not n.startswith(label) and not re.match(r"^\d+" + label + "$", n):
+                    continue
+                if getattr(table, attr) not in (None, ""):
+                    continue
+                rest = n.split(label, 1)[1]
+                value = rest if rest else _next_value(cells, j + 1)
+                if value:
+                    setattr(table, attr, re.sub(r"\s+", "", value))
+
+
+def _read_funds(
+    table: PerformanceTable,
+    cells: list[str],
+    normed: list[str],
+    seen: dict[str, int],
+    source: Source,
+) -> None:
+    for j, n in enumerate(normed):
+        for key, pattern in _FUND_LABELS:
+            if not pattern.match(n):
+                continue
+            if key == "total":
+                funds = table.period_funds if n.startswith("实施期") else table.annual_funds
+            else:
+                count = seen.get(key, 0)
+                seen[key] = count + 1
+                if count > 1:
+                    continue
+                funds = table.period_funds if count == 0 else table.annual_funds
+            rest = n[pattern.match(n).end() :]  # type: ignore[union-attr]
+            glued = _AMOUNT_IN_CELL.search(rest) if rest.startswith(":") else None
+            text = glued.group(1) if glued else _next_value(cells, j + 1)
+            amount = parse_amount(text) if text else None
+            if getattr(funds, key) is None:
+                cell = Cell(text, amount, source) if text and amount is not None else None
+                setattr(funds, key, cell)
+
+
+def _read_texts(table: PerformanceTable, cells: list[str], normed: list[str]) -> None:
+    for j, n in enumerate(normed):
+        for label in _TEXTS:
+            if n == _norm(label) and label not in table.texts:
+                value = _next_value(cells, j + 1)
+                if value:
+                    table.texts[label] = _strip_tags(value)
+        if n == "总体目标":
+            goals = [c for c in cells[j + 1 :] if c]
+            if goals:
+                table.texts.setdefault("总体目标（实施期）", _strip_tags(goals[0]))
+            if len(goals) > 1:
+                table.texts.setdefault("总体目标（年度）", _strip_tags(goals[1]))
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"</?\w+[^>]*>", "", text).strip()
+
+
+def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list[str]]) -> None:
+    second = [j for j, c in enumerate(header) if c == "二级指标"]
+    split = second[1] if len(second) > 1 else None
+    level1 = ""
+    level2 = ["", ""]
+    for cells in rows:
+        halves: list[list[str]] = [[], []]
+        for j, cell in enumerate(cells):
+            n = _norm(cell)
+            if not n or (j == 0 and n == "绩效指标"):
+                continue
+            half = 1 if split is not None and j >= split else 0
+            if n in _LEVEL1:
+                level1 = n
+            elif _LEVEL2.match(n):
+                level2[half] = n
+            else:
+                halves[half].append(cell.strip())
+        left, right = halves
+        if split is not None:
+            if len(left) > 2 and len(right) < 2:
+                right = left[2:] + right
+                left = left[:2]
+            elif len(right) > 2 and len(left) < 2:
+                left = left + right[: len(right) - 2]
+                right = right[len(right) - 2 :]
+        for target, contents, l2 in (
+            (table.period_indicators, left, level2[0]),
+            (table.annual_indicators, right, level2[1] or level2[0]),
+        ):
+            if not contents:
+                continue
+            name = contents[0]
+            value = contents[1] if len(contents) > 1 else ""
+            target.append(Indicator(level1, l2, name, value))
+
+
+def _read_ocr_noise(table: PerformanceTable, lines: list[Line]) -> None:
+    """A scanned annex read by OCR into noise: keep the project name only, flag the rest."""
+    table.confidence = 0.2
+    for line in lines:
+        compact = line.compact
+        if compact.startswith("项目名称"):
+            table.project = compact[len("项目名称") :]
+            break

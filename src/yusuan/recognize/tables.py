@@ -1,0 +1,265 @@
+"""Build a model ``Table`` from the lines of one table region and its ``TableSpec``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from yusuan.model import Cell, Column, Row, RowKind, Side, Source, Table
+from yusuan.money import parse_amount
+from yusuan.readers.text import Line
+from yusuan.recognize.cells import (
+    BLANK,
+    RawRow,
+    assemble_layout_rows,
+    is_amount,
+    layout_tokens,
+    tab_rows,
+)
+from yusuan.recognize.profile import ECONOMIC_GROUPS, GroupSpec, TableSpec
+
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_TOTAL_LABEL = re.compile(r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")
+_NO_DATA = "本表无数据"
+_NUMBERING = re.compile(r"^1(?:\s+\d+)+$")
+_KIND_BY_CODE_LENGTH = {3: RowKind.CLASS, 5: RowKind.SECTION, 7: RowKind.ITEM}
+
+
+_NUMBERED_LABEL = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _starts_body(spec: TableSpec, line: Line) -> bool:
+    """The first body row: its first cell looks like a body label and the rest of the row is not
+    more header words ("合计 人员经费 公用经费" is a header, "合计 582.81 …" is not)."""
+    cells = line.cells if line.cells is not None else layout_tokens(line.text)
+    if not cells or not spec.body_start.match(cells[0]):
+        return False
+    if _CODE.match(cells[0]) or _NUMBERED_LABEL.match(cells[0]):
+        return True
+    others = [c for c in cells[1:] if c]
+    return not others or any(is_amount(c) for c in others)
+
+
+def _is_numbering(line: Line) -> bool:
+    if line.cells is not None:
+        cells = [c for c in line.cells if c]
+        return len(cells) > 2 and cells == [str(i + 1) for i in range(len(cells))]
+    return bool(_NUMBERING.match(line.text.strip()))
+
+
+def split_header(spec: TableSpec, lines: list[Line], style: str) -> tuple[list[Line], list[Line]]:
+    """Split a table's lines into header lines and body lines."""
+    if spec.numbered_header:
+        for i, line in enumerate(lines):
+            if _is_numbering(line):
+                return lines[: i + 1], lines[i + 1 :]
+    for i, line in enumerate(lines):
+        if _starts_body(spec, line):
+            return lines[:i], lines[i:]
+    if spec.numbered_header:
+        return lines, []
+    # No recognisable first row: every line that holds a number is body.
+    for i, line in enumerate(lines):
+        cells = line.cells if line.cells is not None else layout_tokens(line.text)
+        if any(is_amount(c) for c in cells):
+            return lines[:i], lines[i:]
+    return lines, []
+
+
+def header_paths(header: list[Line], width: int) -> list[str]:
+    """Printed header of each column: merged cells forward-filled, levels joined with '/'."""
+    grid: list[list[str]] = []
+    for line in header:
+        if line.cells is None or _is_numbering(line):
+            continue
+        cells = [re.sub(r"\s+", "", c) for c in line.cells][:width]
+        grid.append(cells + [""] * (width - len(cells)))
+    paths: list[list[str]] = [[] for _ in range(width)]
+    for r, cells in enumerate(grid):
+        last = ""
+        for c in range(width):
+            value = cells[c]
+            # Forward-fill a spanning header cell while the row above spans too.
+            if value:
+                last = value
+            elif last and r < len(grid) - 1 and (r == 0 or not grid[r - 1][c] or c > 0):
+                value = last if _spans(grid, r, c) else ""
+            if value and (not paths[c] or paths[c][-1] != value):
+                paths[c].append(value)
+    return ["/".join(p) for p in paths]
+
+
+def _spans(grid: list[list[str]], r: int, c: int) -> bool:
+    """A blank header cell belongs to the cell on its left when the row below is filled there."""
+    below = grid[r + 1][c] if r + 1 < len(grid) else ""
+    return bool(below)
+
+
+def _row_kind(spec: TableSpec, code: str | None, label: str, gov_econ: str | None) -> RowKind:
+    if _TOTAL_LABEL.match(label):
+        return RowKind.TOTAL
+    if code:
+        return _KIND_BY_CODE_LENGTH.get(len(code), RowKind.ITEM)
+    if spec.hierarchy == "econ":
+        return RowKind.GROUP if label in ECONOMIC_GROUPS and not gov_econ else RowKind.ITEM
+    return RowKind.LINE
+
+
+def _make_cell(text: str, source: Source, numeric: bool) -> Cell:
+    text = text.strip()
+    if not numeric or not text:
+        return Cell(text, None, source)
+    amount = parse_amount(text)
+    return Cell(text, amount, source, 1.0 if amount is not None else 0.0)
+
+
+class TableBuilder:
+    def __init__(self, spec: TableSpec, path: str, year: int | None, style: str) -> None:
+        self.spec = spec
+        self.path = path
+        self.year = year
+        self.style = style
+        self.warnings: list[tuple[str, Source]] = []
+
+    def _columns(self, header: list[Line]) -> list[Column]:
+        printed = header_paths(header, self.spec.width) if self.style != "layout" else []
+        columns: list[Column] = []
+        position = 0
+        year = str(self.year) if self.year else ""
+        for group in self.spec.groups:
+            text_positions = {slot: position + i for i, slot in enumerate(group.text_slots)}
+            position += len(group.text_slots)
+            for col in group.columns:
+                if col.numeric:
+                    index = position
+                    position += 1
+                else:
+                    index = text_positions.get(col.key, -1)
+                header = printed[index] if 0 <= index < len(printed) and printed[index] else ""
+                columns.append(
+                    Column(
+                        col.key, header or col.header.format(year=year), col.numeric, group.side
+                    )
+                )
+        return columns
+
+    def build(self, title: str, lines: list[Line], source: Source) -> Table:
+        table = Table(self.spec.number, self.spec.key, title, source=source)
+        body_lines = []
+        for line in lines:
+            if _NO_DATA in line.compact:
+                table.no_data = True
+            else:
+                body_lines.append(line)
+        header, body = split_header(self.spec, body_lines, self.style)
+        table.columns = self._columns(header)
+        if self.style == "layout":
+            raw_rows = assemble_layout_rows(self.spec, body)
+        else:
+            raw_rows = tab_rows(self.spec, body)
+        for raw in raw_rows:
+            table.rows.extend(self._rows(raw))
+        if self.spec.hierarchy == "projects":
+            _classify_by_indent(table, raw_rows)
+        return table
+
+    def _rows(self, raw: RawRow) -> list[Row]:
+        rows: list[Row] = []
+        position = 0
+        source = Source(self.path, raw.lines[0] if raw.lines else None)
+        first_label = ""
+        for group in self.spec.groups:
+            width = group.width
+            cells = raw.cells[position : position + width]
+            position += width
+            row = self._group_row(group, cells, source)
+            if row is None:
+                continue
+            if not row.label and not row.code and _TOTAL_LABEL.match(first_label):
+                row.label = first_label  # a total printed once across both halves
+                row.kind = RowKind.TOTAL
+            first_label = first_label or row.label
+            rows.append(row)
+        return rows
+
+    def _group_row(self, group: GroupSpec, cells: list[str], source: Source) -> Row | None:
+        texts = dict(zip(group.text_slots, cells, strict=False))
+        numbers = cells[len(group.text_slots) :]
+        code: str | None = None
+        label = re.sub(r"\s+", "", texts.get("name", ""))
+        if "code" in texts:
+            raw_code = re.sub(r"\s+", "", texts["code"])
+            if _CODE.match(raw_code):
+                code = raw_code
+            elif raw_code:
+                label = raw_code + label
+        if not label and not code and all(n == BLANK for n in numbers):
+            return None
+        gov_econ = texts.get("gov_econ")
+        row = Row(label, code, side=group.side, source=source)
+        numeric_iter = iter(numbers)
+        for col in group.columns:
+            if col.numeric:
+                row.cells[col.key] = _make_cell(next(numeric_iter, ""), source, True)
+            else:
+                row.cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
+        for key, cell in row.cells.items():
+            if cell.text and cell.amount is None and group.columns and self._is_numeric(key):
+                self.warnings.append((f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source))
+        row.kind = _row_kind(self.spec, code, label, gov_econ.strip() if gov_econ else None)
+        return row
+
+    def _is_numeric(self, key: str) -> bool:
+        return any(c.key == key and c.numeric for g in self.spec.groups for c in g.columns)
+
+
+def _classify_by_indent(table: Table, raw_rows: list[RawRow]) -> None:
+    """Tables 12/13 from layout text: the levels are indented with ideographic spaces."""
+    rows = [r for r in table.rows if r.kind != RowKind.TOTAL]
+    indents = [raw.indent for raw in raw_rows if raw.cells and raw.cells[0]]
+    if len(set(indents)) < 2 or len(indents) != len(rows):
+        return
+    levels = sorted(set(indents))
+    for row, indent in zip(rows, indents, strict=True):
+        depth = len(levels) - 1 - levels.index(indent)
+        row.kind = (RowKind.PROJECT, RowKind.UNIT, RowKind.DEPARTMENT)[min(depth, 2)]
+
+
+def classify_projects(table: Table, unit_names: set[str]) -> None:
+    """Tables 12/13 without indentation: a row named after the department or one of its units is
+    a subtotal; failing names, a row is a subtotal when the rows after it add up to it. Two
+    subtotals in a row are a department followed by its unit."""
+    rows = [r for r in table.rows if r.kind != RowKind.TOTAL]
+    if any(r.kind != RowKind.LINE for r in rows):
+        return  # already told apart by indentation
+    named = [r.label in unit_names for r in rows]
+    for row, is_subtotal in zip(rows, named, strict=True):
+        row.kind = RowKind.UNIT if is_subtotal else RowKind.PROJECT
+    if not any(named):
+        i = 0
+        while i < len(rows):
+            end = _end_of_sum(rows, i + 1, rows[i].amount("total"))
+            if end is not None:
+                rows[i].kind = RowKind.UNIT
+                i = end
+            else:
+                i += 1
+    for a, b in zip(rows, rows[1:], strict=False):
+        if a.kind == RowKind.UNIT and b.kind == RowKind.UNIT:
+            a.kind = RowKind.DEPARTMENT
+
+
+def _end_of_sum(rows: list[Row], start: int, target: Decimal | None) -> int | None:
+    """Index after the run of at least two rows from ``start`` whose totals add up to
+    ``target`` within rounding (0.01 per summand), or ``None``."""
+    if target is None:
+        return None
+    running = Decimal(0)
+    for k in range(start, len(rows)):
+        running += rows[k].amount("total") or Decimal(0)
+        count = k - start + 1
+        if count >= 2 and abs(running - target) <= Decimal("0.01") * count:
+            return k + 1
+        if running > target + Decimal("0.01") * count:
+            return None
+    return None
