@@ -11,7 +11,7 @@ META = {"unit_name": "长治市屯留区医疗保障局", "year": 2025, "scope":
 
 # No 编制人数 / 实有人数 printed.  内设机构 is not given as a number but enumerated:
 # 综合办公室、医药管理和待遇保障股、基金监管股 (3).
-STAFFING = {"authorized": None, "actual": None, "internal_departments": 3}
+STAFFING = {"authorized": None, "actual": None, "internal_departments": None}  # offices are named, no count printed
 
 TABLES = {
     1: {"empty": False, "rows": [
@@ -292,4 +292,5 @@ GLOSSARY_TERMS = [
     "一般公共预算",
     "政府性基金预算",
     "国有资本经营预算",
+    "财政拨款",  # last line of the file, which has no trailing newline
 ]

@@ -109,5 +109,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> TextDocument:
         if style != "layout" and "\t" in raw:
             cells = [c.strip() for c in raw.split("\t")]
             # A converter's trailing tab + page number in the table of contents is not a table.
-        lines.append(Line(number, raw.rstrip(" \t\r\n"), cells, page if style == "layout" else None))
+        lines.append(
+            Line(number, raw.rstrip(" \t\r\n"), cells, page if style == "layout" else None)
+        )
     return TextDocument(name, lines, style, encoding)

@@ -46,7 +46,7 @@ def _running_headers(lines: list[Line]) -> set[str]:
     return {
         text
         for text, n in counts.items()
-        if n >= 3 and ("预算公开报告" in text or "预算公开" in text and len(text) > 12)
+        if n >= 3 and ("预算公开报告" in text or ("预算公开" in text and len(text) > 12))
     }
 
 
@@ -65,7 +65,9 @@ def clean_lines(lines: list[Line]) -> list[Line]:
 
 def _is_toc(line: Line) -> bool:
     return bool(_TOC_ENTRY.search(line.text)) or (
-        line.cells is not None and len([c for c in line.cells if c]) == 2 and line.cells[-1].isdigit()
+        line.cells is not None
+        and len([c for c in line.cells if c]) == 2
+        and line.cells[-1].isdigit()
     )
 
 
@@ -180,9 +182,7 @@ def recognize(doc: TextDocument) -> Disclosure:
 def _units(disclosure: Disclosure) -> None:
     t11: Table | None = disclosure.tables.get(11)
     if t11 is not None:
-        disclosure.meta.units = [
-            r.label for r in t11.rows if r.kind != RowKind.TOTAL and r.label
-        ]
+        disclosure.meta.units = [r.label for r in t11.rows if r.kind != RowKind.TOTAL and r.label]
     names = {disclosure.meta.unit_name, *disclosure.meta.units} - {""}
     for number in (12, 13):
         if number in disclosure.tables:

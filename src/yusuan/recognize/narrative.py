@@ -97,7 +97,9 @@ def _staffing(disclosure: Disclosure, text: str) -> None:
     if authorized:
         staffing.authorized = _count(authorized.group(1))
     actual = re.search(
-        r"实有(?:在职职工|在职人员|工作人员|人员|在职)?(?:人数)?(?:为|是)?" + _CN_OR_NUM + "(?:人|名)",
+        r"实有(?:在职职工|在职人员|工作人员|人员|在职)?(?:人数)?(?:为|是)?"
+        + _CN_OR_NUM
+        + "(?:人|名)",
         compact,
     )
     if actual:
@@ -128,7 +130,9 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
             n = parse_cn_numeral(heading.group(1))
             if n == number + 1:
                 number = n
-                current = Section(heading.group(1), heading.group(2), source=Source(path, line.number))
+                current = Section(
+                    heading.group(1), heading.group(2), source=Source(path, line.number)
+                )
                 disclosure.sections.append(current)
                 sub = None
                 i += 1
@@ -224,7 +228,9 @@ def read_facts(disclosure: Disclosure) -> None:
     if procurement is not None:
         text = re.sub(r"\s+", "", full_text(procurement))
         p = disclosure.procurement
-        p.total = _figure(re.search(r"政府采购预算总额" + _NUM + "万元", text), 1, procurement, path)
+        p.total = _figure(
+            re.search(r"政府采购预算总额" + _NUM + "万元", text), 1, procurement, path
+        )
         for attr, word in (("goods", "货物"), ("works", "工程"), ("services", "服务")):
             found = re.search(r"政府采购" + word + r"预算" + _NUM + "万元", text)
             setattr(p, attr, _figure(found, 1, procurement, path))
@@ -249,7 +255,9 @@ def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> N
         perf.projects = int(projects.group(1))
         perf.amount = _figure(projects, 2, section, path)
     head = text[: text.find("公开项目绩效目标")] if "公开项目绩效目标" in text else text
-    for kind in re.finditer(r"([\u4e00-\u9fff]{2,6}类)项目(\d+)个[，,]涉及(?:项目)?金额" + _NUM + "万元", head):
+    for kind in re.finditer(
+        r"([\u4e00-\u9fff]{2,6}类)项目(\d+)个[，,]涉及(?:项目)?金额" + _NUM + "万元", head
+    ):
         perf.kinds.append(
             ProjectKindCount(kind.group(1), int(kind.group(2)), _figure(kind, 3, section, path))
         )

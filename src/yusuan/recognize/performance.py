@@ -45,11 +45,11 @@ _FUND_LABELS = (
     ("total", re.compile(r"^(?:实施期|年度)资金总额")),
     ("central", re.compile(r"^(?:其中[:,])?中央财政资金")),
     ("provincial", re.compile(r"^省级财[政改]资金")),
-    ("local", re.compile(r"^市县\(区\)财政资")),
+    ("local", re.compile(r"^市县\(区\)财政资金?")),
     ("own", re.compile(r"^单位自筹")),
     ("other", re.compile(r"^其他资金")),
 )
-_AMOUNT_IN_CELL = re.compile(r"([0-9][0-9,]*(?:\.\d+)?)$")
+_AMOUNT_IN_CELL = re.compile(r"([0-9][0-9,]*(?:\.\d+)?)")
 _ALL_LABELS = tuple(k for _, keys in _FIELDS for k in keys) + _TEXTS + ("总体目标", "项目资金(元)")
 _LEVEL1 = {"产出指标", "效益指标", "满意度指标"}
 _LEVEL2 = re.compile(
@@ -89,6 +89,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
     indicator_rows: list[list[str]] = []
     header: list[str] | None = None
     source_seen: dict[str, int] = {}
+    below: dict[int, str] = {}
     for line in lines[1:]:
         cells = _cells(line)
         normed = [_norm(c) for c in cells]
@@ -100,14 +101,25 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         if any(c in ("一级指标", "三级指标") for c in normed):
             header = normed
             continue
-        _read_fields(table, cells, normed)
+        first = next((c for c in normed if c), "")
+        if first == "绩效指标" or first in _LEVEL1:
+            header = []  # the tree starts without its header row
+            indicator_rows.append(cells)
+            continue
+        below = _read_fields(table, cells, normed, below)
         _read_funds(table, cells, normed, source_seen, Source(doc.path, line.number))
         _read_texts(table, cells, normed)
     _read_indicators(table, header or [], indicator_rows)
     return table
 
 
-def _read_fields(table: PerformanceTable, cells: list[str], normed: list[str]) -> None:
+def _read_fields(
+    table: PerformanceTable, cells: list[str], normed: list[str], below: dict[int, str]
+) -> dict[int, str]:
+    """Read header fields of one row. A label whose value is not on its row is printed in the
+    same column of the next row; ``below`` carries such labels (column → attribute) forward."""
+    used: set[int] = set()
+    waiting: dict[int, str] = {}
     for j, n in enumerate(normed):
         for attr, labels in _FIELDS:
             for label in labels:
@@ -116,9 +128,17 @@ def _read_fields(table: PerformanceTable, cells: list[str], normed: list[str]) -
                 if getattr(table, attr) not in (None, ""):
                     continue
                 rest = n.split(label, 1)[1]
-                value = rest if rest else _next_value(cells, j + 1)
+                value = rest or _next_value(cells, j + 1)
                 if value:
+                    used.add(next((k for k in range(j + 1, len(cells)) if cells[k]), j))
                     setattr(table, attr, re.sub(r"\s+", "", value))
+                else:
+                    waiting[j] = attr
+    for column, attr in below.items():
+        value = cells[column] if column < len(cells) and column not in used else ""
+        if value and not _is_label(value) and getattr(table, attr) in (None, ""):
+            setattr(table, attr, re.sub(r"\s+", "", value))
+    return waiting
 
 
 def _read_funds(
@@ -140,9 +160,14 @@ def _read_funds(
                 if count > 1:
                     continue
                 funds = table.period_funds if count == 0 else table.annual_funds
-            rest = n[pattern.match(n).end() :]  # type: ignore[union-attr]
-            glued = _AMOUNT_IN_CELL.search(rest) if rest.startswith(":") else None
-            text = glued.group(1) if glued else _next_value(cells, j + 1)
+            # The value is in the next cell; failing that, printed inside the label cell
+            # ("其中: 中央财政资金 0").
+            rest = n[pattern.match(n).end() :].lstrip(":")  # type: ignore[union-attr]
+            following = _next_value(cells, j + 1)
+            glued = _AMOUNT_IN_CELL.fullmatch(rest) if rest else None
+            text = following if following and parse_amount(following) is not None else None
+            if text is None and glued:
+                text = glued.group(1)
             amount = parse_amount(text) if text else None
             if getattr(funds, key) is None:
                 cell = Cell(text, amount, source) if text and amount is not None else None
@@ -174,6 +199,10 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
     level1 = ""
     level2 = ["", ""]
     for cells in rows:
+        if split is None:
+            # No header: the 年度 half starts where a second-level name repeats.
+            named = [j for j, c in enumerate(cells) if _LEVEL2.match(_norm(c))]
+            split = named[1] if len(named) > 1 else None
         halves: list[list[str]] = [[], []]
         for j, cell in enumerate(cells):
             n = _norm(cell)

@@ -67,7 +67,13 @@ EXPENDITURE_CLASSES = (
     "转移性支出", "债务还本支出", "债务付息支出", "债务发行费用支出", "抗疫特别国债安排的支出",
 )  # fmt: skip
 
-INCOME_SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
+INCOME_SOURCES = (
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "财政专户管理资金",
+    "单位资金",
+)
 
 _CN_NUMBERS = "一二三四五六七八九十"
 
@@ -105,6 +111,7 @@ def _title(body: str) -> re.Pattern[str]:
 
 _FIN = (("general", "一般公共预算"), ("fund", "政府性基金预算"), ("capital", "国有资本经营预算"))
 _BASIC = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
+_BY_YEAR_BASIC = tuple((k, "{year}年预算数/" + h) for k, h in _BASIC)
 
 SHANXI_TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -129,7 +136,7 @@ SHANXI_TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         3, "expenditure_summary", _title("预算支出总表"),
-        (GroupSpec(None, ("code", "name"), _cols(*((k, "{year}年预算数/" + h) for k, h in _BASIC))),),
+        (GroupSpec(None, ("code", "name"), _cols(*_BY_YEAR_BASIC)),),
         re.compile(r"^(合计|\d{3,})$"), hierarchy="code",
     ),
     TableSpec(
@@ -144,7 +151,7 @@ SHANXI_TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         5, "general_expenditure", _title(r"一般公共预算支出预算表（不含上年结转）"),
-        (GroupSpec(None, ("code", "name"), _cols(*((k, "{year}年预算数/" + h) for k, h in _BASIC))),),
+        (GroupSpec(None, ("code", "name"), _cols(*_BY_YEAR_BASIC)),),
         re.compile(r"^(合计|\d{3,})$"), hierarchy="code",
     ),
     TableSpec(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
-from yusuan.model import Cell, Column, Row, RowKind, Side, Source, Table
+from yusuan.model import Cell, Column, Row, RowKind, Source, Table
 from yusuan.money import parse_amount
 from yusuan.readers.text import Line
 from yusuan.recognize.cells import (
@@ -135,12 +136,9 @@ class TableBuilder:
                     position += 1
                 else:
                     index = text_positions.get(col.key, -1)
-                header = printed[index] if 0 <= index < len(printed) and printed[index] else ""
-                columns.append(
-                    Column(
-                        col.key, header or col.header.format(year=year), col.numeric, group.side
-                    )
-                )
+                shown = printed[index] if 0 <= index < len(printed) else ""
+                header_text = shown or col.header.format(year=year)
+                columns.append(Column(col.key, header_text, col.numeric, group.side))
         return columns
 
     def build(self, title: str, lines: list[Line], source: Source) -> Table:
@@ -205,7 +203,9 @@ class TableBuilder:
                 row.cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
         for key, cell in row.cells.items():
             if cell.text and cell.amount is None and group.columns and self._is_numeric(key):
-                self.warnings.append((f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source))
+                self.warnings.append(
+                    (f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source)
+                )
         row.kind = _row_kind(self.spec, code, label, gov_econ.strip() if gov_econ else None)
         return row
 
@@ -244,7 +244,7 @@ def classify_projects(table: Table, unit_names: set[str]) -> None:
                 i = end
             else:
                 i += 1
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if a.kind == RowKind.UNIT and b.kind == RowKind.UNIT:
             a.kind = RowKind.DEPARTMENT
 
