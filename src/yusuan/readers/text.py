@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from yusuan.readers.encoding import decode_text
@@ -37,11 +37,15 @@ class Line:
     text: str
     cells: list[str] | None = None
     page: int | None = None
+    compact: str = field(init=False, repr=False)  # the text without any whitespace
 
-    @property
-    def compact(self) -> str:
-        """The text without any whitespace: how labels and headings are compared."""
-        return re.sub(r"\s+", "", self.text.replace(NBSP, " ").replace("\u3000", " "))
+    def __post_init__(self) -> None:
+        self.compact = without_space(self.text)
+
+
+def without_space(text: str) -> str:
+    """Remove all whitespace, including U+3000 (ideographic) and U+00A0 (no-break) spaces."""
+    return "".join(text.split())  # str.split() knows every Unicode space; fast in C
 
 
 @dataclass(slots=True)
@@ -64,6 +68,8 @@ def detect_style(raw_lines: list[str]) -> str:
 
 
 def _clean_markdown(line: str) -> str:
+    if "<" not in line and "#" not in line and "*" not in line and "- " not in line:
+        return line
     line = _TAG.sub("", line)
     line = _MD_HEADING.sub("", line)
     line = _MD_LIST.sub("", line)

@@ -72,9 +72,9 @@ def _is_toc(line: Line) -> bool:
 
 
 def _title_of(line: Line) -> TableSpec | None:
-    if _is_toc(line):
-        return None
     compact = line.compact
+    if "表" not in compact or len(compact) > 60:
+        return None
     for spec in SHANXI_TABLES:
         if spec.title.match(compact):
             return spec
@@ -84,9 +84,10 @@ def _title_of(line: Line) -> TableSpec | None:
 def segment(lines: list[Line]) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
+    toc = [_is_toc(line) for line in lines]
     for i, line in enumerate(lines):
         compact = line.compact
-        if _is_toc(line):
+        if toc[i]:
             continue
         if _PART1.match(compact):
             part1_at = i
@@ -103,7 +104,9 @@ def segment(lines: list[Line]) -> Segments:
     for k, (i, spec) in enumerate(titles):
         stop = titles[k + 1][0] if k + 1 < len(titles) else end_of_tables
         body = [
-            ln for ln in lines[i + 1 : stop] if not _PART2.match(ln.compact) and not _is_toc(ln)
+            lines[j]
+            for j in range(i + 1, stop)
+            if not toc[j] and not _PART2.match(lines[j].compact)
         ]
         if spec.number not in tables:
             tables[spec.number] = (lines[i], body)

@@ -17,11 +17,14 @@ from yusuan.readers.text import Line
 if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
 
-_BRACKETS = str.maketrans("（）：；，", "():;,")
-
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text).translate(_BRACKETS).rstrip(":")
+    """Compare labels without spaces and with half-width punctuation."""
+    text = "".join(text.split())
+    for full, half in (("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("，", ",")):
+        if full in text:
+            text = text.replace(full, half)
+    return text.rstrip(":")
 
 
 def is_performance_title(compact: str) -> bool:
@@ -58,11 +61,19 @@ _LEVEL2 = re.compile(
 )
 
 
-def _is_label(cell: str) -> bool:
-    n = _norm(cell)
-    return any(n.startswith(label) for label in _ALL_LABELS) or any(
-        p.match(n) for _, p in _FUND_LABELS
+_ANY_FUND = re.compile("|".join(p.pattern[1:] for _, p in _FUND_LABELS))
+_FIELD_LABEL = re.compile(r"^\d*(?:" + "|".join(k for _, ks in _FIELDS for k in ks) + ")")
+_ANY_LABEL = re.compile(
+    "|".join(
+        [re.escape(_norm(label)) for label in _ALL_LABELS]
+        + [p.pattern[1:] for _, p in _FUND_LABELS]
     )
+)
+_TEXT_LABELS = {_norm(label): label for label in _TEXTS}
+
+
+def _is_label(cell: str) -> bool:
+    return bool(_ANY_LABEL.match(_norm(cell)))
 
 
 def _cells(line: Line) -> list[str]:
@@ -74,6 +85,10 @@ def _next_value(cells: list[str], start: int) -> str | None:
         if cell:
             return None if _is_label(cell) else cell
     return None
+
+
+def _is_label_normed(normed: str) -> bool:
+    return bool(_ANY_LABEL.match(normed))
 
 
 def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceTable:
@@ -92,12 +107,12 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
     below: dict[int, str] = {}
     for line in lines[1:]:
         cells = _cells(line)
-        normed = [_norm(c) for c in cells]
         if header is not None:
-            if any("负责人" in c for c in normed):
+            if "负责人" in line.compact:
                 break
             indicator_rows.append(cells)
             continue
+        normed = [_norm(c) if c else "" for c in cells]
         if any(c in ("一级指标", "三级指标") for c in normed):
             header = normed
             continue
@@ -121,9 +136,11 @@ def _read_fields(
     used: set[int] = set()
     waiting: dict[int, str] = {}
     for j, n in enumerate(normed):
+        if not n or not _FIELD_LABEL.match(n):
+            continue
         for attr, labels in _FIELDS:
             for label in labels:
-                if not n.startswith(label) and not re.match(r"^\d+" + label + "$", n):
+                if not n.startswith(label) and not (n.endswith(label) and n[0].isdigit()):
                     continue
                 if getattr(table, attr) not in (None, ""):
                     continue
@@ -149,6 +166,8 @@ def _read_funds(
     source: Source,
 ) -> None:
     for j, n in enumerate(normed):
+        if not n or not _ANY_FUND.match(n):
+            continue
         for key, pattern in _FUND_LABELS:
             if not pattern.match(n):
                 continue
@@ -176,11 +195,11 @@ def _read_funds(
 
 def _read_texts(table: PerformanceTable, cells: list[str], normed: list[str]) -> None:
     for j, n in enumerate(normed):
-        for label in _TEXTS:
-            if n == _norm(label) and label not in table.texts:
-                value = _next_value(cells, j + 1)
-                if value:
-                    table.texts[label] = _strip_tags(value)
+        label = _TEXT_LABELS.get(n)
+        if label is not None and label not in table.texts:
+            value = _next_value(cells, j + 1)
+            if value:
+                table.texts[label] = _strip_tags(value)
         if n == "总体目标":
             goals = [c for c in cells[j + 1 :] if c]
             if goals:
@@ -205,6 +224,8 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
             split = named[1] if len(named) > 1 else None
         halves: list[list[str]] = [[], []]
         for j, cell in enumerate(cells):
+            if not cell:
+                continue
             n = _norm(cell)
             if not n or (j == 0 and n == "绩效指标"):
                 continue

@@ -68,32 +68,33 @@ def split_header(spec: TableSpec, lines: list[Line], style: str) -> tuple[list[L
 
 
 def header_paths(header: list[Line], width: int) -> list[str]:
-    """Printed header of each column: merged cells forward-filled, levels joined with '/'."""
+    """Printed header of each column: merged cells forward-filled, levels joined with '/'.
+
+    A blank header cell is part of the merged cell on its left when a lower header row has a
+    heading in that column and the row above spans both columns.
+    """
     grid: list[list[str]] = []
     for line in header:
         if line.cells is None or _is_numbering(line):
             continue
         cells = [re.sub(r"\s+", "", c) for c in line.cells][:width]
         grid.append(cells + [""] * (width - len(cells)))
-    paths: list[list[str]] = [[] for _ in range(width)]
     for r, cells in enumerate(grid):
-        last = ""
-        for c in range(width):
-            value = cells[c]
-            # Forward-fill a spanning header cell while the row above spans too.
-            if value:
-                last = value
-            elif last and r < len(grid) - 1 and (r == 0 or not grid[r - 1][c] or c > 0):
-                value = last if _spans(grid, r, c) else ""
-            if value and (not paths[c] or paths[c][-1] != value):
-                paths[c].append(value)
-    return ["/".join(p) for p in paths]
-
-
-def _spans(grid: list[list[str]], r: int, c: int) -> bool:
-    """A blank header cell belongs to the cell on its left when the row below is filled there."""
-    below = grid[r + 1][c] if r + 1 < len(grid) else ""
-    return bool(below)
+        for c in range(1, width):
+            if cells[c] or not cells[c - 1]:
+                continue
+            lower = any(grid[k][c] for k in range(r + 1, len(grid)))
+            same_parent = r == 0 or grid[r - 1][c] == grid[r - 1][c - 1]
+            if lower and same_parent:
+                cells[c] = cells[c - 1]
+    paths: list[str] = []
+    for c in range(width):
+        levels: list[str] = []
+        for cells in grid:
+            if cells[c] and (not levels or levels[-1] != cells[c]):
+                levels.append(cells[c])
+        paths.append("/".join(levels))
+    return paths
 
 
 def _row_kind(spec: TableSpec, code: str | None, label: str, gov_econ: str | None) -> RowKind:

@@ -1,0 +1,37 @@
+"""The model as JSON, validated and described by one pydantic ``TypeAdapter``.
+
+Amounts are JSON strings ("1908.14") so no precision is lost; blank cells are ``null``.
+``schema_version`` in the document follows ``yusuan.model.SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from yusuan.model import SCHEMA_VERSION, Disclosure
+
+
+@cache
+def _adapter() -> TypeAdapter[Disclosure]:
+    return TypeAdapter(Disclosure)
+
+
+def to_json(disclosure: Disclosure, indent: int | None = 2) -> str:
+    data = _adapter().dump_python(disclosure, mode="json")
+    data["tables"] = {str(k): v for k, v in data["tables"].items()}
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def from_json(text: str | bytes) -> Disclosure:
+    return _adapter().validate_json(text)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = _adapter().json_schema(mode="serialization")
+    schema["$id"] = f"https://yusuan.dev/schema/disclosure-{SCHEMA_VERSION}.json"
+    schema["title"] = "yusuan Disclosure"
+    return schema

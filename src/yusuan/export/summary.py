@@ -1,0 +1,74 @@
+"""A short overview of a disclosure in Chinese, for a person at a terminal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yusuan.model import Disclosure, RowKind, Side
+from yusuan.recognize.profile import TABLE_NAMES
+
+
+def _money(value: Decimal | None, unit: str) -> str:
+    return "—" if value is None else f"{value:,.2f}{unit}"
+
+
+def to_summary(disclosure: Disclosure) -> str:
+    meta = disclosure.meta
+    unit = meta.amount_unit
+    lines = [
+        f"{meta.unit_name or '（未识别单位名称）'}　{meta.year or '?'}年度{meta.scope}预算公开",
+        f"来源：{meta.source_file}（{_extraction_name(meta.extraction)}）",
+        f"表格：识别 {len(disclosure.tables)}/{len(TABLE_NAMES)} 张"
+        + (
+            f"，其中无数据 {sum(1 for t in disclosure.tables.values() if t.no_data)} 张"
+            if disclosure.tables
+            else ""
+        ),
+    ]
+    t1 = disclosure.tables.get(1)
+    if t1 is not None:
+        lines.append(
+            f"收入总计：{_money(t1.value('收入总计', 'amount', Side.INCOME), unit)}；"
+            f"支出总计：{_money(t1.value('支出总计', 'total', Side.EXPENDITURE), unit)}"
+        )
+    t3 = disclosure.tables.get(3)
+    if t3 is not None:
+        lines.append(
+            f"基本支出：{_money(t3.value('合计', 'basic'), unit)}；"
+            f"项目支出：{_money(t3.value('合计', 'project'), unit)}"
+        )
+    t10 = disclosure.tables.get(10)
+    if t10 is not None:
+        lines.append(f"“三公”经费：{_money(t10.value('合计', 'total'), unit)}")
+    t11 = disclosure.tables.get(11)
+    if t11 is not None:
+        total = t11.value("部门合计", "total") or t11.value("合计", "total")
+        lines.append(f"机关运行经费：{_money(total, unit)}")
+    t12 = disclosure.tables.get(12)
+    if t12 is not None:
+        projects = sum(1 for r in t12.rows if r.kind == RowKind.PROJECT)
+        lines.append(
+            f"本年项目：{projects} 个；绩效目标表：{len(disclosure.performance_tables)} 张"
+        )
+    s = disclosure.staffing
+    if s.authorized is not None or s.actual is not None:
+        lines.append(f"编制人数：{_count(s.authorized)}；实有人数：{_count(s.actual)}")
+    lines.append(
+        f"情况说明：{len(disclosure.sections)} 节；名词解释：{len(disclosure.glossary)} 条"
+    )
+    if disclosure.issues:
+        lines.append(f"读取提示（{len(disclosure.issues)} 条）：")
+        lines += [f"  - {issue.message}" for issue in disclosure.issues]
+    return "\n".join(lines)
+
+
+def _count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def _extraction_name(style: str) -> str:
+    return {
+        "tab": "制表符分隔文本",
+        "markdown": "Markdown/HTML 文本",
+        "layout": "版式文本",
+    }.get(style, style or "未知")
