@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+_PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -13,6 +14,8 @@ def parse_amount(text: str | None) -> Decimal | None:
     """Parse "1,908.14", "583", "-0.5" or "－"; return ``None`` for blank or non-numeric text."""
     if text is None:
         return None
+    if _PLAIN.match(text):  # the common case: "1908.14"
+        return Decimal(text)
     cleaned = text.translate(_FULLWIDTH).strip().replace("−", "-").replace(" ", "")
     if cleaned in ("", "-", "—", "--"):
         return None

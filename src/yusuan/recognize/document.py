@@ -22,10 +22,10 @@ _PART2 = re.compile(r"^第二部分\d{4}年度?(单位|部门)预算报表$")
 _PART3 = re.compile(r"^第三部分\d{4}年度?(单位|部门)预算情况说明$")
 _PART4 = re.compile(r"^第四部分名词解释$")
 _TOC_ENTRY = re.compile(r"\.{3,}|…{2,}")
-_FURNITURE = (
-    re.compile(r"^@#@#@.*@#@#@$"),  # page-end markers of some PDF converters
-    re.compile(r"^(预算公开表|部门公开表|单位公开表)\d+$"),
-    re.compile(r"^[-—–]?[0-9一二三四五六七八九十]{1,3}[-—–]?$"),  # page numbers "-28-", "— 七 —"
+_FURNITURE = re.compile(
+    r"^(?:@#@#@.*@#@#@"  # page-end markers of some PDF converters
+    r"|(?:预算公开表|部门公开表|单位公开表)\d+"
+    r"|[-—–]?[0-9一二三四五六七八九十]{1,3}[-—–]?)$"  # page numbers "-28-", "— 七 —"
 )
 _UNIT_NAME = re.compile(r"(单位|部门)名称[：:]\s*(\S+?)(?:\s|单位[：:]|$)")
 _AMOUNT_UNIT = re.compile(r"单位[：:]\s*(万元|元|千元)")
@@ -57,7 +57,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
         compact = line.compact
         if not compact and NBSP not in line.text:
             continue  # a line of no-break spaces is a row of blank cells, not an empty line
-        if compact in headers or any(p.match(compact) for p in _FURNITURE):
+        if compact in headers or _FURNITURE.match(compact):
             continue
         kept.append(line)
     return kept

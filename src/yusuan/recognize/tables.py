@@ -122,6 +122,7 @@ class TableBuilder:
         self.year = year
         self.style = style
         self.warnings: list[tuple[str, Source]] = []
+        self.numeric_keys = {c.key for g in spec.groups for c in g.columns if c.numeric}
 
     def _columns(self, header: list[Line]) -> list[Column]:
         printed = header_paths(header, self.spec.width) if self.style != "layout" else []
@@ -185,9 +186,9 @@ class TableBuilder:
         texts = dict(zip(group.text_slots, cells, strict=False))
         numbers = cells[len(group.text_slots) :]
         code: str | None = None
-        label = re.sub(r"\s+", "", texts.get("name", ""))
+        label = "".join(texts.get("name", "").split())
         if "code" in texts:
-            raw_code = re.sub(r"\s+", "", texts["code"])
+            raw_code = "".join(texts["code"].split())
             if _CODE.match(raw_code):
                 code = raw_code
             elif raw_code:
@@ -203,15 +204,12 @@ class TableBuilder:
             else:
                 row.cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
         for key, cell in row.cells.items():
-            if cell.text and cell.amount is None and group.columns and self._is_numeric(key):
+            if cell.text and cell.amount is None and key in self.numeric_keys:
                 self.warnings.append(
                     (f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source)
                 )
         row.kind = _row_kind(self.spec, code, label, gov_econ.strip() if gov_econ else None)
         return row
-
-    def _is_numeric(self, key: str) -> bool:
-        return any(c.key == key and c.numeric for g in self.spec.groups for c in g.columns)
 
 
 def _classify_by_indent(table: Table, raw_rows: list[RawRow]) -> None:
