@@ -126,3 +126,30 @@ def test_ocr_noise_is_low_confidence_and_invents_nothing() -> None:
     warnings = [i for i in disclosure.issues if "扫描识别" in i.message]
     assert len(warnings) == 2
     assert all(w.source is not None and w.source.line for w in warnings)
+
+
+def test_extra_columns_are_reported_not_dropped_silently(tmp_path: Path) -> None:
+    text = seed_path("001").read_text(encoding="utf-8")
+    text = text.replace(
+        "2101301\t城乡医疗救助\t1406.96\t\t1406.96",
+        "2101301\t城乡医疗救助\t1406.96\t\t1406.96\t99.99",
+    )
+    target = tmp_path / "wide.txt"
+    target.write_text(text, encoding="utf-8")
+    disclosure = yusuan.read(target)
+    warnings = [i.message for i in disclosure.issues if "多出单元格" in i.message]
+    assert warnings and "99.99" in warnings[0] and "表3" in warnings[0]
+
+
+def test_department_units_and_whole_unit_table() -> None:
+    # 002 机构设置: "本部门下属单位包括：长治市屯留区医疗保险管理服务中心。"
+    assert "长治市屯留区医疗保险管理服务中心" in parsed("002").meta.units
+    whole = [t for t in parsed("000").performance_tables if t.whole_unit]
+    assert len(whole) == 1
+    table = whole[0]
+    assert table.project == "066004001-阳泉市医疗保险中心"
+    assert table.texts["年度绩效目标"].startswith("提升城镇职工、城乡居民、离休干部的医疗保障水平")
+    indicators = {(i.level2, i.level3): i.value for i in table.period_indicators}
+    assert indicators[("质量指标", "保障群体覆盖率")] == "≥95%"
+    assert indicators[("成本指标", "临时人员劳务费成本")] == "34.21万元"
+    assert indicators[("服务对象满意度指标", "被保障人员对保障工作满意度")] == "≥95%"

@@ -41,6 +41,7 @@ class RawRow:
     cells: list[str]
     lines: list[int] = field(default_factory=list)
     indent: int = 0  # leading ideographic spaces (table 12 nests units and projects by indent)
+    overflow: list[str] = field(default_factory=list)  # non-blank cells beyond the template
 
 
 def layout_tokens(text: str) -> list[str]:
@@ -198,5 +199,6 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
             continue
         if len(cells) < width:
             cells = cells + [BLANK] * (width - len(cells))
-        rows.append(RawRow(cells[:width], [line.number], _indent(line.text)))
+        extra = [c for c in cells[width:] if c]
+        rows.append(RawRow(cells[:width], [line.number], _indent(line.text), extra))
     return rows

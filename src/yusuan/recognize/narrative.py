@@ -82,6 +82,12 @@ def read_part1(disclosure: Disclosure, lines: list[Line]) -> None:
     disclosure.duties, _ = join_lines(duties)
     disclosure.organization, _ = join_lines(organization)
     _staffing(disclosure, disclosure.duties + "\n" + disclosure.organization)
+    subordinate = re.search(r"下属(?:预算)?单位(?:包括|有)?[：:]?([^。]+)", disclosure.organization)
+    if subordinate:
+        for name in re.split(r"[、，,和]", subordinate.group(1)):
+            name = "".join(name.split())
+            if name and name not in disclosure.meta.units:
+                disclosure.meta.units.append(name)
 
 
 def _count(text: str) -> int | None:

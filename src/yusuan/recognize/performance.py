@@ -37,13 +37,16 @@ def is_performance_title(compact: str) -> bool:
 
 
 _FIELDS = (
-    ("project", ("项目名称",)),
+    ("project", ("项目名称", "部门名称")),  # 部门名称: the whole-unit table names the unit
     ("department", ("主管部门及代码",)),
     ("implementer", ("实施单位",)),
     ("attribute", ("项目属性", "项目性质")),
     ("period", ("项目期", "项目日期")),
 )
-_TEXTS = ("项目概况", "立项依据", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划")
+_TEXTS = (
+    "项目概况", "立项依据", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划",
+    "部门职责", "部门战略目标", "年度绩效目标",
+)  # fmt: skip
 _FUND_LABELS = (
     ("total", re.compile(r"^(?:实施期|年度)资金总额")),
     ("central", re.compile(r"^(?:其中[:,])?中央财政资金")),
@@ -217,11 +220,14 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
     split = second[1] if len(second) > 1 else None
     level1 = ""
     level2 = ["", ""]
+    single_period = len(second) == 1  # the whole-unit table has one indicator tree
     for cells in rows:
-        if split is None:
+        if split is None and not single_period:
             # No header: the 年度 half starts where a second-level name repeats.
-            named = [j for j, c in enumerate(cells) if _LEVEL2.match(_norm(c))]
-            split = named[1] if len(named) > 1 else None
+            names = [(j, _norm(c)) for j, c in enumerate(cells) if c]
+            named = [(j, n) for j, n in names if n not in _LEVEL1 and _LEVEL2.match(n)]
+            if len(named) > 1 and named[0][1] == named[1][1]:
+                split = named[1][0]
         halves: list[list[str]] = [[], []]
         for j, cell in enumerate(cells):
             if not cell:
@@ -250,6 +256,8 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
         ):
             if not contents:
                 continue
+            if len(contents) > 2:
+                contents = contents[-2:]  # a name repeated into the level-2 column
             name = contents[0]
             value = contents[1] if len(contents) > 1 else ""
             target.append(Indicator(level1, l2, name, value))

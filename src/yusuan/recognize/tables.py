@@ -159,6 +159,14 @@ class TableBuilder:
             raw_rows = tab_rows(self.spec, body)
         for raw in raw_rows:
             table.rows.extend(self._rows(raw))
+            if raw.overflow:
+                self.warnings.append(
+                    (
+                        f"表{self.spec.number}第{raw.lines[0]}行比模板多出单元格"
+                        f"（{'、'.join(raw.overflow)}），未读取；请核对表格列是否与模板一致",
+                        Source(self.path, raw.lines[0]),
+                    )
+                )
         if self.spec.hierarchy == "projects":
             _classify_by_indent(table, raw_rows)
         return table
