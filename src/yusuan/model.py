@@ -187,6 +187,7 @@ class PerformanceSummary:
     published_projects: int | None = None
     published_amount: Figure | None = None
     published_share: Figure | None = None
+    published_kinds: list[ProjectKindCount] = field(default_factory=list)
 
 
 @dataclass(slots=True)

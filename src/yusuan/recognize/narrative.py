@@ -260,13 +260,14 @@ def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> N
     if projects:
         perf.projects = int(projects.group(1))
         perf.amount = _figure(projects, 2, section, path)
-    head = text[: text.find("公开项目绩效目标")] if "公开项目绩效目标" in text else text
-    for kind in re.finditer(
-        r"([\u4e00-\u9fff]{2,6}类)项目(\d+)个[，,]涉及(?:项目)?金额" + _NUM + "万元", head
-    ):
-        perf.kinds.append(
-            ProjectKindCount(kind.group(1), int(kind.group(2)), _figure(kind, 3, section, path))
-        )
+    cut = text.find("公开项目绩效目标")
+    head, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, "")
+    kind_pattern = r"([\u4e00-\u9fff]{2,6}类)项目(\d+)个[，,]涉及(?:项目)?金额" + _NUM + "万元"
+    for target, part in ((perf.kinds, head), (perf.published_kinds, tail)):
+        for kind in re.finditer(kind_pattern, part):
+            target.append(
+                ProjectKindCount(kind.group(1), int(kind.group(2)), _figure(kind, 3, section, path))
+            )
     published = re.search(r"公开项目绩效目标(\d+)个[，,]涉及项目金额" + _NUM + "万元", text)
     if published:
         perf.published_projects = int(published.group(1))

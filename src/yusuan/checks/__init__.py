@@ -1,0 +1,9 @@
+"""Checks: small named rules over the model, each finding located and explained in Chinese."""
+
+from __future__ import annotations
+
+from yusuan.checks import arithmetic, cross_table, narrative  # noqa: F401  (registers rules)
+from yusuan.checks.engine import REGISTRY, Rule, run_rules
+from yusuan.checks.findings import Finding, Location, Severity
+
+__all__ = ["REGISTRY", "Finding", "Location", "Rule", "Severity", "run_rules"]

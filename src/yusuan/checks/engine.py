@@ -1,0 +1,189 @@
+"""The rule registry and the context rules use to compare figures and report findings.
+
+A rule is a small function registered with ``@rule``: it receives a ``Checker`` bound to one
+disclosure and calls its helpers (``sum``, ``same``, ``report``); the helpers turn comparisons into
+findings with the figures compared, their difference, their sources, and rounding told apart from
+real errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yusuan.checks.findings import Finding, Location, Severity
+from yusuan.checks.tolerance import sum_tolerance
+from yusuan.model import Cell, Disclosure, Row, Side, Source, Table
+
+FAMILIES = {
+    "arithmetic": "表内运算",
+    "cross_table": "表间勾稽",
+    "narrative": "文字说明与表格一致",
+    "completeness": "完整性",
+    "performance": "绩效目标表",
+    "codes": "科目编码",
+    "assets": "国有资产",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    family: str
+    severity: Severity
+    title: str
+    explanation: str
+    run: Callable[[Checker], None]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, family: str, severity: Severity, title: str, explanation: str
+) -> Callable[[Callable[[Checker], None]], Callable[[Checker], None]]:
+    """Register a rule. ``explanation`` says in Chinese what the rule checks and why."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family}")
+
+    def register(function: Callable[[Checker], None]) -> Callable[[Checker], None]:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate rule id {id}")
+        REGISTRY[id] = Rule(id, family, severity, title, explanation, function)
+        return function
+
+    return register
+
+
+@dataclass(slots=True)
+class Figure:
+    """A figure taking part in a comparison: its value and where it was read."""
+
+    value: Decimal | None
+    location: Location
+
+
+def cell_figure(table: Table, row: Row, key: str) -> Figure:
+    cell: Cell | None = row.cells.get(key)
+    column = table.column(key, row.side)
+    header = column.header if column is not None else key
+    name = f"{row.code} {row.label}" if row.code and row.label else row.key
+    side = "" if row.side is None else ("收入方 " if row.side == Side.INCOME else "支出方 ")
+    return Figure(
+        cell.amount if cell is not None else None,
+        Location(
+            cell.source if cell is not None and cell.source else row.source,
+            f"表{table.number} {side}{name} / {header}",
+            cell.text if cell is not None else "",
+            table.number,
+            row.key,
+            key,
+        ),
+    )
+
+
+def value_of(figure: Figure) -> Decimal:
+    return figure.value if figure.value is not None else Decimal(0)
+
+
+@dataclass(slots=True)
+class Checker:
+    """Runs one rule over one disclosure and collects its findings."""
+
+    disclosure: Disclosure
+    current: Rule | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, number: int) -> Table | None:
+        return self.disclosure.tables.get(number)
+
+    def report(
+        self,
+        message: str,
+        locations: list[Location] | None = None,
+        *,
+        expected: Decimal | str | None = None,
+        actual: Decimal | str | None = None,
+        severity: Severity | None = None,
+        rounding: bool = False,
+    ) -> None:
+        assert self.current is not None
+        rule_ = self.current
+        difference = None
+        if isinstance(expected, Decimal) and isinstance(actual, Decimal):
+            difference = actual - expected
+        self.findings.append(
+            Finding(
+                rule_.id,
+                rule_.family,
+                severity or rule_.severity,
+                rule_.title,
+                message,
+                expected,
+                actual,
+                difference,
+                locations or [],
+                rounding,
+            )
+        )
+
+    def sum(self, total: Figure, parts: list[Figure], what: str) -> None:
+        """``total`` should be the sum of ``parts``; blank counts as zero."""
+        if total.value is None and all(p.value is None for p in parts):
+            return
+        expected = sum((value_of(p) for p in parts), Decimal(0))
+        self.compare(what, expected, total, parts, summands=len(parts))
+
+    def same(self, a: Figure, b: Figure, what: str, summands: int = 1) -> None:
+        """``a`` and ``b`` state the same amount (``summands`` parts were added to make one)."""
+        if a.value is None and b.value is None:
+            return
+        self.compare(what, value_of(b), a, [b], summands=summands)
+
+    def compare(
+        self,
+        what: str,
+        expected: Decimal,
+        actual: Figure,
+        others: list[Figure],
+        summands: int,
+    ) -> None:
+        got = value_of(actual)
+        difference = got - expected
+        if difference == 0:
+            return
+        locations = [actual.location, *(o.location for o in others)]
+        if abs(difference) <= sum_tolerance(summands):
+            self.report(
+                f"{what}：应为 {expected}，实为 {got}，相差 {difference}（尾差，舍入可以解释）",
+                locations,
+                expected=expected,
+                actual=got,
+                severity=Severity.INFO,
+                rounding=True,
+            )
+            return
+        self.report(
+            f"{what}：应为 {expected}，实为 {got}，相差 {difference}",
+            locations,
+            expected=expected,
+            actual=got,
+        )
+
+    def location(self, source: Source | None, label: str, text: str = "") -> Location:
+        return Location(source, label, text)
+
+
+def run_rules(disclosure: Disclosure, rules: list[Rule] | None = None) -> list[Finding]:
+    checker = Checker(disclosure)
+    for rule_ in rules if rules is not None else list(REGISTRY.values()):
+        checker.current = rule_
+        rule_.run(checker)
+    return checker.findings
+
+
+def iter_rules(family: str | None = None) -> Iterator[Rule]:
+    for rule_ in REGISTRY.values():
+        if family is None or rule_.family == family:
+            yield rule_
