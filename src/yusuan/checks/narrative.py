@@ -507,10 +507,12 @@ def performance(ck: Checker) -> None:
     t1 = ck.table(1)
     if perf.whole_unit_amount is not None and t1 is not None:
         grand = labelled(t1, "收入总计", Side.INCOME)
-        if grand is not None and grand.amount("amount") != perf.whole_unit_amount.value:
+        current = labelled(t1, "本年收入合计", Side.INCOME)
+        allowed = {r.amount("amount") for r in (grand, current) if r is not None}
+        if grand is not None and perf.whole_unit_amount.value not in allowed:
             ck.report(
                 f"{label}整体绩效目标涉及资金{perf.whole_unit_amount.text}万元，"
-                f"与收入总计{grand.amount('amount')}万元不同",
+                f"与收入总计{grand.amount('amount')}万元、本年收入合计均不同",
                 [fig(perf.whole_unit_amount).location, cell_figure(t1, grand, "amount").location],
                 expected=grand.amount("amount"),
                 actual=perf.whole_unit_amount.value,
