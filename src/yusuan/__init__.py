@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yusuan.model import Disclosure
 
+if TYPE_CHECKING:
+    from yusuan.checks.report import Report
+
 __version__ = "0.1.0"
-__all__ = ["Disclosure", "__version__", "read"]
+__all__ = ["Disclosure", "__version__", "check", "read"]
 
 
 def read(path: str | Path) -> Disclosure:
@@ -17,3 +21,12 @@ def read(path: str | Path) -> Disclosure:
     from yusuan.recognize.document import recognize
 
     return recognize(load(path))
+
+
+def check(disclosure: Disclosure) -> Report:
+    """Run every registered rule over a disclosure and return the report."""
+    from yusuan.checks import REGISTRY, run_rules
+    from yusuan.checks.report import build_report
+
+    rules = list(REGISTRY.values())
+    return build_report(disclosure, run_rules(disclosure, rules), [r.id for r in rules])

@@ -1,7 +1,8 @@
 """Command line: ``yusuan parse FILE --format json|cells|summary`` and ``yusuan schema``.
 
-Exit codes: 0 success; 1 the file cannot be read or is not a disclosure; 2 the document was read
-but parts of the template are missing (the output still holds what was read).
+Exit codes: 0 success; 1 a file cannot be read or is not a disclosure; 2 (parse) the document was
+read but parts of the template are missing (the output still holds what was read); 3 (check)
+findings at or above the ``--fail-on`` level.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,8 +20,12 @@ from yusuan import __version__, read
 from yusuan.errors import YusuanError
 from yusuan.model import Disclosure
 
+if TYPE_CHECKING:
+    from yusuan.checks.report import Report
+
 EXIT_UNREADABLE = 1
 EXIT_INCOMPLETE = 2
+EXIT_FINDINGS = 3
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -79,6 +85,78 @@ def parse(file: Path, fmt: str, output: Path | None) -> None:
     if _incomplete(disclosure):
         click.echo(f"警告：{file} 不完整，已输出可读取的部分", err=True)
         sys.exit(EXIT_INCOMPLETE)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="text：终端报告；json：结构化结果；html：带原文对照的网页报告；xlsx：检查表",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="报告写入的文件")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="error",
+    show_default=True,
+    help="出现何种级别的问题时以非零状态退出",
+)
+def check(files: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str) -> None:
+    """检查一个或多个预算公开文件，输出问题报告。
+
+    退出状态：0 未发现达到 --fail-on 级别的问题；1 有文件无法读取；3 发现问题。
+    """
+    from yusuan import check as run_check
+
+    reports: list[Report] = []
+    unreadable = False
+    for file in files:
+        try:
+            reports.append(run_check(read(file)))
+        except YusuanError as exc:
+            click.echo(f"错误：{exc.describe()}", err=True)
+            unreadable = True
+    if fmt == "xlsx" and output is None:
+        click.echo("错误：xlsx 格式需要用 -o 指定输出文件，例如 -o 检查表.xlsx", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if reports:
+        _render_reports(reports, fmt, output)
+    if unreadable:
+        sys.exit(EXIT_UNREADABLE)
+    if any(r.fails(fail_on) for r in reports):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _render_reports(reports: list[Report], fmt: str, output: Path | None) -> None:
+    if fmt == "text":
+        from rich.console import Console
+
+        from yusuan.checks.render.text import print_report
+
+        if output is None:
+            print_report(reports, Console())
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                print_report(reports, Console(file=handle, width=120, no_color=True))
+    elif fmt == "json":
+        from yusuan.checks.render.json import to_json
+
+        _write(to_json(reports), output)
+    elif fmt == "html":
+        from yusuan.checks.render.html import to_html
+
+        _write(to_html(reports), output)
+    else:
+        from yusuan.checks.render.xlsx import write_xlsx
+
+        assert output is not None
+        write_xlsx(reports, output)
+    if output is not None:
+        click.echo(f"报告已写入 {output}", err=True)
 
 
 @main.command()

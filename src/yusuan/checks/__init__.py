@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from yusuan.checks import arithmetic, cross_table, narrative  # noqa: F401  (registers rules)
+from yusuan.checks import (  # noqa: F401  (importing a family registers its rules)
+    arithmetic,
+    assets,
+    codes,
+    completeness,
+    cross_table,
+    narrative,
+    performance,
+)
 from yusuan.checks.engine import REGISTRY, Rule, run_rules
 from yusuan.checks.findings import Finding, Location, Severity
 

@@ -1,0 +1,172 @@
+"""Family 6: classification codes and names."""
+
+from __future__ import annotations
+
+from yusuan.checks.catalog import economic_groups_by_name, function_codes
+from yusuan.checks.engine import Checker, cell_figure, rule
+from yusuan.checks.findings import Location, Severity
+from yusuan.checks.views import class_lines, coded, economic_groups, sides
+from yusuan.recognize.profile import CLASS_CODES, NUMBERED_CLASSES
+
+CODED_TABLES = (2, 3, 5, 7, 8, 9)
+PERSONNEL_GROUPS = ("工资福利支出", "对个人和家庭的补助")
+PUBLIC_GROUPS = ("商品和服务支出",)
+
+
+@rule(
+    "CODE-NESTING",
+    "codes",
+    Severity.ERROR,
+    "科目层级不完整",
+    "7位“项”级科目应列在其5位“款”级科目之下，5位“款”级科目应列在其3位“类”级科目之下。",
+)
+def nesting(ck: Checker) -> None:
+    for number in CODED_TABLES:
+        table = ck.table(number)
+        if table is None:
+            continue
+        for side in sides(table):
+            rows = coded(table, side)
+            present = {r.code for r in rows}
+            for row in rows:
+                assert row.code is not None
+                if len(row.code) > 3 and row.code[:-2] not in present:
+                    ck.report(
+                        f"表{number}科目{row.code}“{row.label}”缺少上级科目{row.code[:-2]}",
+                        [
+                            cell_figure(
+                                table,
+                                row,
+                                "total" if "total" in row.cells else next(iter(row.cells), "total"),
+                            ).location
+                        ],
+                    )
+
+
+@rule(
+    "CODE-CLASSES",
+    "codes",
+    Severity.ERROR,
+    "支出功能分类“类”名称或编码有误",
+    "表1、表4应按模板顺序列出30个支出功能分类“类”；按科目列示的表中3位“类”级编码应与其名称对应"
+    "（如208 社会保障和就业支出）。",
+)
+def class_names(ck: Checker) -> None:
+    for number in (1, 4):
+        table = ck.table(number)
+        if table is None:
+            continue
+        lines = class_lines(table)
+        for row, wanted in zip(lines, NUMBERED_CLASSES, strict=False):
+            if row.label != wanted:
+                ck.report(
+                    f"表{number}支出类“{row.label}”与模板“{wanted}”不符",
+                    [Location(row.source, f"表{number} 支出方", row.label, number, row.key)],
+                    expected=wanted,
+                    actual=row.label,
+                )
+        if lines and len(lines) != len(NUMBERED_CLASSES):
+            ck.report(
+                f"表{number}列出{len(lines)}个支出类，模板为{len(NUMBERED_CLASSES)}个",
+                [Location(table.source, f"表{number}")],
+                severity=Severity.WARNING,
+            )
+    by_code = dict(CLASS_CODES)
+    for number in CODED_TABLES:
+        table = ck.table(number)
+        for row in table.rows if table is not None else []:
+            if row.code and len(row.code) == 3:
+                class_name = by_code.get(row.code)
+                if class_name is None:
+                    ck.report(
+                        f"表{number}“{row.code}”不是支出功能分类的“类”级编码",
+                        [Location(row.source, f"表{number} {row.code}", row.code, number, row.key)],
+                    )
+                elif row.label and row.label != wanted:
+                    ck.report(
+                        f"表{number}科目{row.code}名称为“{row.label}”，应为“{wanted}”",
+                        [
+                            Location(
+                                row.source, f"表{number} {row.code}", row.label, number, row.key
+                            )
+                        ],
+                        expected=wanted,
+                        actual=row.label,
+                    )
+
+
+@rule(
+    "CODE-CATALOG",
+    "codes",
+    Severity.WARNING,
+    "科目编码或名称与已知目录不符",
+    "科目编码及名称与已公开文件中见过的编码目录比对：未见过的编码或名称不同的科目提示核实"
+    "（目录并不完整，故为警告而非错误）。同一编码在不同表中名称应相同。",
+)
+def catalog(ck: Checker) -> None:
+    known = function_codes()
+    seen: dict[str, tuple[int, str]] = {}
+    for number in CODED_TABLES:
+        table = ck.table(number)
+        for row in table.rows if table is not None else []:
+            if not row.code or not row.label:
+                continue
+            where = [Location(row.source, f"表{number} {row.code}", row.label, number, row.key)]
+            first = seen.setdefault(row.code, (number, row.label))
+            if first[1] != row.label:
+                ck.report(
+                    f"科目{row.code}在表{first[0]}名为“{first[1]}”，在表{number}名为“{row.label}”",
+                    where,
+                    expected=first[1],
+                    actual=row.label,
+                    severity=Severity.ERROR,
+                )
+            if first[0] != number:
+                continue
+            entry = known.get(row.code)
+            if entry is None and len(row.code) > 3:
+                ck.report(f"科目{row.code}“{row.label}”不在已知编码目录中，请核实", where)
+            elif entry is not None and row.label not in entry[1]:
+                ck.report(
+                    f"科目{row.code}名为“{row.label}”，已知目录中为“{entry[0]}”",
+                    where,
+                    expected=entry[0],
+                    actual=row.label,
+                )
+
+
+@rule(
+    "CODE-ECONOMIC",
+    "codes",
+    Severity.ERROR,
+    "经济科目归类或人员/公用经费列错误",
+    "表6中工资福利支出、对个人和家庭的补助下的科目属于人员经费，商品和服务支出下的科目属于公用经费；"
+    "科目应列在其所属的经济分类之下（按已知经济科目目录判断）。",
+)
+def economic(ck: Checker) -> None:
+    table = ck.table(6)
+    if table is None:
+        return
+    groups_of = economic_groups_by_name()
+    for group, items in economic_groups(table):
+        for item in items:
+            home = groups_of.get(item.label)
+            if home is not None and home != group.label:
+                ck.report(
+                    f"表6“{item.label}”属于“{home}”，却列在“{group.label}”之下",
+                    [Location(item.source, f"表6 {item.label}", item.label, 6, item.key)],
+                    expected=home,
+                    actual=group.label,
+                )
+            wrong = None
+            if group.label in PERSONNEL_GROUPS and item.amount("public"):
+                wrong = "public"
+            elif group.label in PUBLIC_GROUPS and item.amount("personnel"):
+                wrong = "personnel"
+            if wrong is not None:
+                ck.report(
+                    f"表6“{group.label}”下的“{item.label}”应计入"
+                    f"{'人员经费' if wrong == 'public' else '公用经费'}，却列在"
+                    f"{'公用经费' if wrong == 'public' else '人员经费'}栏",
+                    [cell_figure(table, item, wrong).location],
+                )

@@ -1,0 +1,225 @@
+"""Family 5: project performance-goal tables against the budget and against themselves."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from yusuan.checks.engine import Checker, Figure, cell_figure, rule
+from yusuan.checks.findings import Location, Severity
+from yusuan.checks.names import normalize_name
+from yusuan.model import Cell, FundSources, PerformanceTable, Row, RowKind
+
+TEN_THOUSAND = Decimal(10000)
+_VALUE_LIKE = re.compile(r"^[≥≤<>=＞＜]|\d|%$|^(?:及时|有效|提升|提高|逐年|显著|明显|长期)")
+_SOURCES = (
+    ("central", "中央财政资金"),
+    ("provincial", "省级财政资金"),
+    ("local", "市县（区）财政资金"),
+    ("own", "单位自筹"),
+    ("other", "其他资金"),
+)
+_PERIODS = (("period_funds", "实施期"), ("annual_funds", "年度"))
+
+
+def _where(table: PerformanceTable) -> str:
+    return f"附件 绩效目标表“{table.project}”"
+
+
+def _readable(ck: Checker) -> list[PerformanceTable]:
+    return [t for t in ck.disclosure.performance_tables if not t.whole_unit and t.confidence >= 0.5]
+
+
+def _fund_figure(table: PerformanceTable, cell: Cell | None, what: str) -> Figure:
+    return Figure(
+        cell.amount if cell is not None else None,
+        Location(
+            cell.source if cell else table.source,
+            f"{_where(table)} {what}",
+            cell.text if cell else "",
+        ),
+    )
+
+
+def _projects_by_name(ck: Checker) -> dict[str, list[Row]]:
+    t12 = ck.table(12)
+    found: dict[str, list[Row]] = defaultdict(list)
+    for row in t12.rows if t12 is not None else []:
+        if row.kind == RowKind.PROJECT:
+            found[normalize_name(row.label)].append(row)
+    return found
+
+
+@rule(
+    "PERF-FUNDS-T12",
+    "performance",
+    Severity.ERROR,
+    "绩效目标表年度资金与表12不一致",
+    "项目支出绩效目标表的“年度资金总额”（元）应等于表12该项目金额（万元）× 10000；"
+    "同名项目在表12中列有多行时按合计。表12金额舍入到0.01万元，故允许每行50元以内的差异。",
+)
+def funds_vs_t12(ck: Checker) -> None:
+    t12 = ck.table(12)
+    if t12 is None:
+        return
+    projects = _projects_by_name(ck)
+    for table in _readable(ck):
+        rows = projects.get(normalize_name(table.project))
+        if not rows:
+            continue
+        amount = sum((r.amount("total") or Decimal(0) for r in rows), Decimal(0))
+        expected = amount * TEN_THOUSAND
+        annual = table.annual_funds.total
+        t12_locations = [cell_figure(t12, r, "total").location for r in rows]
+        if annual is None or annual.amount is None:
+            ck.report(
+                f"{_where(table)}未填写年度资金总额，表12该项目为{amount}万元（应为{expected:,.0f}元）",
+                [Location(table.source, _where(table)), *t12_locations],
+                expected=expected,
+            )
+            continue
+        difference = annual.amount - expected
+        if abs(difference) > Decimal(50) * len(rows):
+            ck.report(
+                f"{_where(table)}年度资金总额{annual.text}元，表12该项目{amount}万元"
+                f"（{expected:,.0f}元），相差{difference:,.0f}元",
+                [_fund_figure(table, annual, "年度资金总额").location, *t12_locations],
+                expected=expected,
+                actual=annual.amount,
+            )
+
+
+@rule(
+    "PERF-SOURCES-SUM",
+    "performance",
+    Severity.ERROR,
+    "绩效目标表资金来源之和不等于资金总额",
+    "实施期和年度的资金总额都应等于中央、省级、市县（区）财政资金、单位自筹和其他资金之和；"
+    "实施期资金总额不应小于年度资金总额。",
+)
+def sources_sum(ck: Checker) -> None:
+    for table in _readable(ck):
+        for attr, period in _PERIODS:
+            funds: FundSources = getattr(table, attr)
+            if funds.total is None:
+                continue
+            parts = [_fund_figure(table, getattr(funds, k), f"{period}{n}") for k, n in _SOURCES]
+            if all(p.value is None for p in parts):
+                continue
+            total = _fund_figure(table, funds.total, f"{period}资金总额")
+            ck.sum(total, parts, f"{_where(table)}{period}资金来源之和")
+        period_total, annual_total = table.period_funds.total, table.annual_funds.total
+        if (
+            period_total is not None
+            and annual_total is not None
+            and period_total.amount is not None
+            and annual_total.amount is not None
+            and period_total.amount < annual_total.amount
+        ):
+            ck.report(
+                f"{_where(table)}实施期资金总额{period_total.text}元小于年度资金总额{annual_total.text}元",
+                [_fund_figure(table, period_total, "实施期资金总额").location],
+                expected=annual_total.amount,
+                actual=period_total.amount,
+            )
+
+
+@rule(
+    "PERF-SOURCES-ATTRIBUTION",
+    "performance",
+    Severity.WARNING,
+    "实施期与年度资金来源归属不一致",
+    "年度资金是实施期资金的一部分：某一来源年度有资金而实施期为0，说明资金来源填报前后不一致"
+    "（例如实施期填为中央财政资金、年度填为省级财政资金）；一年期项目的实施期与年度资金总额应相同。",
+)
+def sources_attribution(ck: Checker) -> None:
+    for table in _readable(ck):
+        for key, name in _SOURCES:
+            period = getattr(table.period_funds, key)
+            annual = getattr(table.annual_funds, key)
+            if annual is None or not annual.amount:
+                continue
+            if period is not None and period.amount == 0:
+                ck.report(
+                    f"{_where(table)}年度“{name}”{annual.text}元，实施期该来源为0",
+                    [_fund_figure(table, annual, f"年度{name}").location],
+                )
+        one_year = (table.period or "").strip() in ("1年", "一年") or "1年结束" in (
+            table.attribute or ""
+        )
+        p, a = table.period_funds.total, table.annual_funds.total
+        same = p is None or a is None or None in (p.amount, a.amount) or p.amount == a.amount
+        if one_year and not same:
+            assert p is not None and a is not None
+            ck.report(
+                f"{_where(table)}为一年期项目，实施期资金总额{p.text}元与年度资金总额{a.text}元不同",
+                [_fund_figure(table, p, "实施期资金总额").location],
+                expected=a.amount,
+                actual=p.amount,
+            )
+
+
+@rule(
+    "PERF-DEPARTMENT",
+    "performance",
+    Severity.WARNING,
+    "主管部门名称或代码前后不一致",
+    "同一文件中各绩效目标表的“主管部门及代码”应相同。",
+)
+def department(ck: Checker) -> None:
+    tables = [t for t in _readable(ck) if t.department]
+    counts = Counter(normalize_name(t.department or "") for t in tables)
+    if len(counts) < 2:
+        return
+    usual = counts.most_common(1)[0][0]
+    for table in tables:
+        if normalize_name(table.department or "") != usual:
+            ck.report(
+                f"{_where(table)}主管部门及代码为“{table.department}”，其他绩效目标表为“{usual}”",
+                [Location(table.source, _where(table), table.department or "")],
+                expected=usual,
+                actual=table.department,
+            )
+
+
+@rule(
+    "PERF-INDICATORS",
+    "performance",
+    Severity.WARNING,
+    "绩效指标缺少指标值",
+    "每个三级指标都应有指标值；没有任何绩效指标的绩效目标表也应补充。",
+)
+def indicators(ck: Checker) -> None:
+    whole = [t for t in ck.disclosure.performance_tables if t.whole_unit and t.confidence >= 0.5]
+    for table in _readable(ck) + whole:
+        if not table.period_indicators and not table.annual_indicators:
+            ck.report(f"{_where(table)}没有绩效指标", [Location(table.source, _where(table))])
+            continue
+        for indicator in table.period_indicators + table.annual_indicators:
+            if not indicator.level3 or indicator.value:
+                continue
+            where = [Location(indicator.source or table.source, _where(table), indicator.level3)]
+            if _VALUE_LIKE.search(indicator.level3):
+                ck.report(
+                    f"{_where(table)}指标值“{indicator.level3}”没有对应的三级指标名称（表格列可能错位）",
+                    where,
+                )
+            else:
+                ck.report(f"{_where(table)}三级指标“{indicator.level3}”没有指标值", where)
+
+
+@rule(
+    "PERF-UNREADABLE",
+    "performance",
+    Severity.WARNING,
+    "绩效目标表无法识读",
+    "扫描件识别不清的绩效目标表无法核对，需人工查看原件。",
+)
+def unreadable(ck: Checker) -> None:
+    for table in ck.disclosure.performance_tables:
+        if table.confidence < 0.5:
+            ck.report(
+                f"{_where(table)}为扫描识别文本，内容无法可靠读取，未核对资金与指标，请人工查看",
+                [Location(table.source, _where(table))],
+            )
