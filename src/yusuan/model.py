@@ -247,6 +247,7 @@ class Annex:
     title: str
     text: str
     source: Source | None = None
+    line_map: list[tuple[int, int]] = field(default_factory=list)  # (text offset, line number)
 
 
 @dataclass(slots=True)

@@ -82,15 +82,15 @@ def class_names(ck: Checker) -> None:
                         f"表{number}“{row.code}”不是支出功能分类的“类”级编码",
                         [Location(row.source, f"表{number} {row.code}", row.code, number, row.key)],
                     )
-                elif row.label and row.label != wanted:
+                elif row.label and row.label != class_name:
                     ck.report(
-                        f"表{number}科目{row.code}名称为“{row.label}”，应为“{wanted}”",
+                        f"表{number}科目{row.code}名称为“{row.label}”，应为“{class_name}”",
                         [
                             Location(
                                 row.source, f"表{number} {row.code}", row.label, number, row.key
                             )
                         ],
-                        expected=wanted,
+                        expected=class_name,
                         actual=row.label,
                     )
 

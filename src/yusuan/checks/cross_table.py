@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yusuan.checks.engine import Checker, Figure, cell_figure, rule
+from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Severity
 from yusuan.checks.views import (
     class_lines,
@@ -46,13 +46,6 @@ def _pairs(
     for row in coded(ta, side_a):
         assert row.code is not None
         yield ta, tb, row, rows_b.get(row.code)
-
-
-def _zero(table: Table, row: Row, key: str) -> Figure:
-    """A figure for a row that another table does not print: blank, located at the table."""
-    figure = cell_figure(table, row, key)
-    figure.value = None
-    return figure
 
 
 def _only_fiscal(ck: Checker) -> bool:

@@ -56,30 +56,50 @@ def rule(
     return register
 
 
-@dataclass(slots=True)
 class Figure:
-    """A figure taking part in a comparison: its value and where it was read."""
+    """A figure taking part in a comparison: its value and where it was read.
 
-    value: Decimal | None
-    location: Location
+    The location of a table cell is built only when a finding needs it (most comparisons agree).
+    """
+
+    __slots__ = ("_cell", "_location", "value")
+
+    def __init__(
+        self,
+        value: Decimal | None,
+        location: Location | None = None,
+        cell: tuple[Table, Row, str] | None = None,
+    ) -> None:
+        self.value = value
+        self._location = location
+        self._cell = cell
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            assert self._cell is not None
+            self._location = _cell_location(*self._cell)
+        return self._location
 
 
 def cell_figure(table: Table, row: Row, key: str) -> Figure:
     cell: Cell | None = row.cells.get(key)
+    return Figure(cell.amount if cell is not None else None, cell=(table, row, key))
+
+
+def _cell_location(table: Table, row: Row, key: str) -> Location:
+    cell = row.cells.get(key)
     column = table.column(key, row.side)
     header = column.header if column is not None else key
     name = f"{row.code} {row.label}" if row.code and row.label else row.key
     side = "" if row.side is None else ("收入方 " if row.side == Side.INCOME else "支出方 ")
-    return Figure(
-        cell.amount if cell is not None else None,
-        Location(
-            cell.source if cell is not None and cell.source else row.source,
-            f"表{table.number} {side}{name} / {header}",
-            cell.text if cell is not None else "",
-            table.number,
-            row.key,
-            key,
-        ),
+    return Location(
+        cell.source if cell is not None and cell.source else row.source,
+        f"表{table.number} {side}{name} / {header}",
+        cell.text if cell is not None else "",
+        table.number,
+        row.key,
+        key,
     )
 
 

@@ -23,8 +23,9 @@ from yusuan.checks.statements import (
 )
 from yusuan.checks.tolerance import share_tolerance, sum_tolerance
 from yusuan.checks.views import class_lines, coded, income_sources, labelled, numbered, total_row
-from yusuan.model import Disclosure, RowKind, Section, Side, Table
+from yusuan.model import Disclosure, RowKind, Section, Side, Source, Table
 from yusuan.model import Figure as StatedFigure
+from yusuan.recognize.narrative import line_at
 from yusuan.recognize.profile import parse_cn_numeral
 
 HUNDRED = Decimal(100)
@@ -453,7 +454,8 @@ def procurement(ck: Checker) -> None:
     Severity.ERROR,
     "绩效管理说明与表12不一致",
     "第三部分十：纳入绩效目标管理的项目个数应等于表12项目个数（同名项目计一个），金额应等于表12合计；"
-    "各类项目个数、金额之和应等于总数；公开项目的金额及占比应自洽；整体绩效目标资金应等于收入总计（警告）。",
+    "各类项目个数、金额之和应等于总数；公开项目的金额及占比应自洽；整体绩效目标涉及资金应等于收入总计"
+    "或本年收入合计（整体绩效目标覆盖单位全部预算资金）。",
 )
 def performance(ck: Checker) -> None:
     d = ck.disclosure
@@ -516,7 +518,6 @@ def performance(ck: Checker) -> None:
                 [fig(perf.whole_unit_amount).location, cell_figure(t1, grand, "amount").location],
                 expected=grand.amount("amount"),
                 actual=perf.whole_unit_amount.value,
-                severity=Severity.WARNING,
             )
 
 
@@ -540,22 +541,22 @@ _NOT_HOLES = ("百万元", "千万元", "亿万元", "每万元")
 )
 def holes(ck: Checker) -> None:
     d = ck.disclosure
-    texts: list[tuple[str, str, Section | None]] = []
+    path = d.meta.source_file
+    texts: list[tuple[str, str, list[tuple[int, int]], Source | None]] = []
     for section in d.sections:
-        st = SectionText.of(section, d.meta.source_file)
-        texts.append((st.text.replace("\n", ""), _where(section), section))
+        for part in [section, *section.subsections]:
+            texts.append((part.text, _where(section), part.line_map, section.source))
     for annex in d.annexes:
-        texts.append((annex.text.replace("\n", ""), f"附件“{annex.title}”", None))
-    for text, where, owner in texts:
+        texts.append((annex.text, f"附件“{annex.title}”", annex.line_map, annex.source))
+    for text, where, line_map, fallback in texts:
         for pattern, what in _HOLES:
             for match in pattern.finditer(text):
                 start = max(0, match.start() - 14)
-                context = text[start : match.end() + 2]
+                context = text[start : match.end() + 2].replace("\n", "")
                 if any(w in context for w in _NOT_HOLES):
                     continue
-                source = None
-                if owner is not None:
-                    source = SectionText.of(owner, d.meta.source_file).source_at(match.group(0))
+                line = line_at(line_map, match.start())
+                source = Source(path, line) if line is not None else fallback
                 ck.report(f"{where}{what}：“…{context}…”", [Location(source, where, context)])
 
 

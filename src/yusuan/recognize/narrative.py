@@ -161,8 +161,8 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
             end = i + 1
             while end < len(lines) and not _ANNEX_TITLE.match(lines[end].compact):
                 end += 1
-            text, _ = join_lines(lines[i + 1 : end])
-            disclosure.annexes.append(Annex(compact, text, Source(path, line.number)))
+            text, line_map = join_lines(lines[i + 1 : end])
+            disclosure.annexes.append(Annex(compact, text, Source(path, line.number), line_map))
             i = end
             continue
         subheading = _SUBHEADING.match(compact)
