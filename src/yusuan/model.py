@@ -181,6 +181,7 @@ class PerformanceSummary:
     """Section 十 (绩效管理情况): whole-unit goal money and project counts by kind."""
 
     whole_unit_amount: Figure | None = None
+    whole_unit_goal: bool = True  # False when the text says 无整体绩效目标
     projects: int | None = None
     amount: Figure | None = None
     kinds: list[ProjectKindCount] = field(default_factory=list)

@@ -231,10 +231,10 @@ FACTS = {
     "procurement": {"total": "187.41", "goods": "182.41", "works": "0", "services": "5.00"},
     # First statement of section 十: 其他运转类 3 / 236.76, 特定目标类 1 / 37.00.  The second
     # ("公开项目绩效目标4个 …") wrongly repeats 其他运转类 as 273.76.
-    # 整体绩效目标: "2025年编报单位无整体绩效目标，设计资金0万元" -> absent.
+    # 整体绩效目标: "2025年编报单位无整体绩效目标，设计资金0万元": no goal, 0 printed.
     "performance": {"projects": 4, "amount": "273.76",
                     "kinds": [("其他运转类", 3, "236.76"), ("特定目标类", 1, "37.00")],
-                    "whole_unit_amount": None},
+                    "whole_unit_amount": "0"},
     "vehicles": {"编制": 1, "实有": 1, "领导用车": 0, "机要通信用车": 0, "应急保障用车": 0,
                  "执法执勤用车": 0, "特种专业技术用车": 0, "事业单位业务用车": 1, "其他公务用车": 0},
     "office_area": "130",

@@ -95,8 +95,8 @@ def _find(stated: list[Stated], *words: str) -> Stated | None:
     "narrative",
     Severity.ERROR,
     "收支总额说明与表1不一致",
-    "第三部分一、二、三、四节所述收入总计、本年收入、上年结转、支出总计、基本支出、项目支出及"
-    "财政拨款总额，应分别等于表1、表3、表4的对应数。",
+    "第三部分一至五节所述收入总计、本年收入、上年结转、支出总计、基本支出、项目支出、财政拨款总额"
+    "及一般公共预算当年支出，应分别等于表1、表3、表4、表5的对应数。",
 )
 def totals(ck: Checker) -> None:
     d = ck.disclosure
@@ -136,6 +136,11 @@ def totals(ck: Checker) -> None:
     four = section_text(d, 4)
     if four is not None and t4 is not None:
         _fiscal_totals(ck, four, t4)
+    five, t5 = section_text(d, 5), ck.table(5)
+    if five is not None and t5 is not None:
+        for stated in amounts(five):
+            if stated.name.endswith("一般公共预算当年支出"):
+                _check_amount(ck, five, stated, _table_total(t5, "total"), "一般公共预算当年支出")
 
 
 def _fiscal_totals(ck: Checker, four: SectionText, t4: Table) -> None:
@@ -507,6 +512,16 @@ def performance(ck: Checker) -> None:
         )
         _check_share(ck, st, share, perf.amount.value)
     t1 = ck.table(1)
+    whole = perf.whole_unit_amount
+    if whole is not None and not perf.whole_unit_goal:
+        if whole.value:
+            ck.report(
+                f"{label}称无整体绩效目标，却写明涉及资金{whole.text}万元",
+                [fig(whole).location],
+                expected=Decimal(0),
+                actual=whole.value,
+            )
+        return
     if perf.whole_unit_amount is not None and t1 is not None:
         grand = labelled(t1, "收入总计", Side.INCOME)
         current = labelled(t1, "本年收入合计", Side.INCOME)

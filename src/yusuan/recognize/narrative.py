@@ -252,8 +252,8 @@ def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> N
     text = re.sub(r"\s+", "", full_text(section))
     perf = disclosure.performance
     whole = re.search(r"整体绩效目标[，,]?(?:涉及|设计)资金" + _NUM + "万元", text)
-    if whole and not re.search(r"无整体绩效目标", text):
-        perf.whole_unit_amount = _figure(whole, 1, section, path)
+    perf.whole_unit_amount = _figure(whole, 1, section, path)
+    perf.whole_unit_goal = not re.search(r"无整体绩效目标", text)
     projects = re.search(
         r"纳入绩效目标管理的(?:二级|2级)?项目(\d+)个[，,]共计金额" + _NUM + "万元", text
     )
