@@ -52,7 +52,7 @@ def row_totals(ck: Checker) -> None:
         if table is None:
             continue
         for row in rows_of(table, side):
-            if total_key not in row.cells:
+            if total_key not in row.cells or not any(c.amount for c in row.cells.values()):
                 continue
             ck.sum(
                 cell_figure(table, row, total_key),

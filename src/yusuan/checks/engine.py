@@ -114,6 +114,7 @@ class Checker:
     disclosure: Disclosure
     current: Rule | None = None
     findings: list[Finding] = field(default_factory=list)
+    memo: dict[object, object] = field(default_factory=dict)  # shared by rules of one run
 
     def table(self, number: int) -> Table | None:
         return self.disclosure.tables.get(number)

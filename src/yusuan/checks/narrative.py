@@ -23,19 +23,29 @@ from yusuan.checks.statements import (
 )
 from yusuan.checks.tolerance import share_tolerance, sum_tolerance
 from yusuan.checks.views import class_lines, coded, income_sources, labelled, numbered, total_row
-from yusuan.model import Disclosure, RowKind, Section, Side, Source, Table
 from yusuan.model import Figure as StatedFigure
+from yusuan.model import RowKind, Section, Side, Source, Table
 from yusuan.recognize.narrative import line_at
 from yusuan.recognize.profile import parse_cn_numeral
 
 HUNDRED = Decimal(100)
 
 
-def section_text(d: Disclosure, number: int) -> SectionText | None:
-    for section in d.sections:
-        if parse_cn_numeral(section.number) == number:
-            return SectionText.of(section, d.meta.source_file)
-    return None
+def section_texts(ck: Checker) -> dict[int, SectionText]:
+    """Part 3 sections by number, read once per check run and shared by the rules."""
+    cached = ck.memo.get("sections")
+    if cached is None:
+        d = ck.disclosure
+        cached = {
+            parse_cn_numeral(s.number) or 0: SectionText.of(s, d.meta.source_file)
+            for s in d.sections
+        }
+        ck.memo["sections"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def section_text(ck: Checker, number: int) -> SectionText | None:
+    return section_texts(ck).get(number)
 
 
 def _where(section: Section, stated: Stated | None = None) -> str:
@@ -99,9 +109,8 @@ def _find(stated: list[Stated], *words: str) -> Stated | None:
     "及一般公共预算当年支出，应分别等于表1、表3、表4、表5的对应数。",
 )
 def totals(ck: Checker) -> None:
-    d = ck.disclosure
     t1, t3, t4 = ck.table(1), ck.table(3), ck.table(4)
-    one = section_text(d, 1)
+    one = section_text(ck, 1)
     if one is not None and t1 is not None:
         grand_in = labelled(t1, "收入总计", Side.INCOME)
         year_in = labelled(t1, "本年收入合计", Side.INCOME)
@@ -118,13 +127,13 @@ def totals(ck: Checker) -> None:
             elif stated.name == "上年结转" and carry_in is not None:
                 figure = cell_figure(t1, carry_in, "amount")
             _check_amount(ck, one, stated, figure, stated.name)
-    two = section_text(d, 2)
+    two = section_text(ck, 2)
     if two is not None and t1 is not None:
         total = first_amount(two, "预算收入")
         grand = labelled(t1, "收入总计", Side.INCOME)
         if total is not None and grand is not None:
             _check_amount(ck, two, total, cell_figure(t1, grand, "amount"), "预算收入")
-    three = section_text(d, 3)
+    three = section_text(ck, 3)
     if three is not None and t3 is not None:
         total = first_amount(three, "支出预算")
         if total is not None:
@@ -133,10 +142,10 @@ def totals(ck: Checker) -> None:
             key = "basic" if "基本" in stated.name else "project" if "项目" in stated.name else None
             if key is not None:
                 _check_amount(ck, three, stated, _table_total(t3, key), stated.name)
-    four = section_text(d, 4)
+    four = section_text(ck, 4)
     if four is not None and t4 is not None:
         _fiscal_totals(ck, four, t4)
-    five, t5 = section_text(d, 5), ck.table(5)
+    five, t5 = section_text(ck, 5), ck.table(5)
     if five is not None and t5 is not None:
         for stated in amounts(five):
             if stated.name.endswith("一般公共预算当年支出"):
@@ -189,9 +198,8 @@ _INCOME_NAMES = {
     "计算，保留两位小数；舍入以内的差异不报告。",
 )
 def shares_rule(ck: Checker) -> None:
-    d = ck.disclosure
     t1 = ck.table(1)
-    two = section_text(d, 2)
+    two = section_text(ck, 2)
     if two is not None and t1 is not None:
         total = first_amount(two, "预算收入")
         current, _ = income_sources(t1)
@@ -207,12 +215,12 @@ def shares_rule(ck: Checker) -> None:
             if row is not None:
                 _check_amount(ck, two, stated, cell_figure(t1, row, "amount"), stated.name)
             _check_share(ck, two, stated, total.value if total else None)
-    three = section_text(d, 3)
+    three = section_text(ck, 3)
     if three is not None:
         total = first_amount(three, "支出预算")
         for stated in shares(three):
             _check_share(ck, three, stated, total.value if total else None)
-    five = section_text(d, 5)
+    five = section_text(ck, 5)
     if five is not None:
         total = first_amount(five, "一般公共预算当年支出")
         for stated in shares(five):
@@ -228,9 +236,8 @@ def shares_rule(ck: Checker) -> None:
     "名称写错时按金额指出应为哪一类。",
 )
 def classes(ck: Checker) -> None:
-    d = ck.disclosure
     for number, table_no, key in ((4, 4, "total"), (5, 5, "total")):
-        st = section_text(d, number)
+        st = section_text(ck, number)
         table = ck.table(table_no)
         if st is None or table is None:
             continue
@@ -271,8 +278,7 @@ def classes(ck: Checker) -> None:
     "Y 应等于 X ÷ 上年数 × 100%；增加对应增长、减少对应下降。百分比未保留两位小数时提示。",
 )
 def change_rates(ck: Checker) -> None:
-    for section in ck.disclosure.sections:
-        st = SectionText.of(section, ck.disclosure.meta.source_file)
+    for st in section_texts(ck).values():
         for change in changes(st):
             _check_change(ck, st, change)
 
@@ -332,7 +338,7 @@ def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
     "“主要包括”列出的科目应与表6中有人员经费（或公用经费）的科目一致。",
 )
 def basic(ck: Checker) -> None:
-    st = section_text(ck.disclosure, 6)
+    st = section_text(ck, 6)
     t6 = ck.table(6)
     if st is None or t6 is None:
         return
@@ -384,7 +390,7 @@ _THREE_PUBLIC = (
     "公务用车购置费、运行维护费，应等于表10“合计”栏；写明“无三公经费预算”时表10应无数据。",
 )
 def three_public(ck: Checker) -> None:
-    st = section_text(ck.disclosure, 7)
+    st = section_text(ck, 7)
     t10 = ck.table(10)
     if st is None or t10 is None:
         return
@@ -415,7 +421,7 @@ def three_public(ck: Checker) -> None:
     "第三部分八所述机关运行经费财政拨款预算应等于表11“部门合计”；写明无机关运行经费时表11应无数据。",
 )
 def operating(ck: Checker) -> None:
-    st = section_text(ck.disclosure, 8)
+    st = section_text(ck, 8)
     t11 = ck.table(11)
     if st is None or t11 is None:
         return
@@ -505,7 +511,7 @@ def performance(ck: Checker) -> None:
             f"{label}{what}各类金额之和",
         )
     published, ratio = perf.published_amount, perf.published_share
-    st = section_text(d, 10)
+    st = section_text(ck, 10)
     if published and ratio and perf.amount and perf.amount.value and published.value and st:
         share = Stated(
             "公开项目", published.value, published.text, "", ratio.source, ratio.value, ratio.text
@@ -593,8 +599,8 @@ def unit_name(ck: Checker) -> None:
         r"一般公共预算安排基本支出|财政拨款安排的|政府采购预算总额|纳入绩效目标管理)"
     )
     reported: set[str] = set()
-    for section in d.sections:
-        st = SectionText.of(section, d.meta.source_file)
+    for st in section_texts(ck).values():
+        section = st.section
         for match in pattern.finditer(st.text.replace("\n", "")):
             found = match.group(1)
             if found in (name, *d.meta.units) or found in reported:

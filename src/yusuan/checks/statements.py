@@ -9,7 +9,7 @@ with the tables.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from yusuan.model import Section, Source
@@ -59,13 +59,14 @@ class Change:
     source: Source | None
 
 
-@dataclass(slots=True)
+@dataclass
 class SectionText:
     """A section's text flattened (sub-sections included) with a map back to lines."""
 
     section: Section
     text: str
     path: str
+    parsed: dict[str, object] = field(default_factory=dict)  # statements read, by kind
 
     @classmethod
     def of(cls, section: Section, path: str) -> SectionText:
@@ -79,8 +80,10 @@ class SectionText:
         return self.section.source
 
     def clauses(self) -> list[str]:
-        flat = self.text.replace("\n", "")
-        return [c for c in _CLAUSE_END.split(flat) if c.strip()]
+        if "clauses" not in self.parsed:
+            flat = self.text.replace("\n", "")
+            self.parsed["clauses"] = [c for c in _CLAUSE_END.split(flat) if c.strip()]
+        return self.parsed["clauses"]  # type: ignore[return-value]
 
 
 def clean_name(name: str) -> str:
@@ -90,7 +93,10 @@ def clean_name(name: str) -> str:
 
 
 def shares(section: SectionText) -> list[Stated]:
-    found = []
+    if "shares" in section.parsed:
+        return section.parsed["shares"]  # type: ignore[return-value]
+    found: list[Stated] = []
+    section.parsed["shares"] = found
     for clause in section.clauses():
         for match in _SHARE.finditer(clause):
             amount, share = parse_amount(match.group(2)), parse_amount(match.group(3))
@@ -111,7 +117,10 @@ def shares(section: SectionText) -> list[Stated]:
 
 
 def amounts(section: SectionText) -> list[Stated]:
-    found = []
+    if "amounts" in section.parsed:
+        return section.parsed["amounts"]  # type: ignore[return-value]
+    found: list[Stated] = []
+    section.parsed["amounts"] = found
     for clause in section.clauses():
         for match in _AMOUNT.finditer(clause):
             amount = parse_amount(match.group(2))
@@ -144,7 +153,10 @@ def first_amount(section: SectionText, pattern: str) -> Stated | None:
 
 
 def changes(section: SectionText) -> list[Change]:
-    found = []
+    if "changes" in section.parsed:
+        return section.parsed["changes"]  # type: ignore[return-value]
+    found: list[Change] = []
+    section.parsed["changes"] = found
     for clause in section.clauses():
         for match in _CHANGE.finditer(clause):
             before = clause[: match.start()]
