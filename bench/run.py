@@ -2,6 +2,7 @@
 
 Parse: in-process time of `yusuan.read` for each seed (median and best of repeated runs, after a
 warm-up run so imports and regex compilation are not counted).
+Check: in-process time of `yusuan.check` on each parsed seed, the same way.
 """
 
 from __future__ import annotations
@@ -46,5 +47,22 @@ def bench_parse() -> None:
         print(f"  {seed.name:<28} {size:>6.1f} {median:>10.2f} {samples[0]:>8.2f} {p90:>8.2f}")
 
 
+def bench_check() -> None:
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    print(f"check (in-process yusuan.check on a parsed document, {RUNS} runs; target < 10 ms)")
+    print(f"  {'document':<28} {'rules':>6} {'findings':>9} {'median ms':>10} {'best ms':>8}")
+    for seed in seeds:
+        disclosure = yusuan.read(seed)
+        report = yusuan.check(disclosure)
+        samples = sorted(timed(yusuan.check, disclosure))
+        median = statistics.median(samples)
+        print(
+            f"  {seed.name:<28} {len(report.rules_run):>6} {len(report.findings):>9} "
+            f"{median:>10.2f} {samples[0]:>8.2f}"
+        )
+
+
 if __name__ == "__main__":
     bench_parse()
+    print()
+    bench_check()

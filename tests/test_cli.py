@@ -94,3 +94,13 @@ def test_failed_output_leaves_no_partial_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert not target.exists()
     assert not list(tmp_path.glob(".result.json.*"))
+
+
+def test_rules_document_is_current() -> None:
+    """docs/rules.md is generated from the registry; a rule added without it fails here."""
+    generated = run("rules", "--format", "markdown").stdout
+    on_disk = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(
+        encoding="utf-8"
+    )
+    assert generated.strip() == on_disk.strip()
+    assert "NARR-CHANGE" in on_disk and "0.005 × (n + 1)" in on_disk
