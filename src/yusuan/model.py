@@ -83,6 +83,7 @@ class Row:
     side: Side | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
     source: Source | None = None
+    position: int | None = None  # printed row within the table: both halves of a row share it
 
     def amount(self, key: str) -> Decimal | None:
         cell = self.cells.get(key)

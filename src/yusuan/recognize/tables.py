@@ -157,8 +157,10 @@ class TableBuilder:
             raw_rows = assemble_layout_rows(self.spec, body)
         else:
             raw_rows = tab_rows(self.spec, body)
-        for raw in raw_rows:
-            table.rows.extend(self._rows(raw))
+        for position, raw in enumerate(raw_rows):
+            for row in self._rows(raw):
+                row.position = position
+                table.rows.append(row)
             if raw.overflow:
                 self.warnings.append(
                     (
