@@ -175,6 +175,8 @@ class Checker:
         if difference == 0:
             return
         locations = [actual.location, *(o.location for o in others)]
+        if actual.location.column and " / " in actual.location.label:
+            what += f"（{actual.location.label.rsplit(' / ', 1)[1]}）"  # name the column
         if abs(difference) <= sum_tolerance(summands):
             self.report(
                 f"{what}：应为 {expected}，实为 {got}，相差 {difference}（尾差，舍入可以解释）",

@@ -1,0 +1,1 @@
+"""Renderers of check reports: terminal, JSON, HTML, XLSX 检查表."""
