@@ -1,0 +1,1 @@
+"""Renderers: a Disclosure out as DOCX, PDF, HTML and XLSX, all from the one layout in layout.py."""
