@@ -5,7 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 EXAMPLE := src/yusuan/examples/example_unit_2025.txt
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean system-deps
+
+# Debian packages the project needs: a CJK TrueType font embedded in PDFs and charts, and
+# poppler-utils (pdftoppm) to look at rendered pages. Installed only when missing.
+SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +28,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-run: $(STAMP)
+run: system-deps $(STAMP)
 	$(BIN)/yusuan parse $(EXAMPLE) --format summary
 
-test: $(STAMP)
+test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: system-deps $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
