@@ -1,0 +1,1 @@
+"""Budget data: the primary figures of a unit, and the disclosure derived from them."""
