@@ -213,11 +213,168 @@ def _rules_markdown() -> str:
 
 
 @main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True,
+    help="预算数据文件：.yaml、.json 或 .xlsx（填报工作簿）",
+)  # fmt: skip
+def data(file: Path, output: Path) -> None:
+    """把一份预算公开文件转为可编辑的预算数据，作为下一年度填报的起点。"""
+    from yusuan.budget.extract import to_budget_data
+
+    try:
+        disclosure = read(file)
+    except YusuanError as exc:
+        click.echo(f"错误：{exc.describe()}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    budget, notes = to_budget_data(disclosure)
+    _save_data(budget, output)
+    for note in notes:
+        click.echo(f"提示：{note}", err=True)
+    click.echo(f"预算数据已写入 {output}", err=True)
+
+
+def _save_data(budget: object, output: Path) -> None:
+    from yusuan.budget.io import dump_data
+    from yusuan.budget.model import BudgetData
+    from yusuan.budget.workbook import write_workbook
+
+    assert isinstance(budget, BudgetData)
+    if output.suffix.lower() == ".xlsx":
+        write_workbook(budget, output)
+    else:
+        dump_data(budget, output)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+def template(output: Path) -> None:
+    """生成预算数据填报工作簿（XLSX，含填写说明和数据校验）。"""
+    from yusuan.budget.workbook import write_workbook
+
+    write_workbook(None, output)
+    click.echo(f"填报工作簿已写入 {output}", err=True)
+
+
+def _load_budget(file: Path) -> Disclosure:
+    """A disclosure from budget data (.yaml/.json/.xlsx workbook) or from a published document."""
+    from yusuan.budget.build import DataError, build
+    from yusuan.budget.io import load_data
+
+    suffix = file.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json") or (suffix == ".xlsx" and _is_input_workbook(file)):
+        try:
+            return build(load_data(file), str(file))
+        except DataError as exc:
+            raise YusuanError(str(file), str(exc)) from None
+    return read(file)
+
+
+def _is_input_workbook(file: Path) -> bool:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True)
+    except Exception:  # not a workbook at all: let the reader say so
+        return False
+    names = workbook.sheetnames
+    workbook.close()
+    return "基本信息" in names and "功能科目" in names
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "formats", default="docx,pdf,html,xlsx", show_default=True,
+    help="逗号分隔：docx,pdf,html,xlsx",
+)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出目录")
+def render(file: Path, formats: str, output: Path) -> None:
+    """由预算数据（或已公开的文件）生成公开文件。"""
+    from yusuan.render.api import FORMATS
+    from yusuan.render.api import render as render_all
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        click.echo(f"错误：不支持的格式 {'、'.join(unknown)}；可选 {','.join(FORMATS)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        disclosure = _load_budget(file)
+    except YusuanError as exc:
+        click.echo(f"错误：{exc.describe()}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    with click.progressbar(length=len(chosen), label="生成中", file=sys.stderr) as bar:
+        written = {}
+        for fmt in chosen:
+            written.update(render_all(disclosure, output, (fmt,)))
+            bar.update(1)
+    for fmt, path in written.items():
+        click.echo(f"{fmt.upper():<5} {path}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out/demo"),
+              show_default=True, help="输出目录")  # fmt: skip
+def demo(output: Path) -> None:
+    """演示：用示例单位的预算数据生成全部格式，再读回并检查，列出文件位置。"""
+    from importlib.resources import files
+
+    from yusuan import check as run_check
+    from yusuan.budget.build import build
+    from yusuan.budget.io import load_data
+    from yusuan.render.api import render as render_all
+
+    source = Path(str(files("yusuan.examples").joinpath("example_unit_2025.yaml")))
+    disclosure = build(load_data(source), str(source))
+    click.echo(f"示例数据：{source}")
+    written = render_all(disclosure, output)
+    click.echo(f"{'格式':<6}{'文件':<60}{'读回表格':>8}{'错误':>6}{'警告':>6}")
+    problems = 0
+    for fmt, path in written.items():
+        if fmt in ("docx", "xlsx"):
+            back = read(path)
+            report = run_check(back)
+            counts = report.counts()
+            same = _same_tables(disclosure, back)
+            problems += counts["error"] + (0 if same else 1)
+            verdict = "一致" if same else "不一致"
+            click.echo(
+                f"{fmt:<6}{path!s:<60}{verdict:>8}{counts['error']:>6}{counts['warning']:>6}"
+            )
+        else:
+            click.echo(f"{fmt:<6}{path!s:<60}{'—':>8}")
+    if problems:
+        click.echo("演示发现问题，请查看上表", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo("全部生成完毕：读回的表格与数据一致，检查无错误。")
+
+
+def _same_tables(a: Disclosure, b: Disclosure) -> bool:
+    def cells(d: Disclosure) -> list[tuple[object, ...]]:
+        return [
+            (n, r.code, r.label, tuple((k, c.text) for k, c in r.cells.items() if c.text))
+            for n, t in sorted(d.tables.items())
+            for r in t.rows
+        ]
+
+    return cells(a) == cells(b)
+
+
+@main.command()
 def schema() -> None:
     """输出 JSON 格式的模型结构说明（JSON Schema）。"""
     from yusuan.export.json import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command("data-schema")
+def data_schema_command() -> None:
+    """输出预算数据（YAML/JSON）的结构说明（JSON Schema）。"""
+    from yusuan.budget.io import data_schema
+
+    click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

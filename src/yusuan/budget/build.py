@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from yusuan.budget.defaults import GLOSSARY
 from yusuan.budget.model import BudgetData, FiscalSources, FunctionLine, Project, Sources
 from yusuan.checks.catalog import function_codes
 from yusuan.model import (
@@ -210,7 +211,8 @@ def build(data: BudgetData, source_file: str = "") -> Disclosure:
         table.no_data = not any(c.amount for r in table.rows for c in r.cells.values())
         d.tables[number] = table
     d.annexes = [Annex(a.title, a.text) for a in data.annexes]
-    d.glossary = [GlossaryEntry(g.term, g.definition) for g in data.glossary]
+    glossary = [(g.term, g.definition) for g in data.glossary] or list(GLOSSARY)
+    d.glossary = [GlossaryEntry(term, definition) for term, definition in glossary]
     write_part3(d, data)
     d.performance_tables = performance_tables(d, data)
     return d

@@ -136,8 +136,8 @@ def write_part3(d: Disclosure, data: BudgetData) -> None:
     personnel = _value(t6, "合计", "personnel")
     public = _value(t6, "合计", "public")
     six = f"{head}一般公共预算安排基本支出{money(basic6)}万元，其中：\n"
-    six += f"人员经费{money(personnel)}万元，主要包括：{_items(t6, 'personnel')}；\n"
-    six += f"公用经费{money(public)}万元，主要包括：{_items(t6, 'public')}。"
+    six += f"人员经费{money(personnel)}万元{_items(t6, 'personnel')}；\n"
+    six += f"公用经费{money(public)}万元{_items(t6, 'public')}。"
 
     seven = _three_public(t10, data, year, name)
     eight = _operating(t11, data, year)
@@ -189,7 +189,7 @@ def _class_amounts(table: Table | None, key: str) -> list[tuple[str, Decimal]]:
 
 def _items(t6: Table | None, key: str) -> str:
     names = [r.label for r in (t6.rows if t6 else []) if r.kind == RowKind.ITEM and r.amount(key)]
-    return "、".join(names) + "等" if names else "无"
+    return "，主要包括：" + "、".join(names) + "等" if names else ""
 
 
 def _three_public(t10: Table | None, data: BudgetData, year: int, name: str) -> str:

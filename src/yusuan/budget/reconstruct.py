@@ -109,23 +109,38 @@ def _solve(disclosure: Disclosure, pins: list[Pin]) -> Reconstruction:
             continue
         rows.append({index[id(c)]: 1 for c in pinned})
         targets.append(int(yuan * FEN))
-    lower = np.array([_bounds(c)[0] for c in cells], dtype=float)
-    upper = np.array([_bounds(c)[1] for c in cells], dtype=float)
-    matrix = np.zeros((len(rows), len(cells)))
+    # Variables: the cells' values x, then t ≥ |x − printed| so the solution stays as close to
+    # the printed figures as the identities allow (exactly on them where there is no 尾差).
+    n = len(cells)
+    centres = np.array([_centre(c) for c in cells], dtype=float)
+    lower = np.array([_bounds(c)[0] for c in cells] + [0] * n, dtype=float)
+    upper = np.array([_bounds(c)[1] for c in cells] + [HALF] * n, dtype=float)
+    matrix = np.zeros((len(rows) + 2 * n, 2 * n))
+    low_rhs = list(map(float, targets)) + [-np.inf] * (2 * n)
+    high_rhs = list(map(float, targets)) + list(centres) + list(-centres)
     for r, equation in enumerate(rows):
         for column, coefficient in equation.items():
             matrix[r, column] = coefficient
+    for i in range(n):
+        matrix[len(rows) + i, i], matrix[len(rows) + i, n + i] = 1, -1  # x − t ≤ c
+        matrix[len(rows) + n + i, i], matrix[len(rows) + n + i, n + i] = -1, -1  # −x − t ≤ −c
     result = milp(
-        c=np.zeros(len(cells)),
-        constraints=LinearConstraint(matrix, targets, targets),
-        integrality=np.ones(len(cells)),
+        c=np.concatenate([np.zeros(n), np.ones(n)]),
+        constraints=LinearConstraint(matrix, low_rhs, high_rhs),
+        integrality=np.concatenate([np.ones(n), np.zeros(n)]),
         bounds=Bounds(lower, upper),
         options={"time_limit": 10},
     )
     if result.x is None:
         return Reconstruction({}, False, len(rows))
-    values = {id(cell): Decimal(round(x)) / FEN for cell, x in zip(cells, result.x, strict=True)}
+    values = {
+        id(cell): Decimal(round(x)) / FEN for cell, x in zip(cells, result.x[:n], strict=True)
+    }
     return Reconstruction(values, True, len(rows))
+
+
+def _centre(cell: Cell) -> int:
+    return int(cell.amount * WAN * FEN) if cell.amount is not None else 0
 
 
 def _bounds(cell: Cell) -> tuple[int, int]:

@@ -195,4 +195,5 @@ def item_list(section: SectionText, head: str) -> list[str] | None:
     if match is None:
         return None
     listed = re.sub(r"等\s*$", "", match.group(1).strip())
-    return [n.strip() for n in re.split(r"[、，,]", listed) if n.strip()]
+    names = [n.strip() for n in re.split(r"[、，,]", listed) if n.strip()]
+    return [] if names in (["无"], ["暂无"]) else names

@@ -1,0 +1,57 @@
+"""Render a disclosure in every published format: the one entry point the CLI and API use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yusuan.model import Disclosure
+
+FORMATS = ("docx", "pdf", "html", "xlsx")
+
+
+def output_name(disclosure: Disclosure) -> str:
+    """A file name a person recognises: "示例市数据服务中心2025年度单位预算公开"."""
+    scope = "部门" if disclosure.meta.scope == "部门" else "单位"
+    safe = "".join(ch for ch in disclosure.meta.unit_name if ch not in '\\/:*?"<>|').strip()
+    return f"{safe or 'disclosure'}{disclosure.meta.year or ''}年度{scope}预算公开"
+
+
+def render(
+    disclosure: Disclosure, out_dir: Path, formats: tuple[str, ...] = FORMATS
+) -> dict[str, Path]:
+    """Write each requested format into ``out_dir``; returns the paths by format."""
+    from yusuan.render.charts import charts
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown formats: {unknown}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = out_dir / output_name(disclosure)
+    pictures = charts(disclosure) if {"docx", "pdf", "html"} & set(formats) else {}
+    written: dict[str, Path] = {}
+    for fmt in formats:
+        path = base.with_suffix(f".{fmt}")
+        if fmt == "docx":
+            from yusuan.render.docx import write_docx
+
+            write_docx(disclosure, path, pictures)
+        elif fmt == "pdf":
+            from yusuan.render.pdf import write_pdf
+
+            write_pdf(disclosure, path, pictures)
+        elif fmt == "html":
+            from yusuan.render.html import to_html
+
+            _write_text(path, to_html(disclosure, pictures))
+        else:
+            from yusuan.render.xlsx import write_xlsx
+
+            write_xlsx(disclosure, path)
+        written[fmt] = path
+    return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
