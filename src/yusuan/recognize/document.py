@@ -63,9 +63,14 @@ def clean_lines(lines: list[Line]) -> list[Line]:
     return kept
 
 
-def _is_toc(line: Line) -> bool:
-    return bool(_TOC_ENTRY.search(line.text)) or (
-        line.cells is not None
+def _is_toc(line: Line, before_body: bool = True) -> bool:
+    """A table-of-contents entry: dot leaders, or (before the body starts) a heading whose
+    last cell is a page number. Inside the body "合计 | 583" is a table row, not a TOC entry."""
+    if _TOC_ENTRY.search(line.text):
+        return True
+    return (
+        before_body
+        and line.cells is not None
         and len([c for c in line.cells if c]) == 2
         and line.cells[-1].isdigit()
     )
@@ -84,7 +89,8 @@ def _title_of(line: Line) -> TableSpec | None:
 def segment(lines: list[Line]) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
-    toc = [_is_toc(line) for line in lines]
+    body = max((i for i, ln in enumerate(lines) if _PART1.match(ln.compact)), default=0)
+    toc = [_is_toc(line, i < body) for i, line in enumerate(lines)]
     for i, line in enumerate(lines):
         compact = line.compact
         if toc[i]:

@@ -124,7 +124,15 @@ def build_outline(d: Disclosure) -> Outline:
         if parse_cn_numeral(section.number) == 10 and project_tables:
             blocks.append(Paragraph("（项目绩效目标表公开情况见附件）"))
             for goals in project_tables:
-                blocks.append(performance_grid(goals, year))
+                if goals.confidence < 0.5:
+                    # Nothing trustworthy to print: say so rather than print an empty table.
+                    blocks.append(
+                        Paragraph(
+                            f"附：“{goals.project}”项目支出绩效目标表原件为扫描件，无法识读。"
+                        )
+                    )
+                else:
+                    blocks.append(performance_grid(goals, year))
     for annex in d.annexes:
         blocks += [Heading(annex.title, 3), *_paragraphs(annex.text)]
     if d.glossary:
