@@ -85,7 +85,8 @@ def test_written_workbook_reads_back_the_same_tables(tmp_path: Path, seed: str) 
     assert back.meta.amount_unit == original.meta.amount_unit
     # Sources point at the sheet (page) and its row.
     t3 = back.tables[3]
-    assert t3.source is not None and t3.source.page == 4 and t3.source.line == 2
+    sheet_of_t3 = load_workbook(target, read_only=True).sheetnames.index("表3 预算支出总表") + 1
+    assert t3.source is not None and t3.source.page == sheet_of_t3 and t3.source.line == 2
     assert t3.rows[0].source is not None and t3.rows[0].source.line is not None
 
 
@@ -96,8 +97,11 @@ def test_workbook_layout(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name != target.name]  # no temporary left
     book = load_workbook(target)
     assert book.sheetnames[0] == "封面"
-    assert book.sheetnames[1] == "表1 预算收支总表"
-    assert len(book.sheetnames) == 14
+    # The narrative parts have sheets of their own around the 13 table sheets.
+    assert book.sheetnames[1] == "第一部分 概况"
+    assert book.sheetnames[2] == "表1 预算收支总表"
+    assert book.sheetnames[-2:] == ["第三部分 情况说明", "第四部分 名词解释"]
+    assert len(book.sheetnames) == 17
     assert all(len(name) <= 31 for name in book.sheetnames)
     cover = "".join(str(c.value) for row in book["封面"].iter_rows() for c in row if c.value)
     assert "阳泉市医疗保险管理服务中心" in cover and "2025年度单位预算公开" in cover
