@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
-EXAMPLE := src/yusuan/examples/example_unit_2025.txt
 
 .PHONY: run test bench lint clean system-deps
 
@@ -29,7 +28,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: system-deps $(STAMP)
-	$(BIN)/yusuan parse $(EXAMPLE) --format summary
+	$(BIN)/yusuan demo -o out/demo
 
 test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests bench
