@@ -94,6 +94,9 @@ def _is_label_normed(normed: str) -> bool:
     return bool(_ANY_LABEL.match(normed))
 
 
+_SCANNED_NOTE = re.compile(r"^附[：:]“(.+)”项目支出绩效目标表原件为扫描件")
+
+
 def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceTable:
     title = lines[0].compact
     table = PerformanceTable(
@@ -101,6 +104,10 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         whole_unit="整体" in title,
         source=Source(doc.path, lines[0].number, lines[0].page),
     )
+    scanned = _SCANNED_NOTE.match(title)
+    if scanned:  # the note renderers print for a table kept only as OCR noise (outline.py)
+        table.project, table.confidence = scanned.group(1), 0.2
+        return table
     if doc.style == "layout":
         _read_ocr_noise(table, lines)
         return table

@@ -104,6 +104,10 @@ def _toc(d: Disclosure, scope: str, year: str) -> list[Block]:
     return [Heading("目  录", 1), *[Paragraph(f"{line}……", "toc") for line in lines], PageBreak()]
 
 
+def _full_text(section: Section) -> str:
+    return section.text + "".join(_full_text(sub) for sub in section.subsections)
+
+
 def build_outline(d: Disclosure) -> Outline:
     scope = "部门" if d.meta.scope == "部门" else "单位"
     year = str(d.meta.year or "")
@@ -122,7 +126,8 @@ def build_outline(d: Disclosure) -> Outline:
     for section in d.sections:
         blocks += _section_blocks(section, 2)
         if parse_cn_numeral(section.number) == 10 and project_tables:
-            blocks.append(Paragraph("（项目绩效目标表公开情况见附件）"))
+            if "见附件" not in _full_text(section):
+                blocks.append(Paragraph("（项目绩效目标表公开情况见附件）"))
             for goals in project_tables:
                 if goals.confidence < 0.5:
                     # Nothing trustworthy to print: say so rather than print an empty table.
