@@ -89,8 +89,8 @@ def _title_of(line: Line) -> TableSpec | None:
 def segment(lines: list[Line]) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
-    body = max((i for i, ln in enumerate(lines) if _PART1.match(ln.compact)), default=0)
-    toc = [_is_toc(line, i < body) for i, line in enumerate(lines)]
+    body_start = max((i for i, ln in enumerate(lines) if _PART1.match(ln.compact)), default=0)
+    toc = [_is_toc(line, i < body_start) for i, line in enumerate(lines)]
     for i, line in enumerate(lines):
         compact = line.compact
         if toc[i]:
