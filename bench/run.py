@@ -62,7 +62,43 @@ def bench_check() -> None:
         )
 
 
+def bench_render() -> None:
+    """Render time per format for the example and each seed (charts drawn once per document)."""
+    import tempfile
+
+    from yusuan.budget.build import build
+    from yusuan.budget.io import load_data
+    from yusuan.render.api import FORMATS, render
+    from yusuan.render.charts import charts
+
+    runs = max(3, RUNS // 10)
+    documents = [
+        ("example (data)", build(load_data(ROOT / "src/yusuan/examples/example_unit_2025.yaml")))
+    ]
+    documents += [(s.name, yusuan.read(s)) for s in sorted((SHARED / "seeds").glob("*.txt"))]
+    print(
+        f"render (in-process, median of {runs}; targets DOCX < 1 s, PDF < 5 s; charts separately)"
+    )
+    print(f"  {'document':<28} {'charts s':>9}" + "".join(f" {f + ' s':>8}" for f in FORMATS))
+    with tempfile.TemporaryDirectory() as folder:
+        for name, disclosure in documents:
+            chart_times = sorted(_once(charts, disclosure) for _ in range(runs))
+            row = f"  {name:<28} {statistics.median(chart_times):>9.3f}"
+            for fmt in FORMATS:
+                times = sorted(_once(render, disclosure, Path(folder), (fmt,)) for _ in range(runs))
+                row += f" {statistics.median(times):>8.3f}"
+            print(row)
+
+
+def _once(function: object, *args: object) -> float:
+    start = time.perf_counter()
+    function(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
 if __name__ == "__main__":
     bench_parse()
     print()
     bench_check()
+    print()
+    bench_render()

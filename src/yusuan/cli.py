@@ -328,22 +328,23 @@ def demo(output: Path) -> None:
     source = Path(str(files("yusuan.examples").joinpath("example_unit_2025.yaml")))
     disclosure = build(load_data(source), str(source))
     click.echo(f"示例数据：{source}")
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
     written = render_all(disclosure, output)
-    click.echo(f"{'格式':<6}{'文件':<60}{'读回表格':>8}{'错误':>6}{'警告':>6}")
+    table = RichTable("格式", "读回表格", "错误", "警告", "文件")
     problems = 0
     for fmt, path in written.items():
         if fmt in ("docx", "xlsx"):
             back = read(path)
-            report = run_check(back)
-            counts = report.counts()
+            counts = run_check(back).counts()
             same = _same_tables(disclosure, back)
             problems += counts["error"] + (0 if same else 1)
-            verdict = "一致" if same else "不一致"
-            click.echo(
-                f"{fmt:<6}{path!s:<60}{verdict:>8}{counts['error']:>6}{counts['warning']:>6}"
-            )
+            table.add_row(fmt, "一致" if same else "不一致",
+                          str(counts["error"]), str(counts["warning"]), str(path))  # fmt: skip
         else:
-            click.echo(f"{fmt:<6}{path!s:<60}{'—':>8}")
+            table.add_row(fmt, "—", "—", "—", str(path))
+    Console().print(table)
     if problems:
         click.echo("演示发现问题，请查看上表", err=True)
         sys.exit(EXIT_FINDINGS)
@@ -351,11 +352,16 @@ def demo(output: Path) -> None:
 
 
 def _same_tables(a: Disclosure, b: Disclosure) -> bool:
+    """Every table cell equal, compared in printed order (both halves of a printed row)."""
+    from yusuan.render.layout import paired_rows
+
     def cells(d: Disclosure) -> list[tuple[object, ...]]:
         return [
-            (n, r.code, r.label, tuple((k, c.text) for k, c in r.cells.items() if c.text))
+            (n, r.side, r.code, r.label, tuple((k, c.text) for k, c in r.cells.items() if c.text))
             for n, t in sorted(d.tables.items())
-            for r in t.rows
+            for printed in paired_rows(t)
+            for r in printed
+            if r is not None
         ]
 
     return cells(a) == cells(b)
