@@ -95,12 +95,13 @@ def segment(lines: list[Line]) -> Segments:
         compact = line.compact
         if toc[i]:
             continue
-        if _PART1.match(compact):
-            part1_at = i
-        elif _PART3.match(compact) and part3_at is None:
-            part3_at = i
-        elif _PART4.match(compact):
-            part4_at = i
+        if compact.startswith("第") and "部分" in compact[:5]:
+            if _PART1.match(compact):
+                part1_at = i
+            elif _PART3.match(compact) and part3_at is None:
+                part3_at = i
+            elif _PART4.match(compact):
+                part4_at = i
         else:
             spec = _title_of(line)
             if spec is not None and (part3_at is None or i < part3_at):
@@ -112,7 +113,7 @@ def segment(lines: list[Line]) -> Segments:
         body = [
             lines[j]
             for j in range(i + 1, stop)
-            if not toc[j] and not _PART2.match(lines[j].compact)
+            if not toc[j] and not ("部分" in lines[j].compact and _PART2.match(lines[j].compact))
         ]
         if spec.number not in tables:
             tables[spec.number] = (lines[i], body)

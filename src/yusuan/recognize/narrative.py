@@ -131,7 +131,7 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
     while i < len(lines):
         line = lines[i]
         compact = line.compact
-        heading = _HEADING.match(compact)
+        heading = _HEADING.match(compact) if "、" in compact[:4] else None
         if heading and _is_heading(compact):
             n = parse_cn_numeral(heading.group(1))
             if n == number + 1:
@@ -165,7 +165,7 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
             disclosure.annexes.append(Annex(compact, text, Source(path, line.number), line_map))
             i = end
             continue
-        subheading = _SUBHEADING.match(compact)
+        subheading = _SUBHEADING.match(compact) if len(compact) <= 34 else None
         if current is not None and subheading and _is_heading(compact):
             sub = Section(
                 subheading.group(1), subheading.group(2), source=Source(path, line.number)

@@ -8,6 +8,7 @@ project name and a low confidence; no value is guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from yusuan.model import Cell, Indicator, PerformanceTable, Source
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
 
 
+@lru_cache(maxsize=8192)  # the same labels recur in every table of a document
 def _norm(text: str) -> str:
     """Compare labels without spaces and with half-width punctuation."""
     text = "".join(text.split())
@@ -75,8 +77,14 @@ _ANY_LABEL = re.compile(
 _TEXT_LABELS = {_norm(label): label for label in _TEXTS}
 
 
+@lru_cache(maxsize=8192)
 def _is_label(cell: str) -> bool:
     return bool(_ANY_LABEL.match(_norm(cell)))
+
+
+@lru_cache(maxsize=4096)
+def _is_level2(normed: str) -> bool:
+    return bool(_LEVEL2.match(normed))
 
 
 def _cells(line: Line) -> list[str]:
@@ -232,7 +240,7 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
         if split is None and not single_period:
             # No header: the 年度 half starts where a second-level name repeats.
             names = [(j, _norm(c)) for j, c in enumerate(cells) if c]
-            named = [(j, n) for j, n in names if n not in _LEVEL1 and _LEVEL2.match(n)]
+            named = [(j, n) for j, n in names if n not in _LEVEL1 and _is_level2(n)]
             if len(named) > 1 and named[0][1] == named[1][1]:
                 split = named[1][0]
         halves: list[list[str]] = [[], []]
@@ -245,7 +253,7 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
             half = 1 if split is not None and j >= split else 0
             if n in _LEVEL1:
                 level1 = n
-            elif _LEVEL2.match(n):
+            elif _is_level2(n):
                 level2[half] = n
             else:
                 halves[half].append(cell.strip())
