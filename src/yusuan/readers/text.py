@@ -37,6 +37,10 @@ class Line:
     text: str
     cells: list[str] | None = None
     page: int | None = None
+    # Per cell (PDF/OCR inputs): the cell's box on the page (x0, top, x1, bottom, in points from
+    # the top-left corner) and the reader's confidence in its text (1.0 for a text layer).
+    boxes: list[tuple[float, float, float, float] | None] | None = None
+    confidences: list[float] | None = None
     compact: str = field(init=False, repr=False)  # the text without any whitespace
 
     def __post_init__(self) -> None:

@@ -42,6 +42,9 @@ class RawRow:
     lines: list[int] = field(default_factory=list)
     indent: int = 0  # leading ideographic spaces (table 12 nests units and projects by indent)
     overflow: list[str] = field(default_factory=list)  # non-blank cells beyond the template
+    page: int | None = None
+    boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)
 
 
 def layout_tokens(text: str) -> list[str]:
@@ -200,5 +203,17 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
         if len(cells) < width:
             cells = cells + [BLANK] * (width - len(cells))
         extra = [c for c in cells[width:] if c]
-        rows.append(RawRow(cells[:width], [line.number], _indent(line.text), extra))
+        boxes = list(line.boxes or [])[:width]
+        confidences = list(line.confidences or [])[:width]
+        rows.append(
+            RawRow(
+                cells[:width],
+                [line.number],
+                _indent(line.text),
+                extra,
+                line.page,
+                boxes + [None] * (width - len(boxes)) if boxes else [],
+                confidences + [1.0] * (width - len(confidences)) if confidences else [],
+            )
+        )
     return rows

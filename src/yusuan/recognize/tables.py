@@ -176,13 +176,16 @@ class TableBuilder:
     def _rows(self, raw: RawRow) -> list[Row]:
         rows: list[Row] = []
         position = 0
-        source = Source(self.path, raw.lines[0] if raw.lines else None)
+        source = Source(self.path, raw.lines[0] if raw.lines else None, raw.page)
         first_label = ""
         for group in self.spec.groups:
             width = group.width
             cells = raw.cells[position : position + width]
+            start = position
             position += width
             row = self._group_row(group, cells, source)
+            if row is not None and raw.boxes:
+                self._locate_cells(group, row, raw, start, source)
             if row is None:
                 continue
             if not row.label and not row.code and _TOTAL_LABEL.match(first_label):
@@ -191,6 +194,23 @@ class TableBuilder:
             first_label = first_label or row.label
             rows.append(row)
         return rows
+
+    def _locate_cells(
+        self, group: GroupSpec, row: Row, raw: RawRow, start: int, source: Source
+    ) -> None:
+        """Give each cell its own box and confidence (PDF and OCR inputs)."""
+        index = {slot: start + i for i, slot in enumerate(group.text_slots)}
+        numeric = start + len(group.text_slots)
+        for column in group.columns:
+            slot = index.get(column.key, -1) if not column.numeric else numeric
+            if column.numeric:
+                numeric += 1
+            cell = row.cells.get(column.key)
+            if cell is None or not 0 <= slot < len(raw.boxes):
+                continue
+            cell.source = Source(self.path, source.line, raw.page, raw.boxes[slot])
+            if raw.confidences:
+                cell.confidence = min(cell.confidence, raw.confidences[slot])
 
     def _group_row(self, group: GroupSpec, cells: list[str], source: Source) -> Row | None:
         texts = dict(zip(group.text_slots, cells, strict=False))
