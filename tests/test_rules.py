@@ -94,11 +94,14 @@ def _edited(tmp_path: Path, edits: list[Edit]) -> Path:
     return target
 
 
+SHANXI_RULES = sorted(k for k, r in REGISTRY.items() if "shanxi" in r.profiles)
+
+
 def test_every_rule_has_a_breaker() -> None:
-    assert set(BREAKERS) | set(MODEL_BREAKERS) == set(REGISTRY)
+    assert set(BREAKERS) | set(MODEL_BREAKERS) == set(SHANXI_RULES)
 
 
-@pytest.mark.parametrize("rule_id", sorted(REGISTRY))
+@pytest.mark.parametrize("rule_id", SHANXI_RULES)
 def test_rule_passes_on_correct_example(rule_id: str) -> None:
     findings = run_rules(yusuan.read(EXAMPLE), [REGISTRY[rule_id]])
     if rule_id == "CODE-CATALOG":
@@ -109,7 +112,7 @@ def test_rule_passes_on_correct_example(rule_id: str) -> None:
     assert findings == []
 
 
-@pytest.mark.parametrize("rule_id", sorted(REGISTRY))
+@pytest.mark.parametrize("rule_id", SHANXI_RULES)
 def test_rule_fires_on_broken_example(tmp_path: Path, rule_id: str) -> None:
     rule = REGISTRY[rule_id]
     if rule_id in MODEL_BREAKERS:

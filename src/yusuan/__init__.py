@@ -25,8 +25,9 @@ def read(path: str | Path) -> Disclosure:
 
 def check(disclosure: Disclosure) -> Report:
     """Run every registered rule over a disclosure and return the report."""
-    from yusuan.checks import REGISTRY, run_rules
+    from yusuan.checks import run_rules
+    from yusuan.checks.engine import rules_for
     from yusuan.checks.report import build_report
 
-    rules = list(REGISTRY.values())
+    rules = rules_for(disclosure)
     return build_report(disclosure, run_rules(disclosure, rules), [r.id for r in rules])

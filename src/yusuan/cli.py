@@ -184,6 +184,9 @@ def rules(fmt: str) -> None:
         click.echo(f"{'':<26} {rule.explanation}")
 
 
+_PROFILE_NAMES = {"shanxi": "山西", "shanghai": "上海"}
+
+
 def _rules_markdown() -> str:
     from yusuan.checks import REGISTRY
     from yusuan.checks.engine import FAMILIES
@@ -202,12 +205,14 @@ def _rules_markdown() -> str:
         (tolerance_doc or "").strip(),
     ]
     for family, name in FAMILIES.items():
-        lines += ["", f"## {name} ({family})", "", "| id | severity | title | what it checks |"]
-        lines.append("|---|---|---|---|")
+        lines += ["", f"## {name} ({family})", ""]
+        lines += ["| id | templates | severity | title | what it checks |", "|---|---|---|---|---|"]
         for rule in REGISTRY.values():
             if rule.family == family:
+                profiles = "、".join(_PROFILE_NAMES.get(p, p) for p in rule.profiles)
                 lines.append(
-                    f"| {rule.id} | {rule.severity.label} | {rule.title} | {rule.explanation} |"
+                    f"| {rule.id} | {profiles} | {rule.severity.label} | {rule.title} "
+                    f"| {rule.explanation} |"
                 )
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ from yusuan.checks import (  # noqa: F401  (importing a family registers its rul
     cross_table,
     narrative,
     performance,
+    shanghai,
 )
 from yusuan.checks.engine import REGISTRY, Rule, run_rules
 from yusuan.checks.findings import Finding, Location, Severity

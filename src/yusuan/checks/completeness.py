@@ -8,7 +8,8 @@ from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.names import normalize_name
 from yusuan.model import RowKind, Source
-from yusuan.recognize.profile import PART3_SECTIONS, TABLE_NAMES, cn_numeral
+from yusuan.recognize.profile import PART3_SECTIONS, cn_numeral
+from yusuan.recognize.profiles import get_profile
 
 
 def _file(ck: Checker) -> Source:
@@ -20,11 +21,11 @@ def _file(ck: Checker) -> Source:
     "completeness",
     Severity.ERROR,
     "缺少预算公开表",
-    "山西省模板要求公开13张预算表（预算收支总表至项目支出预算表（上年结转）），缺一不可；"
-    "没有数据的表也应保留表头并注明“本表无数据”。",
+    "模板要求的预算表（山西13张、上海9张）缺一不可；没有数据的表也应保留表头并注明“本表无数据”。",
+    ("shanxi", "shanghai"),
 )
 def tables_present(ck: Checker) -> None:
-    for number, name in TABLE_NAMES.items():
+    for number, name in get_profile(ck.disclosure.meta.profile).table_names.items():
         if number not in ck.disclosure.tables:
             ck.report(f"未找到表{number}“{name}”", [Location(_file(ck), f"表{number}")])
 
@@ -59,13 +60,15 @@ def parts_present(ck: Checker) -> None:
     Severity.WARNING,
     "空表未注明“本表无数据”或注明后仍有数据",
     "没有金额的表应注明“注：本表无数据”；注明“本表无数据”的表不应列有金额（后者为错误）。",
+    ("shanxi", "shanghai"),
 )
 def empty_tables(ck: Checker) -> None:
     for number, table in sorted(ck.disclosure.tables.items()):
         has_values = any(
             cell.amount for row in table.rows for cell in row.cells.values() if cell.amount
         )
-        where = [Location(table.source, f"表{number}“{TABLE_NAMES.get(number, '')}”")]
+        names = get_profile(ck.disclosure.meta.profile).table_names
+        where = [Location(table.source, f"表{number}“{names.get(number, '')}”")]
         if table.no_data and has_values:
             ck.report(f"表{number}注明“本表无数据”，但列有金额", where, severity=Severity.ERROR)
         elif not table.no_data and not has_values:

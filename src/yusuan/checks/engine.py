@@ -35,13 +35,19 @@ class Rule:
     title: str
     explanation: str
     run: Callable[[Checker], None]
+    profiles: tuple[str, ...] = ("shanxi",)  # the templates whose identities the rule checks
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, family: str, severity: Severity, title: str, explanation: str
+    id: str,
+    family: str,
+    severity: Severity,
+    title: str,
+    explanation: str,
+    profiles: tuple[str, ...] = ("shanxi",),
 ) -> Callable[[Callable[[Checker], None]], Callable[[Checker], None]]:
     """Register a rule. ``explanation`` says in Chinese what the rule checks and why."""
     if family not in FAMILIES:
@@ -50,7 +56,7 @@ def rule(
     def register(function: Callable[[Checker], None]) -> Callable[[Checker], None]:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
-        REGISTRY[id] = Rule(id, family, severity, title, explanation, function)
+        REGISTRY[id] = Rule(id, family, severity, title, explanation, function, profiles)
         return function
 
     return register
@@ -198,9 +204,14 @@ class Checker:
         return Location(source, label, text)
 
 
+def rules_for(disclosure: Disclosure) -> list[Rule]:
+    """The rules of the document's template profile."""
+    return [r for r in REGISTRY.values() if disclosure.meta.profile in r.profiles]
+
+
 def run_rules(disclosure: Disclosure, rules: list[Rule] | None = None) -> list[Finding]:
     checker = Checker(disclosure)
-    for rule_ in rules if rules is not None else list(REGISTRY.values()):
+    for rule_ in rules if rules is not None else rules_for(disclosure):
         checker.current = rule_
         rule_.run(checker)
     return checker.findings

@@ -77,7 +77,7 @@ class _SlotFiller:
         self.group_starts: list[tuple[int, tuple[str, ...]]] = []  # first slot, labels
         for group in spec.groups:
             self.group_starts.append((len(self.kinds), group.labels))
-            self.kinds += ["code" if s == "code" else "text" for s in group.text_slots]
+            self.kinds += ["code" if s.startswith("code") else "text" for s in group.text_slots]
             self.kinds += ["num"] * sum(1 for c in group.columns if c.numeric)
         self.known = spec.known_labels
         self.rows: list[RawRow] = []

@@ -13,7 +13,8 @@ from yusuan.errors import NotADisclosureError
 from yusuan.model import Disclosure, RowKind, Source, Table
 from yusuan.readers.text import NBSP, Line, TextDocument
 from yusuan.recognize.narrative import read_glossary, read_part1, read_part3
-from yusuan.recognize.profile import SHANXI_TABLES, TABLE_NAMES, TableSpec
+from yusuan.recognize.profile import TableSpec
+from yusuan.recognize.profiles import SHANGHAI, SHANXI, Profile, detect
 from yusuan.recognize.tables import TableBuilder, classify_projects
 
 _PART = re.compile(r"^第([一二三四])部分")
@@ -27,7 +28,7 @@ _FURNITURE = re.compile(
     r"|(?:预算公开表|部门公开表|单位公开表)\d+"
     r"|[-—–]?[0-9一二三四五六七八九十]{1,3}[-—–]?)$"  # page numbers "-28-", "— 七 —"
 )
-_UNIT_NAME = re.compile(r"(单位|部门)名称[：:]\s*(\S+?)(?:\s|单位[：:]|$)")
+_UNIT_NAME = re.compile(r"(?:编制)?(单位|部门)(?:名称)?[：:]\s*(\S+?)(?:\s|单位[：:]|$)")
 _AMOUNT_UNIT = re.compile(r"单位[：:]\s*(万元|元|千元)")
 _YEAR = re.compile(r"(20\d{2})年")
 
@@ -76,17 +77,58 @@ def _is_toc(line: Line, before_body: bool = True) -> bool:
     )
 
 
-def _title_of(line: Line) -> TableSpec | None:
+def _title_of(line: Line, profile: Profile = SHANXI) -> TableSpec | None:
     compact = line.compact
     if "表" not in compact or len(compact) > 60:
         return None
-    for spec in SHANXI_TABLES:
-        if spec.title.match(compact):
-            return spec
-    return None
+    return profile.title_of(compact)
 
 
-def segment(lines: list[Line]) -> Segments:
+# Shanghai documents head their parts with the unit's name: "XX主要职能", "XX机构设置".
+_SH_DUTIES = re.compile(r"^(?!.*[、.．])\S{2,40}主要职能$")
+_SH_GLOSSARY = re.compile(r"^名词解释$")
+_SH_EXPLANATION = re.compile(r"^\d{4}年(单位|部门)?预算编制说明$")
+_SH_NOTES = re.compile(r"^其他相关情况说明$")
+
+
+def segment_shanghai(lines: list[Line], profile: Profile) -> Segments:
+    """Shanghai order: 主要职能, 机构设置, 名词解释, 预算编制说明, the tables, 其他相关情况说明."""
+
+    def first(pattern: re.Pattern[str], start: int = 0) -> int | None:
+        return next((i for i in range(start, len(lines)) if pattern.match(lines[i].compact)), None)
+
+    duties = first(_SH_DUTIES)
+    start = duties or 0
+    titles = [(i, spec) for i, ln in enumerate(lines) if i > start
+              for spec in [_title_of(ln, profile)] if spec is not None]  # fmt: skip
+    notes = first(_SH_NOTES, start)
+    glossary = first(_SH_GLOSSARY, start)
+    explanation = first(_SH_EXPLANATION, start)
+    first_table = titles[0][0] if titles else (notes or len(lines))
+    tables: dict[int, tuple[Line, list[Line]]] = {}
+    for k, (i, spec) in enumerate(titles):
+        stop = titles[k + 1][0] if k + 1 < len(titles) else (notes or len(lines))
+        if spec.number not in tables:
+            tables[spec.number] = (lines[i], lines[i + 1 : stop])
+        else:  # the same table continued after a repeated title on the next page
+            tables[spec.number][1].extend(lines[i + 1 : stop])
+    ends = [x for x in (glossary, explanation, first_table) if x is not None]
+    part1 = lines[start : min(ends)] if duties is not None else []
+    part4: list[Line] = []
+    if glossary is not None:
+        stop = min(
+            x for x in (explanation, first_table, len(lines)) if x is not None and x > glossary
+        )
+        part4 = lines[glossary + 1 : stop]
+    part3: list[Line] = []
+    if explanation is not None:
+        part3 += lines[explanation:first_table]
+    if notes is not None:
+        part3 += lines[notes + 1 :]
+    return Segments(part1, tables, part3, part4)
+
+
+def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
     body_start = max((i for i, ln in enumerate(lines) if _PART1.match(ln.compact)), default=0)
@@ -103,7 +145,7 @@ def segment(lines: list[Line]) -> Segments:
             elif _PART4.match(compact):
                 part4_at = i
         else:
-            spec = _title_of(line)
+            spec = _title_of(line, profile)
             if spec is not None and (part3_at is None or i < part3_at):
                 titles.append((i, spec))
     end_of_tables = part3_at if part3_at is not None else (part4_at or len(lines))
@@ -162,7 +204,9 @@ def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None
 
 def recognize(doc: TextDocument) -> Disclosure:
     lines = clean_lines(doc.lines)
-    segments = segment(lines)
+    profile = detect([line.compact for line in lines])
+    split = segment_shanghai if profile is SHANGHAI else segment
+    segments = split(lines, profile)
     if not segments.tables and not segments.part3 and not segments.part1:
         raise NotADisclosureError(
             doc.path,
@@ -170,9 +214,11 @@ def recognize(doc: TextDocument) -> Disclosure:
             "请确认这是部门或单位预算公开文件",
         )
     disclosure = Disclosure()
+    disclosure.meta.profile = profile.key
+    disclosure.meta.amount_unit = profile.amount_unit
     _meta(disclosure, doc, segments)
     for number, (title_line, body) in sorted(segments.tables.items()):
-        spec = SHANXI_TABLES[number - 1]
+        spec = profile.spec(number)
         builder = TableBuilder(spec, doc.path, disclosure.meta.year, doc.style)
         source = Source(doc.path, title_line.number, title_line.page)
         table = builder.build(title_line.compact, body, source)
@@ -185,7 +231,7 @@ def recognize(doc: TextDocument) -> Disclosure:
     read_part1(disclosure, segments.part1)
     read_part3(disclosure, segments.part3, doc)
     read_glossary(disclosure, segments.part4)
-    _report_missing(disclosure, segments)
+    _report_missing(disclosure, segments, profile)
     return disclosure
 
 
@@ -199,11 +245,12 @@ def _units(disclosure: Disclosure) -> None:
             classify_projects(disclosure.tables[number], names)
 
 
-def _report_missing(disclosure: Disclosure, segments: Segments) -> None:
+def _report_missing(disclosure: Disclosure, segments: Segments, profile: Profile) -> None:
     path = disclosure.meta.source_file
-    missing = [n for n in TABLE_NAMES if n not in disclosure.tables]
+    names_by_number = profile.table_names
+    missing = [n for n in names_by_number if n not in disclosure.tables]
     if missing:
-        names = "、".join(f"表{n}（{TABLE_NAMES[n]}）" for n in missing)
+        names = "、".join(f"表{n}（{names_by_number[n]}）" for n in missing)
         disclosure.warn(f"缺少表格：{names}", Source(path))
     if not segments.part1:
         disclosure.warn("缺少第一部分（概况）", Source(path))

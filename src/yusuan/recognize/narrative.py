@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)、(.{2,30})$")
+_EXPLANATION = re.compile(r"^\d{4}年(单位|部门)?预算编制说明$")
 _SUBHEADING = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．])(.{2,30})$")
 _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
 _ANNEX_TITLE = re.compile(
@@ -72,10 +73,11 @@ def read_part1(disclosure: Disclosure, lines: list[Line]) -> None:
     target = duties
     for line in lines:
         compact = line.compact
-        if re.match(r"^一、本(单位|部门)(主要)?职责", compact):
+        # Shanxi: "一、本单位职责"; Shanghai: "<unit name>主要职能".
+        if re.match(r"^(一、本(单位|部门)(主要)?职责|[^、。，]{2,40}主要职能$)", compact):
             target = duties
             continue
-        if re.match(r"^二、机构设置", compact):
+        if re.match(r"^(二、机构设置|[^、。，]{2,40}机构设置$)", compact):
             target = organization
             continue
         target.append(line)
@@ -131,6 +133,13 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
     while i < len(lines):
         line = lines[i]
         compact = line.compact
+        if number == 0 and _EXPLANATION.match(compact):
+            # Shanghai opens its notes with the 预算编制说明, before the numbered sections.
+            current = Section("", compact, source=Source(path, line.number))
+            disclosure.sections.append(current)
+            sub = None
+            i += 1
+            continue
         heading = _HEADING.match(compact) if "、" in compact[:4] else None
         if heading and _is_heading(compact):
             n = parse_cn_numeral(heading.group(1))
@@ -227,23 +236,26 @@ def _locate(section: Section, snippet: str) -> int | None:
     return section.source.line if section.source else None
 
 
+def _titled(disclosure: Disclosure, word: str) -> Section | None:
+    """The Part 3 section whose title names ``word`` (政府采购, 绩效, 国有资产)."""
+    return next((s for s in disclosure.sections if word in s.title), None)
+
+
 def read_facts(disclosure: Disclosure) -> None:
     path = disclosure.meta.source_file
-    by_number = {parse_cn_numeral(s.number): s for s in disclosure.sections}
-    procurement = by_number.get(9)
+    procurement = _titled(disclosure, "政府采购")
     if procurement is not None:
         text = re.sub(r"\s+", "", full_text(procurement))
         p = disclosure.procurement
-        p.total = _figure(
-            re.search(r"政府采购预算总额" + _NUM + "万元", text), 1, procurement, path
-        )
+        total = re.search(r"政府采购预算(?:总额)?(?:为)?" + _NUM + "万元", text)
+        p.total = _figure(total, 1, procurement, path)
         for attr, word in (("goods", "货物"), ("works", "工程"), ("services", "服务")):
             found = re.search(r"政府采购" + word + r"预算" + _NUM + "万元", text)
             setattr(p, attr, _figure(found, 1, procurement, path))
-    performance = by_number.get(10)
+    performance = _titled(disclosure, "绩效")
     if performance is not None:
         _performance_facts(disclosure, performance, path)
-    assets = by_number.get(11)
+    assets = _titled(disclosure, "国有资产")
     if assets is not None:
         _asset_facts(disclosure, assets, path)
 
@@ -297,7 +309,7 @@ def _asset_facts(disclosure: Disclosure, section: Section, path: str) -> None:
             setattr(assets, attr, int(found.group(1)))
 
 
-_GLOSSARY = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
+_GLOSSARY = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\s*(.+)$")
 
 
 def read_glossary(disclosure: Disclosure, lines: list[Line]) -> None:

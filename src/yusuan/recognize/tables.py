@@ -21,7 +21,7 @@ from yusuan.recognize.profile import ECONOMIC_GROUPS, GroupSpec, TableSpec
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")
-_NO_DATA = "本表无数据"
+_NO_DATA = ("本表无数据", "为空表")
 _NUMBERING = re.compile(r"^1(?:\s+\d+)+$")
 _KIND_BY_CODE_LENGTH = {3: RowKind.CLASS, 5: RowKind.SECTION, 7: RowKind.ITEM}
 
@@ -97,9 +97,19 @@ def header_paths(header: list[Line], width: int) -> list[str]:
     return paths
 
 
+def _code_part(slot: str, text: str) -> str:
+    """One printed part of a code; 款 and 项 printed without their leading zero get it back."""
+    part = "".join(text.split())
+    if slot in ("code_section", "code_item") and part.isdigit() and len(part) == 1:
+        return "0" + part
+    return part
+
+
 def _row_kind(spec: TableSpec, code: str | None, label: str, gov_econ: str | None) -> RowKind:
     if _TOTAL_LABEL.match(label):
         return RowKind.TOTAL
+    if spec.hierarchy == "econ_code" and code:  # economic codes: 301 group, 30101 item
+        return RowKind.GROUP if len(code) == 3 else RowKind.ITEM
     if code:
         return _KIND_BY_CODE_LENGTH.get(len(code), RowKind.ITEM)
     if spec.hierarchy == "econ":
@@ -147,7 +157,7 @@ class TableBuilder:
         table = Table(self.spec.number, self.spec.key, title, source=source)
         body_lines = []
         for line in lines:
-            if _NO_DATA in line.compact:
+            if any(mark in line.compact for mark in _NO_DATA):
                 table.no_data = True
             else:
                 body_lines.append(line)
@@ -217,12 +227,17 @@ class TableBuilder:
         numbers = cells[len(group.text_slots) :]
         code: str | None = None
         label = "".join(texts.get("name", "").split())
-        if "code" in texts:
-            raw_code = "".join(texts["code"].split())
+        # A code printed in one column ("code") or split over 类/款/项 columns ("code_*").
+        raw_code = "".join(
+            "".join(texts[s].split()) for s in group.text_slots if s.startswith("code")
+        )
+        if raw_code:
             if _CODE.match(raw_code):
                 code = raw_code
-            elif raw_code:
+            else:
                 label = raw_code + label
+        if not group.text_slots and any(n != BLANK for n in numbers):
+            label = "合计"  # a table of one printed row of figures (Shanghai's 三公 table)
         if not label and not code and all(n == BLANK for n in numbers):
             return None
         gov_econ = texts.get("gov_econ")
