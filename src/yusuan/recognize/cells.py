@@ -191,6 +191,16 @@ def assemble_layout_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
     return filler.finish()
 
 
+def _is_total_with_figures(cells: list[str]) -> bool:
+    rest = [c for c in cells[1:] if c]
+    return (
+        cells[0] in ("合计", "总计")
+        and bool(rest)
+        and all(is_amount(c) for c in rest)
+        and len(rest) == len(cells) - 1
+    )
+
+
 def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
     """Rows of tab-style lines, padded or cut to the table's width."""
     rows: list[RawRow] = []
@@ -200,6 +210,11 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
         cells = [c.replace(NBSP, "").strip() for c in cells]
         if not any(cells):
             continue
+        if len(cells) < width and _is_total_with_figures(cells):
+            # A total row printed on a page of its own, its merged label cell spanning the
+            # code and name columns: the label goes first, the figures in the last columns.
+            gap = width - len(cells)
+            cells = cells[:1] + [BLANK] * gap + cells[1:]
         if len(cells) < width:
             cells = cells + [BLANK] * (width - len(cells))
         extra = [c for c in cells[width:] if c]

@@ -223,7 +223,7 @@ def recognize(doc: TextDocument) -> Disclosure:
         source = Source(doc.path, title_line.number, title_line.page)
         table = builder.build(title_line.compact, body, source)
         table.unit_name = disclosure.meta.unit_name
-        table.amount_unit = disclosure.meta.amount_unit
+        table.amount_unit = _table_unit(body) or disclosure.meta.amount_unit
         for message, where in builder.warnings:
             disclosure.warn(message, where)
         disclosure.tables[number] = table
@@ -233,6 +233,15 @@ def recognize(doc: TextDocument) -> Disclosure:
     read_glossary(disclosure, segments.part4)
     _report_missing(disclosure, segments, profile)
     return disclosure
+
+
+def _table_unit(body: list[Line]) -> str | None:
+    """A table's own 单位：元/万元 line (Shanghai's 三公 table is in 万元, the others in 元)."""
+    for line in body[:6]:
+        found = _AMOUNT_UNIT.search(line.text.replace("\t", " "))
+        if found:
+            return found.group(1)
+    return None
 
 
 def _units(disclosure: Disclosure) -> None:

@@ -17,7 +17,8 @@ _NEVER = re.compile(r"(?!)")  # no first-row label: the first row holding a numb
 
 
 def _title(body: str) -> re.Pattern[str]:
-    return re.compile(r"^(\d{4})年(?:预算单位|预算部门|部门|单位|区级)?" + body + "$")
+    # Some documents drop the year from a title ("部门“三公”经费和机关运行经费预算表").
+    return re.compile(r"^(?:(\d{4})年)?(?:预算单位|预算部门|部门|单位|区级)?" + body + "$")
 
 
 def _cols(*pairs: tuple[str, str]) -> tuple[ColumnSpec, ...]:

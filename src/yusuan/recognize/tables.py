@@ -229,7 +229,7 @@ class TableBuilder:
         label = "".join(texts.get("name", "").split())
         # A code printed in one column ("code") or split over 类/款/项 columns ("code_*").
         raw_code = "".join(
-            "".join(texts[s].split()) for s in group.text_slots if s.startswith("code")
+            _code_part(slot, texts[slot]) for slot in group.text_slots if slot.startswith("code")
         )
         if raw_code:
             if _CODE.match(raw_code):
