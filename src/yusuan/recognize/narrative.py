@@ -269,6 +269,10 @@ def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> N
     projects = re.search(
         r"纳入绩效目标管理的(?:二级|2级)?项目(\d+)个[，,]共计金额" + _NUM + "万元", text
     )
+    if projects is None:  # Shanghai: "编报绩效目标的项目共11个，涉及项目预算资金6626万元"
+        projects = re.search(
+            r"编报绩效目标的项目共?(\d+)个[，,]涉及项目(?:预算)?资金" + _NUM + "万元", text
+        )
     if projects:
         perf.projects = int(projects.group(1))
         perf.amount = _figure(projects, 2, section, path)
