@@ -248,3 +248,51 @@ def narrative(ck: Checker) -> None:
 
 
 __all__ = ["RowKind"]
+
+
+# “类名-款名-项名”科目X万元, or “类名（类）款名（款）项名（项）”X万元
+_SUBJECT = re.compile(r"“([^“”]+?)”(?:科目)?(\d[\d,]*(?:\.\d+)?)万元")
+_PATH_SPLIT = re.compile(r"（[类款项]）|\([类款项]\)|-")
+
+
+@rule(
+    "SH-NARRATIVE-CODES",
+    "narrative",
+    Severity.ERROR,
+    "编制说明中科目金额与表格不一致",
+    "预算编制说明逐项列出的“类-款-项”科目财政拨款支出（万元），应等于一般公共预算、政府性基金预算、"
+    "国有资本经营预算支出功能分类预算表中该科目合计之和（元，换算为万元）。",
+    SH,
+)
+def narrative_codes(ck: Checker) -> None:
+    explanation = next((s for s in ck.disclosure.sections if not s.number), None)
+    t3 = ck.table(3)
+    if explanation is None or t3 is None:
+        return
+    names: dict[tuple[str, ...], str] = {}
+    rows = {r.code: r for r in coded(t3) if r.code}
+    for code, row in rows.items():
+        if len(code) == 7 and code[:3] in rows and code[:5] in rows:
+            path = (rows[code[:3]].label, rows[code[:5]].label, row.label)
+            names["-".join(path)] = code
+    text = "".join(explanation.text.split())
+    seen: set[str] = set()
+    for match in _SUBJECT.finditer(text):
+        parts = [p for p in _PATH_SPLIT.split("".join(match.group(1).split())) if p]
+        path, printed = "-".join(parts), match.group(2)
+        code = names.get(path)
+        if code is None or match.group(0) in seen:
+            continue  # a sentence repeated by an overflowing text box is checked once
+        seen.add(match.group(0))
+        fiscal = [ck.table(n) for n in (5, 6, 7)]
+        figures = [
+            cell_figure(t, r, "total") for t in fiscal if t is not None
+            for r in coded(t) if r.code == code
+        ]  # fmt: skip
+        total = sum((f.value or Decimal(0) for f in figures), Decimal(0))
+        where = Location(explanation.source, f"预算编制说明 “{path}”科目", printed)
+        ck.same(
+            Figure(Decimal(printed.replace(",", "")), where),
+            Figure(_wan(total), figures[0].location if figures else where),
+            f"预算编制说明“{path}”科目金额（万元）",
+        )

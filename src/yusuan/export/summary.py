@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yusuan.model import Disclosure, RowKind, Side
-from yusuan.recognize.profile import TABLE_NAMES
+from yusuan.recognize.profiles import get_profile
 
 
 def _money(value: Decimal | None, unit: str) -> str:
@@ -14,11 +14,13 @@ def _money(value: Decimal | None, unit: str) -> str:
 
 def to_summary(disclosure: Disclosure) -> str:
     meta = disclosure.meta
+    profile = get_profile(meta.profile)
     unit = meta.amount_unit
     lines = [
         f"{meta.unit_name or '（未识别单位名称）'}　{meta.year or '?'}年度{meta.scope}预算公开",
         f"来源：{meta.source_file}（{_extraction_name(meta.extraction)}）",
-        f"表格：识别 {len(disclosure.tables)}/{len(TABLE_NAMES)} 张"
+        f"模板：{profile.name}",
+        f"表格：识别 {len(disclosure.tables)}/{len(profile.table_names)} 张"
         + (
             f"，其中无数据 {sum(1 for t in disclosure.tables.values() if t.no_data)} 张"
             if disclosure.tables
@@ -37,6 +39,8 @@ def to_summary(disclosure: Disclosure) -> str:
             f"基本支出：{_money(t3.value('合计', 'basic'), unit)}；"
             f"项目支出：{_money(t3.value('合计', 'project'), unit)}"
         )
+    if profile.key != "shanxi":
+        return _finish(disclosure, lines)
     t10 = disclosure.tables.get(10)
     if t10 is not None:
         lines.append(f"“三公”经费：{_money(t10.value('合计', 'total'), unit)}")
@@ -50,6 +54,10 @@ def to_summary(disclosure: Disclosure) -> str:
         lines.append(
             f"本年项目：{projects} 个；绩效目标表：{len(disclosure.performance_tables)} 张"
         )
+    return _finish(disclosure, lines)
+
+
+def _finish(disclosure: Disclosure, lines: list[str]) -> str:
     s = disclosure.staffing
     if s.authorized is not None or s.actual is not None:
         lines.append(f"编制人数：{_count(s.authorized)}；实有人数：{_count(s.actual)}")
@@ -71,4 +79,8 @@ def _extraction_name(style: str) -> str:
         "tab": "制表符分隔文本",
         "markdown": "Markdown/HTML 文本",
         "layout": "版式文本",
+        "pdf": "PDF（文字层）",
+        "ocr": "扫描件（文字识别）",
+        "docx": "Word 文档",
+        "xlsx": "Excel 工作簿",
     }.get(style, style or "未知")
