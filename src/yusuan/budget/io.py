@@ -6,8 +6,6 @@ Numbers in YAML are read as ``Decimal`` straight from their text, never through 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from pydantic import ValidationError
 
 from yusuan.budget.model import BudgetData
 from yusuan.errors import YusuanError
+from yusuan.files import write_text_atomically
 
 
 class DataFileError(YusuanError):
@@ -125,15 +124,7 @@ def dump_data(data: BudgetData, path: str | Path) -> None:
         text = json.dumps(raw, ensure_ascii=False, indent=2, default=str)
     else:
         text = yaml.dump(raw, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(p, text)
 
 
 def _prune(value: Any) -> Any:

@@ -16,8 +16,7 @@ from decimal import Decimal
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
-from yusuan.checks import REGISTRY
-from yusuan.checks.engine import Checker, Figure
+from yusuan.checks.engine import Checker, Figure, rules_for
 from yusuan.model import Cell, Disclosure
 
 WAN = Decimal(10000)
@@ -80,7 +79,7 @@ def reconstruct(disclosure: Disclosure, pins: list[Pin] | None = None) -> Recons
 
 def _solve(disclosure: Disclosure, pins: list[Pin]) -> Reconstruction:
     recorder = _Recorder(disclosure)
-    for rule in REGISTRY.values():
+    for rule in rules_for(disclosure):  # the identities of the document's own template
         if rule.family in ("arithmetic", "cross_table") and rule.severity.value == "error":
             recorder.current = rule
             rule.run(recorder)

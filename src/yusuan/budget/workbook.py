@@ -7,8 +7,6 @@ Errors name the sheet, the row and the column.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yusuan.budget.io import DataFileError, validate
 from yusuan.budget.model import BudgetData
+from yusuan.files import write_atomically
 from yusuan.recognize.profile import ECONOMIC_GROUPS
 
 SOURCES = (("general", "一般公共预算"), ("fund", "政府性基金预算"), ("capital", "国有资本经营预算"),
@@ -219,15 +218,7 @@ def write_workbook(data: BudgetData | None, path: Path) -> None:
     names.append(["科目编码", "科目名称"])
     for code, name in sorted((data.code_names if data else {}).items()):
         names.append([code, name])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, wb.save)
 
 
 INDICATOR_HEADERS = ("项目名称", "期间", "一级指标", "二级指标", "三级指标", "指标值")

@@ -269,18 +269,18 @@ def narrative_codes(ck: Checker) -> None:
     t3 = ck.table(3)
     if explanation is None or t3 is None:
         return
-    names: dict[tuple[str, ...], str] = {}
+    names: dict[str, str] = {}  # "类名-款名-项名" → 7-digit code
     rows = {r.code: r for r in coded(t3) if r.code}
-    for code, row in rows.items():
-        if len(code) == 7 and code[:3] in rows and code[:5] in rows:
-            path = (rows[code[:3]].label, rows[code[:5]].label, row.label)
-            names["-".join(path)] = code
+    for item_code, row in rows.items():
+        if len(item_code) == 7 and item_code[:3] in rows and item_code[:5] in rows:
+            labels = (rows[item_code[:3]].label, rows[item_code[:5]].label, row.label)
+            names["-".join(labels)] = item_code
     text = "".join(explanation.text.split())
     seen: set[str] = set()
     for match in _SUBJECT.finditer(text):
         parts = [p for p in _PATH_SPLIT.split("".join(match.group(1).split())) if p]
         path, printed = "-".join(parts), match.group(2)
-        code = names.get(path)
+        code: str | None = names.get(path)
         if code is None or match.group(0) in seen:
             continue  # a sentence repeated by an overflowing text box is checked once
         seen.add(match.group(0))

@@ -210,7 +210,8 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
         cells = [c.replace(NBSP, "").strip() for c in cells]
         if not any(cells):
             continue
-        if len(cells) < width and _is_total_with_figures(cells):
+        spans_columns = len(spec.groups[0].text_slots) > 1
+        if len(cells) < width and spans_columns and _is_total_with_figures(cells):
             # A total row printed on a page of its own, its merged label cell spanning the
             # code and name columns: the label goes first, the figures in the last columns.
             gap = width - len(cells)

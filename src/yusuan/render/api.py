@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from yusuan.files import write_text_atomically
 from yusuan.model import Disclosure
 
 FORMATS = ("docx", "pdf", "html", "xlsx")
@@ -52,6 +53,4 @@ def render(
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomically(path, text)

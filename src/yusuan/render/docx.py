@@ -15,11 +15,8 @@ and the pictures. Text is escaped, so names holding markup stay plain text.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +31,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
+from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
 from yusuan.render.layout import NO_DATA_NOTE, BodyCell, Grid
 from yusuan.render.outline import (
@@ -80,23 +78,7 @@ def write_docx(disclosure: Disclosure, path: Path, charts: dict[str, bytes] | No
     document = _build(disclosure, charts or {})
     buffer = io.BytesIO()
     document.save(buffer)
-    _write_atomically(Path(path), buffer.getvalue())
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over ``path``: a reader
-    never sees half a document, and a failed write leaves the old file in place."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(temporary, "xb") as out:  # mode from the umask, like any new file
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_bytes_atomically(Path(path), buffer.getvalue())
 
 
 # --- document set-up -------------------------------------------------------------------------

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,6 +56,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 
 from yusuan import __version__
 from yusuan.errors import YusuanError
+from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
 from yusuan.render import outline as ol
 from yusuan.render.fonts import FontInfo, cjk_font
@@ -828,15 +827,4 @@ def write_pdf(disclosure: Disclosure, path: Path, charts: dict[str, bytes] | Non
     folder replaces ``path`` only when complete). ``charts`` maps the outline's chart keys to
     PNG bytes; ``None`` draws them, ``{}`` prints the captions without images."""
     data = render_pdf(disclosure, charts)
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(Path(path), data)

@@ -18,9 +18,7 @@ leaves nothing half-written.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
+from yusuan.files import write_atomically
 from yusuan.model import Disclosure
 from yusuan.money import parse_amount
 from yusuan.recognize.profile import TABLE_NAMES
@@ -74,16 +73,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 def write_xlsx(disclosure: Disclosure, path: Path) -> None:
     """Write the disclosure's tables to ``path`` (replaced atomically)."""
     workbook = build_workbook(disclosure)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), workbook.save)
 
 
 def _add_styles(workbook: Workbook) -> None:

@@ -9,9 +9,7 @@ temporary file beside the target and moved into place, so a failure leaves nothi
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,6 +28,7 @@ from yusuan.checks.render.common import (
     yes_no,
 )
 from yusuan.checks.report import Report
+from yusuan.files import write_atomically
 
 CellValue = str | int | None
 SUMMARY_TITLE = "汇总"
@@ -213,21 +212,5 @@ def build_workbook(reports: list[Report]) -> Workbook:
     return workbook
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_xlsx(reports: list[Report], path: Path) -> None:
-    workbook = build_workbook(reports)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a normal mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, build_workbook(reports).save)
