@@ -23,7 +23,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ocr]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -36,6 +36,7 @@ test: system-deps $(STAMP)
 	$(BIN)/pytest
 
 bench: system-deps $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)

@@ -27,10 +27,8 @@ def load(path: str | Path) -> TextDocument:
         data = p.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(str(path), f"无法读取文件（{exc.strerror}）") from exc
-    if data[:5] == b"%PDF-":
-        raise UnreadableFileError(
-            str(path), "暂不支持直接读取 PDF", "请先导出为文本，PDF 读取功能正在开发中"
-        )
+    if data[:5] == b"%PDF-" or (b"%PDF-" in data[:1024] and b"%%EOF" in data[-2048:]):
+        return _read_pdf(p, data)  # a PDF may have up to 1 KB before its header
     if data[:4] == b"PK\x03\x04":
         return _read_office(p, data)
     if data[:8] == _OLE2:
@@ -93,6 +91,32 @@ def _read_office(path: Path, data: bytes) -> TextDocument:
         "这是一个压缩文件，但不是 Word（.docx）或 Excel（.xlsx）文件",
         "请提供预算公开文件本身（文本、DOCX 或 XLSX）",
     )
+
+
+def _read_pdf(path: Path, data: bytes) -> TextDocument:
+    """A PDF by its text layer; a scanned PDF (no text layer) by OCR once ``readers.ocr``
+    exists (it is written separately)."""
+    from yusuan.readers.pdf import ScannedPdfError, read_pdf
+
+    try:
+        return read_pdf(path, data)
+    except ScannedPdfError:
+        reader = _ocr_reader()
+        if reader is None:
+            raise
+        return reader(path, data)
+
+
+def _ocr_reader() -> Callable[[Path, bytes], TextDocument] | None:
+    """``readers.ocr.read_scanned_pdf`` once that module exists."""
+    try:
+        module = importlib.import_module("yusuan.readers.ocr")
+    except ModuleNotFoundError as exc:
+        if exc.name == "yusuan.readers.ocr":
+            return None
+        raise
+    reader: Callable[[Path, bytes], TextDocument] = module.read_scanned_pdf
+    return reader
 
 
 def _xlsx_reader() -> Callable[[Path, bytes], TextDocument] | None:

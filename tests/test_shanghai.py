@@ -1,0 +1,142 @@
+"""The six Shanghai PDFs (9-table template): every table cell, read from the PDF's text layer,
+against values transcribed by reading the PDFs (tests/expected/shanghai)."""
+
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+from functools import cache
+from types import ModuleType
+
+import pytest
+
+import yusuan
+from tests.conftest import SHARED
+from yusuan.model import Disclosure
+
+PDFS = (
+    "shpt_zfb_2025_unit_budget",
+    "shpt_zfb_2025_dept_budget",
+    "shpt_czj_2025_dept_budget",
+    "shpt_sww_2025_dept_budget",
+    "shpt_wljd_2023_dept_budget",
+    "shpt_wljd_2024_budget",
+)
+
+
+def expected(stem: str) -> ModuleType:
+    return importlib.import_module(f"tests.expected.shanghai.{stem}")
+
+
+@cache
+def parsed(stem: str) -> Disclosure:
+    path = SHARED / "real-docs" / "shanghai" / f"{stem}.pdf"
+    if not path.exists():
+        pytest.fail(f"missing {path}")
+    return yusuan.read(path)
+
+
+CASES = [(stem, n) for stem in PDFS for n in range(1, 10)]
+
+
+@pytest.mark.parametrize(("stem", "number"), CASES, ids=[f"{s[5:]}-T{n}" for s, n in CASES])
+def test_table_matches_pdf(stem: str, number: int) -> None:
+    want = expected(stem).TABLES[number]
+    table = parsed(stem).tables[number]
+    assert table.no_data == want["empty"]
+    got = []
+    for row, wanted in zip(table.rows, want["rows"], strict=False):
+        values = {k: c.text for k, c in row.cells.items() if c.text}
+        side = row.side.value if row.side else None
+        item = (side, row.code, row.label, values)
+        got.append((*item, row.kind.value) if len(wanted) == 5 else item)
+    assert got == [tuple(w) for w in want["rows"]][: len(got)]
+    assert len(table.rows) == len(want["rows"])
+
+
+@pytest.mark.parametrize("stem", PDFS)
+def test_meta_and_provenance(stem: str) -> None:
+    d = parsed(stem)
+    want = expected(stem).META
+    assert (d.meta.profile, d.meta.unit_name, d.meta.year, d.meta.scope) == (
+        "shanghai",
+        want["unit_name"],
+        want["year"],
+        want["scope"],
+    )
+    assert d.tables[2].amount_unit == "元" and d.tables[9].amount_unit == "万元"
+    cell = next(r for r in d.tables[3].rows if r.code).cells["total"]
+    assert isinstance(cell.amount, Decimal)
+    assert cell.source is not None and cell.source.page and cell.source.bbox
+
+
+@pytest.mark.parametrize("stem", PDFS)
+def test_checks_find_no_false_errors(stem: str) -> None:
+    errors = [f.message for f in yusuan.check(parsed(stem)).errors]
+    assert errors == EXPECTED_ERRORS.get(stem, [])
+
+
+# Real defects, read in the PDFs. wljd 2024's 三公 table prints 47.91万元 of figures under a note
+# saying the table is empty (本表为空表).
+# czj 2025's 预算编制说明 gives 职业年金 as 887.36万元; its tables say 873,617.00元 (87.36万元).
+EXPECTED_ERRORS: dict[str, list[str]] = {
+    "shpt_wljd_2024_budget": ["表9注明“本表无数据”，但列有金额"],
+    "shpt_czj_2025_dept_budget": [
+        "预算编制说明“社会保障和就业支出-行政事业单位养老支出-机关事业单位职业年金缴费支出”"
+        "科目金额（万元）：应为 87.36，实为 887.36，相差 800.00"
+    ],
+}
+
+
+@pytest.mark.parametrize("stem", PDFS)
+def test_stated_facts(stem: str) -> None:
+    d = parsed(stem)
+    want = expected(stem).FACTS
+    p = d.procurement
+    got = {k: getattr(p, k).text if getattr(p, k) else None for k in want["procurement"]}
+    assert got == want["procurement"]
+    assert d.performance.projects == want["performance_projects"]
+    amount = d.performance.amount
+    assert (amount.text if amount else None) == want["performance_amount"]
+
+
+def _bump(d: Disclosure, number: int, key: str, column: str, delta: str = "1000.00") -> None:
+    table = d.tables[number]
+    row = next(r for r in table.rows if r.key == key)
+    cell = row.cells[column]
+    assert cell.amount is not None
+    cell.amount += Decimal(delta)
+
+
+# rule id → how to break zfb 2025 (unit budget) so that only a careless edit explains it.
+SH_BREAKERS = {
+    "SH-ARITH-ROW": lambda d: _bump(d, 3, "2010301", "basic"),
+    "SH-ARITH-CODE": lambda d: (_bump(d, 5, "2010301", "total"), _bump(d, 5, "2010301", "basic")),
+    "SH-BALANCE": lambda d: _bump(d, 1, "收入总计", "amount"),
+    "SH-CROSS": lambda d: (_bump(d, 2, "2010302", "total"), _bump(d, 2, "2010302", "fiscal")),
+    "SH-NARRATIVE": lambda d: _bump(d, 9, "合计", "operating", "1.00"),
+    "SH-NARRATIVE-CODES": lambda d: (
+        _bump(d, 5, "2010301", "total", "100000.00"),
+        _bump(d, 5, "2010301", "basic", "100000.00"),
+    ),
+}
+
+
+def test_every_shanghai_rule_has_a_breaker() -> None:
+    from yusuan.checks import REGISTRY
+
+    shanghai_only = {k for k, r in REGISTRY.items() if r.profiles == ("shanghai",)}
+    assert shanghai_only == set(SH_BREAKERS)
+
+
+@pytest.mark.parametrize("rule_id", sorted(SH_BREAKERS))
+def test_shanghai_rule_fires_on_broken_document(rule_id: str) -> None:
+    from yusuan.checks import REGISTRY, run_rules
+
+    rule = REGISTRY[rule_id]
+    stem = "shpt_zfb_2025_unit_budget"
+    assert run_rules(parsed(stem), [rule]) == []
+    broken = yusuan.read(SHARED / "real-docs" / "shanghai" / f"{stem}.pdf")
+    SH_BREAKERS[rule_id](broken)
+    findings = run_rules(broken, [rule])
+    assert any(f.severity.value == "error" and not f.rounding for f in findings), findings
