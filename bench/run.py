@@ -102,3 +102,7 @@ if __name__ == "__main__":
     bench_check()
     print()
     bench_render()
+    print()
+    import pdf  # bench/pdf.py: PDF libraries and table readers side by side
+
+    pdf.main(["libraries", "tables"])
