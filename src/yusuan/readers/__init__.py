@@ -37,6 +37,10 @@ def load(path: str | Path) -> TextDocument:
             "这是加密的 Office 文件或旧版 .doc/.xls 文件，无法读取",
             "请去掉密码保护，或在 Word/Excel 中另存为 .docx/.xlsx 后再读取",
         )
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":  # PNG, JPEG: a scan
+        from yusuan.readers.ocr import read_image
+
+        return read_image(p, data)
     return read_text(p, data)
 
 

@@ -227,12 +227,35 @@ def recognize(doc: TextDocument) -> Disclosure:
         for message, where in builder.warnings:
             disclosure.warn(message, where)
         disclosure.tables[number] = table
+        _warn_low_confidence(disclosure, table)
     _units(disclosure)
     read_part1(disclosure, segments.part1)
     read_part3(disclosure, segments.part3, doc)
     read_glossary(disclosure, segments.part4)
     _report_missing(disclosure, segments, profile)
     return disclosure
+
+
+LOW_CONFIDENCE = 0.9  # below this an OCR-read cell is reported, never silently trusted
+
+
+def _warn_low_confidence(disclosure: Disclosure, table: Table) -> None:
+    """OCR cells read with low confidence: name table, row, column and page."""
+    for row in table.rows:
+        for key, cell in row.cells.items():
+            source = cell.source
+            if cell.confidence >= LOW_CONFIDENCE or source is None or source.bbox is None:
+                continue  # a box means a page-based reader set the confidence
+            if cell.text and cell.amount is None:
+                continue  # already reported as 不是数字
+            column = table.column(key, row.side)
+            header = column.header if column else key
+            read = f"读作“{cell.text}”" if cell.text else "未能读出（该处有字迹）"
+            disclosure.warn(
+                f"表{table.number}“{row.label or row.code}”行“{header}”列（第{source.page}页）"
+                f"识别置信度低（{cell.confidence:.2f}），{read}，请与原件核对",
+                source,
+            )
 
 
 def _table_unit(body: list[Line]) -> str | None:
