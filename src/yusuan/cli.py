@@ -326,9 +326,10 @@ def demo(output: Path) -> None:
 
     written = render_all(disclosure, output)
     table = RichTable("格式", "读回表格", "错误", "警告", "文件")
+    table.columns[-1].overflow = "fold"  # show the whole path, wrapped
     problems = 0
     for fmt, path in written.items():
-        if fmt in ("docx", "xlsx"):
+        if fmt in ("docx", "xlsx", "pdf"):
             back = read(path)
             counts = run_check(back).counts()
             same = _same_tables(disclosure, back)
