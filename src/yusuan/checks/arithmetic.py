@@ -7,13 +7,12 @@ from yusuan.checks.findings import Severity
 from yusuan.checks.views import (
     children,
     class_lines,
-    coded,
+    coded_sides,
     economic_groups,
     income_sources,
     labelled,
     numeric_keys,
     rows_of,
-    sides,
     subtotal_groups,
     total_row,
 )
@@ -34,7 +33,6 @@ ROW_SUMS: dict[tuple[int, Side | None], tuple[str, tuple[str, ...]]] = {
     (12, None): ("total", ("general", "fund", "capital", "special", "unit")),
     (13, None): ("total", ("general", "fund", "capital")),
 }
-CODED_TABLES = (2, 3, 5, 7, 8, 9)
 
 
 @rule(
@@ -69,22 +67,17 @@ def row_totals(ck: Checker) -> None:
     "按功能分类科目列示的表中，每个“类”应等于其下各“款”之和，每个“款”应等于其下各“项”之和。",
 )
 def code_hierarchy(ck: Checker) -> None:
-    for number in CODED_TABLES:
-        table = ck.table(number)
-        if table is None:
-            continue
-        for side in sides(table):
-            rows = coded(table, side)
-            for parent in rows:
-                kids = children(rows, parent)
-                if not kids:
-                    continue
-                for key in numeric_keys(table, side):
-                    ck.sum(
-                        cell_figure(table, parent, key),
-                        [cell_figure(table, k, key) for k in kids],
-                        f"表{number}科目{parent.code}“{parent.label}”等于其下级科目之和",
-                    )
+    for table, side, rows in coded_sides(ck.disclosure.tables):
+        for parent in rows:
+            kids = children(rows, parent)
+            if not kids:
+                continue
+            for key in numeric_keys(table, side):
+                ck.sum(
+                    cell_figure(table, parent, key),
+                    [cell_figure(table, k, key) for k in kids],
+                    f"表{table.number}科目{parent.code}“{parent.label}”等于其下级科目之和",
+                )
 
 
 @rule(
@@ -95,21 +88,17 @@ def code_hierarchy(ck: Checker) -> None:
     "按功能分类科目列示的表中，“合计”行应等于各“类”（3位科目）之和。",
 )
 def table_totals(ck: Checker) -> None:
-    for number in CODED_TABLES:
-        table = ck.table(number)
-        if table is None:
+    for table, side, rows in coded_sides(ck.disclosure.tables):
+        total = total_row(table, side)
+        classes = [r for r in rows if r.code and len(r.code) == 3]
+        if total is None or not classes:
             continue
-        for side in sides(table):
-            total = total_row(table, side)
-            classes = [r for r in coded(table, side) if r.code and len(r.code) == 3]
-            if total is None or not classes:
-                continue
-            for key in numeric_keys(table, side):
-                ck.sum(
-                    cell_figure(table, total, key),
-                    [cell_figure(table, r, key) for r in classes],
-                    f"表{number}合计行等于各类之和",
-                )
+        for key in numeric_keys(table, side):
+            ck.sum(
+                cell_figure(table, total, key),
+                [cell_figure(table, r, key) for r in classes],
+                f"表{table.number}合计行等于各类之和",
+            )
 
 
 @rule(

@@ -5,10 +5,14 @@ from __future__ import annotations
 from yusuan.checks.catalog import economic_groups_by_name, function_codes
 from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.views import class_lines, coded, economic_groups, sides
+from yusuan.checks.views import (
+    CODED_TABLES,
+    class_lines,
+    coded_sides,
+    economic_groups,
+)
 from yusuan.recognize.profile import CLASS_CODES, NUMBERED_CLASSES
 
-CODED_TABLES = (2, 3, 5, 7, 8, 9)
 PERSONNEL_GROUPS = ("工资福利支出", "对个人和家庭的补助")
 PUBLIC_GROUPS = ("商品和服务支出",)
 
@@ -21,26 +25,21 @@ PUBLIC_GROUPS = ("商品和服务支出",)
     "7位“项”级科目应列在其5位“款”级科目之下，5位“款”级科目应列在其3位“类”级科目之下。",
 )
 def nesting(ck: Checker) -> None:
-    for number in CODED_TABLES:
-        table = ck.table(number)
-        if table is None:
-            continue
-        for side in sides(table):
-            rows = coded(table, side)
-            present = {r.code for r in rows}
-            for row in rows:
-                assert row.code is not None
-                if len(row.code) > 3 and row.code[:-2] not in present:
-                    ck.report(
-                        f"表{number}科目{row.code}“{row.label}”缺少上级科目{row.code[:-2]}",
-                        [
-                            cell_figure(
-                                table,
-                                row,
-                                "total" if "total" in row.cells else next(iter(row.cells), "total"),
-                            ).location
-                        ],
-                    )
+    for table, _side, rows in coded_sides(ck.disclosure.tables):
+        present = {r.code for r in rows}
+        for row in rows:
+            assert row.code is not None
+            if len(row.code) > 3 and row.code[:-2] not in present:
+                ck.report(
+                    f"表{table.number}科目{row.code}“{row.label}”缺少上级科目{row.code[:-2]}",
+                    [
+                        cell_figure(
+                            table,
+                            row,
+                            "total" if "total" in row.cells else next(iter(row.cells), "total"),
+                        ).location
+                    ],
+                )
 
 
 @rule(

@@ -11,6 +11,21 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 TOTAL_LABELS = ("合计", "总计", "部门合计")
 
 
+CODED_TABLES = (2, 3, 5, 7, 8, 9)  # the Shanxi tables listed by 类/款/项 code
+
+
+def coded_sides(
+    tables: dict[int, Table], numbers: tuple[int, ...] = CODED_TABLES
+) -> Iterator[tuple[Table, Side | None, list[Row]]]:
+    """Each side of each coded table present, with its coded rows."""
+    for number in numbers:
+        table = tables.get(number)
+        if table is None:
+            continue
+        for side in sides(table):
+            yield table, side, coded(table, side)
+
+
 def numeric_keys(table: Table, side: Side | None = None) -> list[str]:
     return [c.key for c in table.columns if c.numeric and (side is None or c.side == side)]
 
