@@ -23,7 +23,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,ocr]'
+	$(BIN)/pip install --quiet -e '.[test,ocr,dask]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

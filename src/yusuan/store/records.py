@@ -1,0 +1,185 @@
+"""A parsed and checked document turned into plain rows for the store.
+
+Workers (local processes or Dask) build a ``DocumentRecord`` and send it to whoever writes the
+database: it holds only plain values, so it pickles cheaply and writing needs no model objects.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from yusuan.checks.findings import Finding
+from yusuan.checks.render.json import location_json
+from yusuan.checks.report import Report
+from yusuan.export.json import to_json
+from yusuan.model import Disclosure, RowKind
+from yusuan.store.facts import facts, to_yuan
+from yusuan.store.names import normalize_name
+
+_PARENT = re.compile(r"(?:是|为)([\u4e00-\u9fff（）()]{2,40}?)(?:所属|下属|直属)")
+_PROJECT_TABLES = (12, 13)
+
+
+@dataclass(slots=True)
+class FileInfo:
+    path: str
+    sha256: str
+    size: int
+    seconds: float | None = None
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    """Everything the store keeps of one disclosure, as plain values."""
+
+    file: FileInfo
+    unit_name: str
+    normalized_name: str
+    parent_name: str | None  # the department the document says the unit belongs to
+    subunits: list[str]  # units a department document lists (table 11)
+    year: int | None
+    scope: str
+    profile: str
+    amount_unit: str
+    extraction: str
+    counts: dict[str, int]
+    model_json_gz: bytes
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    facts: dict[str, Decimal] = field(default_factory=dict)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _code_class(table_no: int, code: str | None) -> str | None:
+    if code and code.isdigit() and len(code) in (3, 5, 7) and table_no != 6:
+        return code[:3]
+    return None
+
+
+def _text(value: Decimal | str | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def finding_row(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "family": finding.family,
+        "severity": finding.severity.value,
+        "rounding": finding.rounding,
+        "title": finding.title,
+        "message": finding.message,
+        "expected": _text(finding.expected),
+        "actual": _text(finding.actual),
+        "difference": finding.difference,
+        "locations": json.dumps(
+            [location_json(loc) for loc in finding.locations], ensure_ascii=False
+        ),
+    }
+
+
+def _tables(record: DocumentRecord, d: Disclosure) -> None:
+    for number, table in sorted(d.tables.items()):
+        unit = table.amount_unit or d.meta.amount_unit
+        for column in table.columns:
+            record.columns.append(
+                {"table_no": number, "column": column.key,
+                 "side": column.side.value if column.side else "", "header": column.header}
+            )  # fmt: skip
+        current_unit: str | None = None
+        for row_no, row in enumerate(table.rows):
+            source = row.source
+            record.rows.append(
+                {
+                    "table_no": number,
+                    "row_no": row_no,
+                    "label": row.label,
+                    "code": row.code,
+                    "code_class": _code_class(number, row.code),
+                    "kind": row.kind.value,
+                    "side": row.side.value if row.side else None,
+                    "line": source.line if source else None,
+                    "page": source.page if source else None,
+                }
+            )
+            for key, cell in row.cells.items():
+                record.cells.append(
+                    {
+                        "table_no": number,
+                        "row_no": row_no,
+                        "column": key,
+                        "amount": to_yuan(cell.amount, unit),
+                        "text": cell.text,
+                        "confidence": cell.confidence if cell.confidence < 1 else None,
+                    }
+                )
+            if number in _PROJECT_TABLES:
+                if row.kind in (RowKind.UNIT, RowKind.DEPARTMENT):
+                    current_unit = row.label
+                elif row.kind == RowKind.PROJECT:
+                    record.projects.append(
+                        {"table_no": number, "name": row.label, "unit_name": current_unit,
+                         "amount": to_yuan(row.amount("total"), unit)}
+                    )  # fmt: skip
+
+
+def _indicators(record: DocumentRecord, d: Disclosure) -> None:
+    for table in d.performance_tables:
+        project = d.meta.unit_name if table.whole_unit else table.project
+        for period, items in (("annual", table.annual_indicators),
+                              ("period", table.period_indicators)):  # fmt: skip
+            for item in items:
+                record.indicators.append(
+                    {"project": project, "whole_unit": table.whole_unit, "period": period,
+                     "level1": item.level1, "level2": item.level2, "level3": item.level3,
+                     "value": item.value}
+                )  # fmt: skip
+
+
+def parent_name(d: Disclosure) -> str | None:
+    """The department a unit's document says it belongs to ("是XX局所属的…单位")."""
+    if d.meta.scope == "部门":
+        return None
+    found = _PARENT.search(d.organization or "")
+    if found is None:
+        return None
+    name = found.group(1)
+    return name if normalize_name(name) != normalize_name(d.meta.unit_name) else None
+
+
+def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
+    department = normalize_name(d.meta.unit_name)
+    record = DocumentRecord(
+        file=file,
+        unit_name=d.meta.unit_name,
+        normalized_name=department,
+        parent_name=parent_name(d),
+        subunits=[u for u in d.meta.units if normalize_name(u) != department]
+        if d.meta.scope == "部门"
+        else [],
+        year=d.meta.year,
+        scope=d.meta.scope,
+        profile=d.meta.profile,
+        amount_unit=d.meta.amount_unit,
+        extraction=d.meta.extraction,
+        counts=report.counts(),
+        model_json_gz=gzip.compress(to_json(d, indent=None).encode("utf-8"), 6),
+        facts=facts(d),
+        findings=[finding_row(f) for f in report.findings],
+    )
+    _tables(record, d)
+    _indicators(record, d)
+    return record
+
+
+def load_model(blob: bytes) -> Disclosure:
+    from yusuan.export.json import from_json
+
+    return from_json(gzip.decompress(blob))
