@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 .PHONY: run test bench lint clean system-deps
 
 # Debian packages the project needs: a CJK TrueType font embedded in PDFs and charts, and
-# poppler-utils (pdftoppm) to look at rendered pages. Installed only when missing.
-SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils
+# poppler-utils (pdftoppm) to look at rendered pages, and chromium, the browser the web tests drive
+# with Playwright. Installed only when missing.
+SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils chromium
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
