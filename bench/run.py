@@ -106,3 +106,7 @@ if __name__ == "__main__":
     import pdf  # bench/pdf.py: PDF libraries and table readers side by side
 
     pdf.main(["libraries", "tables"])
+    print()
+    import ingest  # bench/ingest.py: documents per second into SQLite and PostgreSQL
+
+    ingest.main([])

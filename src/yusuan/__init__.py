@@ -14,13 +14,14 @@ __version__ = "0.1.0"
 __all__ = ["Disclosure", "__version__", "check", "read"]
 
 
-def read(path: str | Path) -> Disclosure:
-    """Read a disclosure file into the model. Raises ``yusuan.errors.YusuanError`` with a Chinese
-    message when the file cannot be read or is not a disclosure."""
+def read(path: str | Path, data: bytes | None = None) -> Disclosure:
+    """Read a disclosure file into the model (or the bytes ``data``, named by ``path``). Raises
+    ``yusuan.errors.YusuanError`` with a Chinese message when the file cannot be read or is not a
+    disclosure."""
     from yusuan.readers import load
     from yusuan.recognize.document import recognize
 
-    return recognize(load(path))
+    return recognize(load(path, data))
 
 
 def check(disclosure: Disclosure) -> Report:

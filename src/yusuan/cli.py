@@ -17,6 +17,7 @@ import click
 from yusuan import __version__, read
 from yusuan.errors import YusuanError
 from yusuan.files import write_text_atomically
+from yusuan.ingest.cli import ingest as ingest_command
 from yusuan.model import Disclosure
 
 if TYPE_CHECKING:
@@ -170,6 +171,12 @@ def rules(fmt: str) -> None:
     for rule in REGISTRY.values():
         click.echo(f"{rule.id:<26} {FAMILIES[rule.family]:<10} {rule.severity.label}  {rule.title}")
         click.echo(f"{'':<26} {rule.explanation}")
+    from yusuan.crossyear.rules import FAMILY_LABEL, STORE_RULES
+
+    for store_rule in STORE_RULES.values():  # run on a database by `yusuan crosscheck`
+        click.echo(f"{store_rule.id:<26} {FAMILY_LABEL:<10} {store_rule.severity.label}  "
+                   f"{store_rule.title}（入库后 yusuan crosscheck）")  # fmt: skip
+        click.echo(f"{'':<26} {store_rule.explanation}")
 
 
 _PROFILE_NAMES = {"shanxi": "山西", "shanghai": "上海"}
@@ -202,7 +209,24 @@ def _rules_markdown() -> str:
                     f"| {rule.id} | {profiles} | {rule.severity.label} | {rule.title} "
                     f"| {rule.explanation} |"
                 )
+    lines += _store_rules_markdown()
     return "\n".join(lines) + "\n"
+
+
+def _store_rules_markdown() -> list[str]:
+    """Rules that need the database (last year's document): run by `yusuan crosscheck`."""
+    from yusuan.crossyear.rules import FAMILY, FAMILY_LABEL, STORE_RULES
+
+    lines = ["", f"## {FAMILY_LABEL} ({FAMILY}, on a database)", "",
+             "These rules compare a stored disclosure with the same unit's stored disclosure of "
+             "the year before. `yusuan check` does not run them (it sees one document); "
+             "`yusuan crosscheck --db URL` does and stores their findings with the disclosure.",
+             "", "| id | templates | severity | title | what it checks |", "|---|---|---|---|---|"]
+    for rule in STORE_RULES.values():
+        profiles = "、".join(_PROFILE_NAMES.get(p, p) for p in rule.profiles)
+        lines.append(f"| {rule.id} | {profiles} | {rule.severity.label} | {rule.title} "
+                     f"| {rule.explanation} |")  # fmt: skip
+    return lines
 
 
 @main.command()
@@ -375,6 +399,122 @@ def data_schema_command() -> None:
     from yusuan.budget.io import data_schema
 
     click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
+
+
+main.add_command(ingest_command)
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(min=1), help="生成的文档数（必填）")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出目录（必填）")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="随机种子：种子相同，生成的语料相同")  # fmt: skip
+@click.option(
+    "--formats", default="txt,docx,xlsx,html", show_default=True,
+    help="逗号分隔，可选 txt,docx,xlsx,html,pdf；txt 约占97%，其余格式各约1%（pdf 较慢）",
+)  # fmt: skip
+@click.option("--defect-rate", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="每份文档被注入一处错误的概率")  # fmt: skip
+@click.option("--defect-kinds", default="", help="逗号分隔的错误类型，默认全部（见 --list-kinds）")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="并行进程数")  # fmt: skip
+@click.option("--list-kinds", is_flag=True, help="列出可注入的错误类型后退出")
+def synth(
+    count: int | None,
+    output: Path | None,
+    seed: int,
+    formats: str,
+    defect_rate: float,
+    defect_kinds: str,
+    workers: int,
+    list_kinds: bool,
+) -> None:
+    """生成模拟的预算公开文件语料（用于大规模测试）。
+
+    文件按“地区/部门”分目录写入输出目录，另写 manifest.csv（文件清单：单位、部门、年度、格式、
+    注入的错误、sha256）和 defects.csv（注入的错误、应报告的规则、位置、说明）。同一单位连续
+    多年出现，各年“比上年”数与上一年文件一致。每个文件原子写入，中断时不留下写了一半的文件。
+    """
+    from yusuan.synth.corpus import FORMATS, Options, synthesize
+    from yusuan.synth.defects import KIND_LABELS, KINDS
+
+    if list_kinds:
+        for kind in KINDS:
+            click.echo(f"{kind:<20} {KIND_LABELS[kind]}")
+        return
+    if count is None or output is None:
+        click.echo("错误：请用 --count 指定文档数、-o 指定输出目录", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    kinds = tuple(k.strip() for k in defect_kinds.split(",") if k.strip()) or KINDS
+    unknown = [f for f in chosen if f not in FORMATS] + [k for k in kinds if k not in KINDS]
+    if unknown or not chosen:
+        click.echo(
+            f"错误：不支持的格式或错误类型 {'、'.join(unknown) or '（未指定格式）'}；"
+            f"格式可选 {','.join(FORMATS)}，错误类型见 yusuan synth --list-kinds",
+            err=True,
+        )
+        sys.exit(EXIT_UNREADABLE)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    options = Options(count, output, seed, chosen, defect_rate, kinds, workers)
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())  # fmt: skip
+    try:
+        with Progress(*columns, console=Console(stderr=True)) as progress:
+            task = progress.add_task("生成中", total=count)
+            summary = synthesize(options, lambda n: progress.advance(task, n))
+    except KeyboardInterrupt:
+        click.echo("已中断：已写出的文件都是完整的，manifest.csv 和 defects.csv 未写出", err=True)
+        sys.exit(130)
+    total = summary.documents
+    shares = "、".join(f"{fmt} {n}" for fmt, n in summary.formats.most_common())
+    defects = sum(summary.defects.values())
+    kinds_text = "、".join(f"{k} {n}" for k, n in summary.defects.most_common())
+    per = summary.seconds / total * 1000 if total else 0.0
+    click.echo(f"文档数：{total}")
+    click.echo(f"格式分布：{shares}")
+    click.echo(f"缺陷数：{defects}" + (f"（{kinds_text}）" if kinds_text else ""))
+    click.echo(f"用时：{summary.seconds:.1f} 秒（每份 {per:.1f} 毫秒）")
+    click.echo(f"大小：{summary.bytes / 1024 / 1024:.1f} MB")
+    click.echo(f"清单：{output / 'manifest.csv'}；缺陷：{output / 'defects.csv'}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="监听端口")  # fmt: skip
+@click.option("--db", help="数据库：文件路径、sqlite:///… 或 postgresql://…（默认 YUSUAN_DB）")
+@click.option("--data-dir", help="上传文件等数据的目录（默认 YUSUAN_DATA_DIR 或 yusuan-data）")
+@click.option("--ingest", "paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="启动前导入的文件或目录（可多次指定）")  # fmt: skip
+@click.option("--example", is_flag=True, help="启动前导入随包附带的示例单位")
+def serve(
+    host: str, port: int, db: str | None, data_dir: str | None, paths: tuple[Path, ...],
+    example: bool,
+) -> None:  # fmt: skip
+    """启动网页应用（审核人员与预算单位使用），并打印访问地址和管理员账号。"""
+    from yusuan.store.db import StoreError
+    from yusuan.web.serve import serve as run_server
+
+    try:
+        run_server(host, port, db, data_dir, list(paths), example, click.echo)
+    except StoreError as exc:
+        click.echo(f"错误：{exc.describe()}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+def _store_commands() -> None:
+    """Commands over the database: links and checks across years, comparisons, exports."""
+    from yusuan.analytics.commands import compare, export, trend
+    from yusuan.crossyear.commands import codemap, crosscheck, links
+
+    for command in (links, crosscheck, codemap, compare, trend, export):
+        main.add_command(command)
+
+
+_store_commands()
 
 
 if __name__ == "__main__":

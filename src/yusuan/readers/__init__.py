@@ -16,17 +16,12 @@ __all__ = ["Line", "TextDocument", "load"]
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .doc/.xls, encrypted Office
 
 
-def load(path: str | Path) -> TextDocument:
-    """Read any supported file into a ``TextDocument``."""
+def load(path: str | Path, data: bytes | None = None) -> TextDocument:
+    """Read any supported file into a ``TextDocument``. With ``data``, read those bytes (the
+    content of ``path``, which then only names the source: the file need not exist here)."""
     p = Path(path)
-    if not p.exists():
-        raise UnreadableFileError(str(path), "文件不存在", "请检查路径是否正确")
-    if p.is_dir():
-        raise UnreadableFileError(str(path), "这是一个文件夹，不是文件", "请指定具体的文件")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(str(path), f"无法读取文件（{exc.strerror}）") from exc
+    if data is None:
+        data = _read_bytes(path)
     if data[:5] == b"%PDF-" or (b"%PDF-" in data[:1024] and b"%%EOF" in data[-2048:]):
         return _read_pdf(p, data)  # a PDF may have up to 1 KB before its header
     if data[:4] == b"PK\x03\x04":
@@ -42,6 +37,18 @@ def load(path: str | Path) -> TextDocument:
 
         return read_image(p, data)
     return read_text(p, data)
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    p = Path(path)
+    if not p.exists():
+        raise UnreadableFileError(str(path), "文件不存在", "请检查路径是否正确")
+    if p.is_dir():
+        raise UnreadableFileError(str(path), "这是一个文件夹，不是文件", "请指定具体的文件")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"无法读取文件（{exc.strerror}）") from exc
 
 
 _WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}

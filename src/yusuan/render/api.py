@@ -7,7 +7,9 @@ from pathlib import Path
 from yusuan.files import write_text_atomically
 from yusuan.model import Disclosure
 
-FORMATS = ("docx", "pdf", "html", "xlsx")
+FORMATS = ("docx", "pdf", "html", "xlsx", "txt")
+# What ``render`` writes unless told: the published formats (txt is a text extraction of them).
+DEFAULT_FORMATS = ("docx", "pdf", "html", "xlsx")
 
 
 def output_name(disclosure: Disclosure) -> str:
@@ -18,7 +20,7 @@ def output_name(disclosure: Disclosure) -> str:
 
 
 def render(
-    disclosure: Disclosure, out_dir: Path, formats: tuple[str, ...] = FORMATS
+    disclosure: Disclosure, out_dir: Path, formats: tuple[str, ...] = DEFAULT_FORMATS
 ) -> dict[str, Path]:
     """Write each requested format into ``out_dir``; returns the paths by format."""
     from yusuan.render.charts import charts
@@ -44,6 +46,10 @@ def render(
             from yusuan.render.html import to_html
 
             _write_text(path, to_html(disclosure, pictures))
+        elif fmt == "txt":
+            from yusuan.render.text import to_text
+
+            _write_text(path, to_text(disclosure))
         else:
             from yusuan.render.xlsx import write_xlsx
 

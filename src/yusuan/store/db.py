@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from yusuan.errors import YusuanError
@@ -64,15 +64,23 @@ def make_engine(url: str) -> Engine:
         raise StoreError(
             url, "数据库地址无法识别", "请使用 sqlite:///文件 或 postgresql://用户@主机/库"
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 60})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    except (ArgumentError, ImportError) as exc:  # unknown dialect or driver
+        raise StoreError(
+            _safe(url), "不支持的数据库类型", "请使用 sqlite:///文件 或 postgresql://用户@主机/库"
+        ) from exc
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise StoreError(_safe(url), f"无法创建数据库所在的文件夹（{exc.strerror}）") from exc
 
 
 def migrate(engine: Engine) -> None:
@@ -94,9 +102,8 @@ class Store:
         self.url = url
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writers = sessionmaker(
-            engine.execution_options(immediate=True), expire_on_commit=False
-        )
+        self._write_engine = engine.execution_options(immediate=True)
+        self._writers = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -107,6 +114,13 @@ class Store:
         """A writing session: committed at the end of the block, or rolled back on error."""
         with self._writers() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A writing connection (SQLAlchemy Core) in one transaction: committed at the end of the
+        block, or rolled back on error. On SQLite it holds the write lock from its start."""
+        with self._write_engine.begin() as connection:
+            yield connection
 
     def reader(self) -> Session:
         """A session for queries (``with store.reader() as s``); SQLite readers never block."""
@@ -125,7 +139,7 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
         else:
             with engine.connect():
                 pass
-    except OperationalError as exc:
+    except DBAPIError as exc:  # server down or refusing, bad credentials, no such database
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(

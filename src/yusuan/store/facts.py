@@ -1,7 +1,8 @@
 """Headline figures of a disclosure under stable keys, for comparisons across units and years.
 
 Each fact is read from the one table that defines it (Shanxi template): 收支总计 from table 1,
-基本/项目支出 from table 3, 人员经费/公用经费 from table 6, 三公经费 from table 10, 机关运行经费
+基本/项目支出 from table 3, 财政拨款收支总计 from table 4, 一般公共预算当年支出 from table 5,
+一般公共预算基本支出 (合计) and 人员经费/公用经费 from table 6, 三公经费 from table 10, 机关运行经费
 from table 11, staffing from Part 1. Money is converted to 元; a figure the document leaves blank
 is not stored (no fact), never 0. Shanghai documents give the totals their tables share.
 """
@@ -22,6 +23,9 @@ FACT_LABELS: dict[str, str] = {
     "project": "项目支出",
     "personnel": "人员经费",
     "public": "公用经费",
+    "fiscal_total": "财政拨款收支总计",
+    "general_spending": "一般公共预算当年支出",
+    "general_basic": "一般公共预算基本支出",
     "three_public": "“三公”经费",
     "abroad": "因公出国（境）费",
     "reception": "公务接待费",
@@ -85,6 +89,12 @@ def facts(disclosure: Disclosure) -> dict[str, Decimal]:
                 found["expenditure_total"] = to_yuan(spent.amount("total"), unit_of(t1))
         put("basic", disclosure.table(3), None, "basic")
         put("project", disclosure.table(3), None, "project")
+        t4 = disclosure.table(4)
+        fiscal = next((r for r in t4.rows if r.label == "收入总计"), None) if t4 else None
+        if t4 is not None and fiscal is not None:
+            found["fiscal_total"] = to_yuan(fiscal.amount("amount"), unit_of(t4))
+        put("general_spending", disclosure.table(5), None, "total")
+        put("general_basic", disclosure.table(6), None, "total")
         put("personnel", disclosure.table(6), None, "personnel")
         put("public", disclosure.table(6), None, "public")
         t10 = disclosure.table(10)

@@ -16,13 +16,15 @@ from typing import Any
 from yusuan.checks.findings import Finding
 from yusuan.checks.render.json import location_json
 from yusuan.checks.report import Report
-from yusuan.export.json import to_json
+from yusuan.export.json import to_json_bytes
 from yusuan.model import Disclosure, RowKind
 from yusuan.store.facts import facts, to_yuan
 from yusuan.store.names import normalize_name
 
 _PARENT = re.compile(r"(?:是|为)([\u4e00-\u9fff（）()]{2,40}?)(?:所属|下属|直属)")
 _PROJECT_TABLES = (12, 13)
+# gzip level of the model blob: level 3 takes half the time of level 6 for 15 % more bytes
+_GZIP_LEVEL = 3
 
 
 @dataclass(slots=True)
@@ -170,7 +172,7 @@ def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
         amount_unit=d.meta.amount_unit,
         extraction=d.meta.extraction,
         counts=report.counts(),
-        model_json_gz=gzip.compress(to_json(d, indent=None).encode("utf-8"), 6),
+        model_json_gz=gzip.compress(to_json_bytes(d), _GZIP_LEVEL, mtime=0),
         facts=facts(d),
         findings=[finding_row(f) for f in report.findings],
     )

@@ -92,6 +92,7 @@ class Disclosure(Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "scope", "version", name="uq_disclosures_version"),
         Index("ix_disclosures_year", "year"),
+        Index("ix_disclosures_code", "code", "year"),  # linking across years by unit code
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -101,6 +102,9 @@ class Disclosure(Base):
     version: Mapped[int] = mapped_column(SmallInteger, default=1)  # republished documents count up
     profile: Mapped[str] = mapped_column(String(20))
     unit_name: Mapped[str] = mapped_column(String(200))  # as printed in this document
+    # The unit's own code where this document prints it (主管部门及代码 of a department's own
+    # document); set by ``yusuan.crossyear`` when it links the disclosure.
+    code: Mapped[str | None] = mapped_column(String(40))
     amount_unit: Mapped[str] = mapped_column(String(10))  # as printed: 万元 or 元
     extraction: Mapped[str] = mapped_column(String(20))  # tab, layout, pdf, docx, xlsx, ocr …
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), unique=True)

@@ -3,20 +3,66 @@
 A document is either stored whole (its disclosure, rows, cells, facts, projects, indicators,
 findings and its ``source_files`` entry commit together) or not at all, so an ingest killed at any
 point leaves nothing half-written and a re-run stores exactly what is missing.
+
+Writing goes through SQLAlchemy Core on one connection (no ORM unit of work): a handful of
+statements for the file, unit and disclosure, then the document's rows in bulk
+(``yusuan.store.bulk``: COPY on PostgreSQL, the driver's executemany on SQLite).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, CursorResult, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from yusuan.store import schema as s
+from yusuan.store.bulk import insert_rows
 from yusuan.store.db import Store
 from yusuan.store.names import normalize_name
 from yusuan.store.records import DocumentRecord, FileInfo
+
+_TABLES = s.Base.metadata.tables
+_UNITS = _TABLES["units"]
+_FILES = _TABLES["source_files"]
+_DISCLOSURES = _TABLES["disclosures"]
+# PostgreSQL SQLSTATEs of a transaction that lost a race and may simply be run again.
+_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock detected
+_ATTEMPTS = 3
+
+# Statements built once: executing a prepared statement object skips building and keying it.
+_FILE_BY_HASH = select(_FILES.c.id, _FILES.c.status).where(_FILES.c.sha256 == bindparam("sha"))
+_UNIT_BY_NAME = select(_UNITS.c.id, _UNITS.c.kind, _UNITS.c.name).where(
+    _UNITS.c.profile == bindparam("profile"), _UNITS.c.normalized_name == bindparam("normalized")
+)
+_VERSIONS = (
+    select(func.count())
+    .select_from(_DISCLOSURES)
+    .where(
+        _DISCLOSURES.c.unit_id == bindparam("unit_id"),
+        _DISCLOSURES.c.year == bindparam("year"),
+        _DISCLOSURES.c.scope == bindparam("scope"),
+    )
+)
+_INSERT_UNIT = {  # ON CONFLICT DO NOTHING: one statement where a savepoint would take three
+    name: dialect.insert(_UNITS)
+    .on_conflict_do_nothing(index_elements=["profile", "normalized_name"])
+    .returning(_UNITS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_ADOPT = (
+    update(_UNITS)
+    .where(_UNITS.c.id == bindparam("child"), _UNITS.c.parent_id.is_(None))
+    .values(parent_id=bindparam("parent"))
+)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 @dataclass(slots=True)
@@ -26,99 +72,132 @@ class Saved:
     message: str = ""
 
 
-def known_hashes(store: Store) -> set[str]:
+def known_hashes(store: Store, status: str | None = None) -> set[str]:
+    """The content hashes in ``source_files`` (only those with ``status`` when given)."""
+    query = select(s.SourceFile.sha256)
+    if status is not None:
+        query = query.where(s.SourceFile.status == status)
     with store.reader() as session:
-        return set(session.scalars(select(s.SourceFile.sha256)))
+        return set(session.scalars(query))
 
 
-def _unit(session: Session, name: str, profile: str, kind: str | None = None) -> s.Unit:
-    """The unit with this normalized name, created when new (safe against concurrent writers)."""
-    normalized = normalize_name(name)
-    query = select(s.Unit).where(s.Unit.profile == profile, s.Unit.normalized_name == normalized)
-    unit = session.scalars(query).first()
-    if unit is not None:
-        if kind == "部门" and unit.kind != "部门":
-            unit.kind = "部门"
-        return unit
+def _unit(
+    connection: Connection, name: str, profile: str, kind: str | None = None, rename: bool = False
+) -> int:
+    """The id of the unit with this normalized name, created when new (safe against concurrent
+    writers: a unit another process created first is looked up again). ``rename``: the unit
+    takes ``name`` as printed in this document."""
+    key = {"profile": profile, "normalized": normalize_name(name)}
+    found = connection.execute(_UNIT_BY_NAME, key).first()
+    if found is None:
+        values = {"name": name, "normalized_name": key["normalized"], "profile": profile,
+                  "kind": kind or "单位"}  # fmt: skip
+        created = _insert_unit(connection, values)
+        if created is not None:
+            return created
+        found = connection.execute(_UNIT_BY_NAME, key).one()  # another process created it first
+    unit_id = int(found.id)
+    changes = {}
+    if kind == "部门" and found.kind != "部门":
+        changes["kind"] = "部门"
+    if rename and found.name != name:
+        changes["name"] = name
+    if changes:
+        connection.execute(update(_UNITS).where(_UNITS.c.id == unit_id).values(**changes))
+    return unit_id
+
+
+def _insert_unit(connection: Connection, values: dict[str, str]) -> int | None:
+    """Insert a unit; None when a concurrent writer inserted the same name first."""
+    statement = _INSERT_UNIT.get(connection.dialect.name)
+    if statement is not None:
+        return connection.execute(statement, values).scalar()
     try:
-        with session.begin_nested():
-            unit = s.Unit(name=name, normalized_name=normalized, profile=profile,
-                          kind=kind or "单位")  # fmt: skip
-            session.add(unit)
-    except IntegrityError:  # another process created it first
-        unit = session.scalars(query).one()
-    return unit
+        with connection.begin_nested():
+            return _new_id(connection.execute(insert(_UNITS), values))
+    except IntegrityError:
+        return None
 
 
-def _link_hierarchy(session: Session, record: DocumentRecord, unit: s.Unit) -> None:
+def _link_hierarchy(connection: Connection, record: DocumentRecord, unit_id: int) -> None:
+    def adopt(child_id: int, parent_id: int) -> None:
+        if child_id != parent_id:
+            connection.execute(_ADOPT, {"child": child_id, "parent": parent_id})
+
     if record.scope == "部门":
         for name in record.subunits:
-            child = _unit(session, name, record.profile)
-            if child.parent_id is None and child.id != unit.id:
-                child.parent_id = unit.id
-    elif record.parent_name and unit.parent_id is None:
-        parent = _unit(session, record.parent_name, record.profile, kind="部门")
-        if parent.id != unit.id:
-            unit.parent_id = parent.id
+            adopt(_unit(connection, name, record.profile), unit_id)
+    elif record.parent_name:
+        adopt(unit_id, _unit(connection, record.parent_name, record.profile, kind="部门"))
 
 
-def _write(session: Session, record: DocumentRecord) -> int:
-    source = s.SourceFile(
-        sha256=record.file.sha256, path=record.file.path, size=record.file.size,
-        status="ok", seconds=record.file.seconds,
-    )  # fmt: skip
-    session.add(source)
-    unit = _unit(session, record.unit_name, record.profile, kind=record.scope)
-    session.flush()
-    _link_hierarchy(session, record, unit)
-    unit.name = record.unit_name
-    version = session.scalar(
-        select(func.count()).select_from(s.Disclosure).where(
-            s.Disclosure.unit_id == unit.id, s.Disclosure.year == record.year,
-            s.Disclosure.scope == record.scope,
+def _source_file(connection: Connection, file: FileInfo, failed_id: int | None) -> int:
+    values = {"path": file.path, "size": file.size, "status": "ok", "seconds": file.seconds}
+    if failed_id is not None:  # a file that failed before and now reads: the entry becomes ok
+        connection.execute(
+            update(_FILES)
+            .where(_FILES.c.id == failed_id)
+            .values(error=None, ingested_at=s.now(), **values)
         )
-    )  # fmt: skip
-    disclosure = s.Disclosure(
-        unit_id=unit.id, year=record.year, scope=record.scope, version=(version or 0) + 1,
-        profile=record.profile, unit_name=record.unit_name, amount_unit=record.amount_unit,
-        extraction=record.extraction, source_file_id=source.id,
-        errors=record.counts.get("error", 0), warnings=record.counts.get("warning", 0),
-        infos=record.counts.get("info", 0),
-    )  # fmt: skip
-    session.add(disclosure)
-    session.flush()
-    did = disclosure.id
-    session.add(s.Document(disclosure_id=did, model_json_gz=record.model_json_gz))
+        return failed_id
+    result = connection.execute(insert(_FILES), {"sha256": file.sha256, **values})
+    return _new_id(result)
 
-    def bulk(model: type[s.Base], rows: list[dict[str, object]]) -> None:
-        if rows:
-            session.execute(insert(model), [{"disclosure_id": did, **row} for row in rows])
 
-    bulk(s.TableRow, record.rows)
-    bulk(s.TableCell, record.cells)
-    bulk(s.TableColumn, record.columns)
-    bulk(s.Fact, [{"key": k, "value": v} for k, v in record.facts.items()])
-    bulk(s.Project, record.projects)
-    bulk(s.Indicator, record.indicators)
-    bulk(s.Finding, record.findings)
+def _write(connection: Connection, record: DocumentRecord, failed_id: int | None) -> int:
+    source_id = _source_file(connection, record.file, failed_id)
+    unit_id = _unit(connection, record.unit_name, record.profile, record.scope, rename=True)
+    _link_hierarchy(connection, record, unit_id)
+    version = connection.scalar(
+        _VERSIONS, {"unit_id": unit_id, "year": record.year, "scope": record.scope}
+    )
+    result = connection.execute(
+        insert(_DISCLOSURES),
+        {
+            "unit_id": unit_id, "year": record.year, "scope": record.scope,
+            "version": (version or 0) + 1, "profile": record.profile,
+            "unit_name": record.unit_name, "amount_unit": record.amount_unit,
+            "extraction": record.extraction, "source_file_id": source_id,
+            "errors": record.counts.get("error", 0), "warnings": record.counts.get("warning", 0),
+            "infos": record.counts.get("info", 0),
+        },
+    )  # fmt: skip
+    did = _new_id(result)
+    connection.execute(
+        insert(_TABLES["documents"]), {"disclosure_id": did, "model_json_gz": record.model_json_gz}
+    )
+    fixed = {"disclosure_id": did}
+    insert_rows(connection, _TABLES["table_rows"], record.rows, fixed)
+    insert_rows(connection, _TABLES["table_cells"], record.cells, fixed)
+    insert_rows(connection, _TABLES["table_columns"], record.columns, fixed)
+    facts = [{"key": k, "value": v} for k, v in record.facts.items()]
+    insert_rows(connection, _TABLES["facts"], facts, fixed)
+    insert_rows(connection, _TABLES["projects"], record.projects, fixed)
+    insert_rows(connection, _TABLES["indicators"], record.indicators, fixed)
+    insert_rows(connection, _TABLES["findings"], record.findings, fixed)
     return did
 
 
+def _retryable(exc: DBAPIError) -> bool:
+    """A race with a concurrent writer (same hash, unit or version number; a deadlock)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE
+
+
 def save_record(store: Store, record: DocumentRecord) -> Saved:
-    """Store one document in its own transaction. A hash already stored is skipped."""
-    for attempt in range(3):
+    """Store one document in its own transaction. A hash already stored is skipped; a hash that
+    failed before is stored now and its entry becomes ``ok``."""
+    for attempt in range(_ATTEMPTS):
         try:
-            with store.session() as session:
-                known = session.scalar(
-                    select(s.SourceFile.status).where(s.SourceFile.sha256 == record.file.sha256)
-                )
-                if known is not None:
-                    return Saved("skipped", message=f"已入库（{known}）")
-                did = _write(session, record)
+            with store.writing() as connection:
+                known = connection.execute(_FILE_BY_HASH, {"sha": record.file.sha256}).first()
+                if known is not None and known.status != "failed":
+                    return Saved("skipped", message=f"已入库（{known.status}）")
+                did = _write(connection, record, None if known is None else int(known.id))
             return Saved("stored", did)
-        except IntegrityError:
-            # A concurrent writer took the same hash or version number: look again.
-            if attempt == 2:
+        except DBAPIError as exc:
+            if attempt == _ATTEMPTS - 1 or not _retryable(exc):
                 raise
     raise AssertionError("unreachable")
 
@@ -126,25 +205,33 @@ def save_record(store: Store, record: DocumentRecord) -> Saved:
 def save_failure(store: Store, file: FileInfo, reason: str) -> Saved:
     """Record a file that could not be read or checked, with its reason, so the batch goes on and
     a re-run does not try it again (``--retry-failed`` does)."""
-    with store.session() as session:
-        existing = session.scalars(
-            select(s.SourceFile).where(s.SourceFile.sha256 == file.sha256)
-        ).first()
-        if existing is not None and existing.status == "ok":
-            return Saved("skipped", message="已入库（ok）")
-        if existing is None:
-            failed = s.SourceFile(sha256=file.sha256, path=file.path, size=file.size,
-                                  status="failed", error=reason, seconds=file.seconds)  # fmt: skip
-            session.add(failed)
-        else:
-            existing.error, existing.path = reason, file.path
-    return Saved("failed", message=reason)
+    for attempt in range(_ATTEMPTS):
+        try:
+            with store.writing() as connection:
+                existing = connection.execute(_FILE_BY_HASH, {"sha": file.sha256}).first()
+                if existing is not None and existing.status == "ok":
+                    return Saved("skipped", message="已入库（ok）")
+                if existing is None:
+                    connection.execute(
+                        insert(_FILES).values(sha256=file.sha256, path=file.path, size=file.size,
+                                              status="failed", error=reason, seconds=file.seconds)
+                    )  # fmt: skip
+                else:
+                    connection.execute(
+                        update(_FILES).where(_FILES.c.id == existing.id).values(
+                            error=reason, path=file.path, seconds=file.seconds,
+                            ingested_at=s.now(),
+                        )
+                    )  # fmt: skip
+            return Saved("failed", message=reason)
+        except DBAPIError as exc:
+            if attempt == _ATTEMPTS - 1 or not _retryable(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def forget_failures(store: Store) -> int:
     """Drop the failed entries so the next ingest tries those files again."""
-    from sqlalchemy import delete
-
-    with store.session() as session:
-        result = session.execute(delete(s.SourceFile).where(s.SourceFile.status == "failed"))
-        return int(getattr(result, "rowcount", 0) or 0)
+    with store.writing() as connection:
+        result = connection.execute(delete(_FILES).where(_FILES.c.status == "failed"))
+        return int(result.rowcount or 0)

@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column("version", sa.SmallInteger(), nullable=False),
         sa.Column("profile", sa.String(length=20), nullable=False),
         sa.Column("unit_name", sa.String(length=200), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=True),
         sa.Column("amount_unit", sa.String(length=10), nullable=False),
         sa.Column("extraction", sa.String(length=20), nullable=False),
         sa.Column(
@@ -97,6 +98,7 @@ def upgrade() -> None:
     with op.batch_alter_table("disclosures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_disclosures_unit_id"), ["unit_id"], unique=False)
         batch_op.create_index("ix_disclosures_year", ["year"], unique=False)
+        batch_op.create_index("ix_disclosures_code", ["code", "year"], unique=False)
 
     op.create_table(
         "documents",
@@ -282,6 +284,7 @@ def downgrade() -> None:
     op.drop_table("facts")
     op.drop_table("documents")
     with op.batch_alter_table("disclosures", schema=None) as batch_op:
+        batch_op.drop_index("ix_disclosures_code")
         batch_op.drop_index("ix_disclosures_year")
         batch_op.drop_index(batch_op.f("ix_disclosures_unit_id"))
 

@@ -1,0 +1,352 @@
+"""Linking a unit's disclosures across years: each disclosure to the same unit's disclosure of the
+year before (same template and scope), written to ``year_links``.
+
+A previous-year disclosure is a candidate when it belongs to the same unit (units are keyed by
+their normalized name, ``yusuan.store.names``) or carries the same unit code. The code is what a
+document prints as its own (``主管部门及代码`` of a department's own document, e.g.
+"403-汾阳市医疗保障局"), kept in ``disclosures.code`` and, when first seen, ``units.code``.
+Codes tell apart units whose names normalize alike (the same name in two counties) and follow a
+unit that was renamed. Whenever the choice is not clear-cut the link gets a Chinese note: several
+versions, name alike but code different, code alike but name different, several candidates.
+
+Call ``link_disclosure(store, disclosure_id)`` after ``save_record`` (it also re-links the next
+year's disclosures, which may now find this one), or ``relink(store)`` for the whole store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from yusuan.model import Disclosure
+from yusuan.store import schema as s
+from yusuan.store.db import Store
+from yusuan.store.names import normalize_name
+from yusuan.store.records import load_model
+
+_CODED = re.compile(r"^\s*(\d{2,20})\s*[-－—–]\s*(.+?)\s*$")
+_D = s.Disclosure
+_U = s.Unit
+_L = s.YearLink
+
+
+def unit_code(d: Disclosure) -> str | None:
+    """The unit's own code as the document prints it, or None.
+
+    Performance tables print ``主管部门及代码`` ("403-汾阳市医疗保障局"); when that department is
+    the unit itself (a department's own document) the code is the unit's. The most frequent
+    reading wins, so one misread table (OCR: "483") does not change it."""
+    own = normalize_name(d.meta.unit_name)
+    votes: Counter[str] = Counter()
+    for table in d.performance_tables:
+        if not table.department or table.confidence < 0.5:
+            continue
+        match = _CODED.match(table.department)
+        if match is not None and normalize_name(match.group(2)) == own:
+            votes[match.group(1)] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A disclosure as linking sees it."""
+
+    id: int
+    unit_id: int
+    year: int | None
+    scope: str
+    profile: str
+    version: int
+    code: str | None
+    unit_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A disclosure's link to last year's: ``method`` is code, name or none."""
+
+    disclosure_id: int
+    previous_id: int | None
+    method: str
+    candidates: int
+    note: str | None = None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.note is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUpdate:
+    """What ``link_disclosure`` wrote: the disclosure's own link and the next year's it changed."""
+
+    link: Link
+    successors: list[Link]
+
+
+def _latest(found: Sequence[Candidate]) -> Candidate:
+    return max(found, key=lambda c: (c.version, c.id))
+
+
+def _codes(found: Iterable[Candidate]) -> str:
+    return "、".join(sorted({c.code for c in found if c.code}))
+
+
+def resolve(target: Candidate, previous: Sequence[Candidate]) -> Link:
+    """Choose last year's disclosure among ``previous`` (year − 1, same template and scope, same
+    unit or same code) and say in Chinese why when the choice is not clear-cut."""
+    did = target.id
+    if target.year is None:
+        return Link(did, None, "none", 0, "年度不明，无法关联上年文件")
+    year = target.year - 1
+    by_name = [c for c in previous if c.unit_id == target.unit_id]
+    by_code = [c for c in previous if target.code and c.code == target.code]
+    count = len({c.id for c in (*by_name, *by_code)})
+    if by_name:
+        return _by_name(target, year, by_name, by_code, count)
+    if not by_code:
+        return Link(did, None, "none", 0)
+    units = {c.unit_id: c.unit_name for c in by_code}
+    if len(units) > 1:
+        names = "、".join(f"“{n}”" for n in sorted(units.values()))
+        return Link(did, None, "none", count,
+                    f"{year}年有{len(units)}个单位使用单位编码{target.code}（{names}），"
+                    f"名称均与本年“{target.unit_name}”不同，无法确定上年文件")  # fmt: skip
+    chosen = _latest(by_code)
+    note = (f"按单位编码{target.code}关联：上年名称为“{chosen.unit_name}”，"
+            f"本年为“{target.unit_name}”，请确认是同一单位")  # fmt: skip
+    if len(by_code) > 1:
+        note += f"；上年有{len(by_code)}份文件，已取第{chosen.version}版"
+    return Link(did, chosen.id, "code", count, note)
+
+
+def _by_name(
+    target: Candidate, year: int, by_name: list[Candidate], by_code: list[Candidate], count: int
+) -> Link:
+    did = target.id
+    notes: list[str] = []
+    if target.code:
+        matching = [c for c in by_name if c.code == target.code]
+        differing = [c for c in by_name if c.code and c.code != target.code]
+        if matching:
+            chosen = _latest(matching)
+            if len(matching) > 1:
+                notes.append(f"{year}年有{len(matching)}份同名同编码的文件，已取第{chosen.version}版")
+            if differing:
+                notes.append(
+                    f"{year}年另有{len(differing)}份名称相同但单位编码不同（{_codes(differing)}）"
+                    "的文件，可能是同名的其他单位"
+                )
+            return Link(did, chosen.id, "code", count, "；".join(notes) or None)
+        if differing and len(differing) == len(by_name):
+            if len(differing) > 1:
+                listed = _codes(differing)
+                note = (f"{year}年有{len(differing)}份名称相同的文件，单位编码（{listed}）"
+                        f"均与本年{target.code}不同，无法确定上年文件")  # fmt: skip
+                return Link(did, None, "none", count, note)
+            chosen = differing[0]
+            return Link(did, chosen.id, "name", count,
+                        f"单位名称相同但单位编码不同：本年{target.code}，上年{chosen.code}，"
+                        "请确认是同一单位")  # fmt: skip
+    codes = {c.code for c in by_name if c.code}
+    if len(codes) > 1:
+        return Link(did, None, "none", count,
+                    f"{year}年有{len(by_name)}份名称相同的文件，单位编码不同（{_codes(by_name)}），"
+                    "本年文件未印单位编码，无法确定上年文件")  # fmt: skip
+    chosen = _latest(by_name)
+    if len(by_name) > 1:
+        notes.append(f"{year}年有{len(by_name)}份该单位的文件（多个版本），已取第{chosen.version}版")
+    others = {c.unit_name for c in by_code if c.unit_id != target.unit_id}
+    if others:
+        notes.append(f"单位编码{target.code}在{year}年另有“{'、'.join(sorted(others))}”使用")
+    return Link(did, chosen.id, "name", count, "；".join(notes) or None)
+
+
+# --- database ------------------------------------------------------------------------------
+
+_COLUMNS = (_D.id, _D.unit_id, _D.year, _D.scope, _D.profile, _D.version, _D.code,
+            _D.unit_name)  # fmt: skip
+
+
+def _candidate(row: Any) -> Candidate:
+    return Candidate(*row)
+
+
+def _load(session: Session, disclosure_id: int) -> Candidate:
+    row = session.execute(select(*_COLUMNS).where(_D.id == disclosure_id)).first()
+    if row is None:
+        raise KeyError(f"disclosure {disclosure_id} is not stored")
+    return _candidate(row)
+
+
+def _around(session: Session, target: Candidate, year: int) -> list[Candidate]:
+    """Disclosures of ``year`` with the same template and scope and the same unit or code."""
+    same = _D.unit_id == target.unit_id
+    if target.code:
+        same = or_(same, _D.code == target.code)
+    query = select(*_COLUMNS).where(
+        _D.year == year, _D.scope == target.scope, _D.profile == target.profile, same
+    )
+    return [_candidate(r) for r in session.execute(query)]
+
+
+def _write_links(session: Session, links: Sequence[Link]) -> None:
+    if not links:
+        return
+    ids = [link.disclosure_id for link in links]
+    for start in range(0, len(ids), 500):
+        session.execute(delete(_L).where(_L.disclosure_id.in_(ids[start : start + 500])))
+    session.execute(
+        insert(_L),
+        [{"disclosure_id": k.disclosure_id, "previous_id": k.previous_id, "method": k.method,
+          "candidates": k.candidates, "note": k.note} for k in links],
+    )  # fmt: skip
+
+
+def _stored_link(session: Session, disclosure_id: int) -> Link | None:
+    row = session.execute(
+        select(_L.disclosure_id, _L.previous_id, _L.method, _L.candidates, _L.note)
+        .where(_L.disclosure_id == disclosure_id)
+    ).first()  # fmt: skip
+    return Link(*row) if row is not None else None
+
+
+def _set_code(session: Session, target: Candidate, code: str | None) -> Candidate:
+    if code is None or code == target.code:
+        return target
+    session.execute(update(_D).where(_D.id == target.id).values(code=code))
+    session.execute(
+        update(_U).where(_U.id == target.unit_id, _U.code.is_(None)).values(code=code)
+    )
+    return Candidate(target.id, target.unit_id, target.year, target.scope, target.profile,
+                     target.version, code, target.unit_name)  # fmt: skip
+
+
+def _read_code(session: Session, target: Candidate) -> Candidate:
+    """The candidate with its unit code read from its stored model, when it was never linked
+    (a disclosure with a stored link has had its code read: linking keeps that true)."""
+    if target.code is not None or _stored_link(session, target.id) is not None:
+        return target
+    model = _model(session, target.id)
+    return _set_code(session, target, unit_code(model)) if model is not None else target
+
+
+def _model(session: Session, disclosure_id: int) -> Disclosure | None:
+    blob = session.scalar(
+        select(s.Document.model_json_gz).where(s.Document.disclosure_id == disclosure_id)
+    )
+    return load_model(blob) if blob is not None else None
+
+
+def link_disclosure(
+    store: Store, disclosure_id: int, *, model: Disclosure | None = None
+) -> LinkUpdate:
+    """Link one stored disclosure to last year's and re-link next year's disclosures of the same
+    unit or code (they may have been stored first). One transaction.
+
+    ``model`` is the disclosure as read (ingest has it at hand); without it the stored model is
+    loaded when the unit code has not been read yet."""
+    with store.session() as session:
+        target = _load(session, disclosure_id)
+        if model is not None:
+            target = _set_code(session, target, unit_code(model))
+        else:
+            target = _read_code(session, target)
+        links = [resolve(target, _around(session, target, target.year - 1))
+                 if target.year is not None else resolve(target, [])]  # fmt: skip
+        successors: list[Link] = []
+        if target.year is not None:
+            for later in _around(session, target, target.year + 1):
+                later = _read_code(session, later)
+                new = resolve(later, _around(session, later, target.year))
+                if new != _stored_link(session, later.id):
+                    successors.append(new)
+        _write_links(session, [*links, *successors])
+    return LinkUpdate(links[0], successors)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSummary:
+    disclosures: int
+    by_method: dict[str, int]
+    ambiguous: int
+
+
+def relink(store: Store, *, read_codes: bool = True) -> LinkSummary:
+    """Link every stored disclosure again (after a bulk load, or when linking rules change).
+
+    Unit codes are read from the stored models of disclosures never linked before (with
+    ``read_codes``); the rest is resolved in memory and written in one transaction."""
+    with store.session() as session:
+        if read_codes:
+            linked = select(_L.disclosure_id).where(_L.disclosure_id == _D.id)
+            pending = session.scalars(
+                select(_D.id).where(_D.code.is_(None), ~linked.exists()).order_by(_D.id)
+            ).all()
+            for did in pending:
+                model = _model(session, did)
+                if model is not None:
+                    _set_code(session, _load(session, did), unit_code(model))
+        everything = [_candidate(r) for r in session.execute(select(*_COLUMNS).order_by(_D.id))]
+        by_unit: dict[tuple[str, str, int | None, int], list[Candidate]] = defaultdict(list)
+        by_code: dict[tuple[str, str, int | None, str], list[Candidate]] = defaultdict(list)
+        for c in everything:
+            by_unit[(c.profile, c.scope, c.year, c.unit_id)].append(c)
+            if c.code:
+                by_code[(c.profile, c.scope, c.year, c.code)].append(c)
+        links: list[Link] = []
+        for c in everything:
+            if c.year is None:
+                links.append(resolve(c, []))
+                continue
+            year = c.year - 1
+            found = {p.id: p for p in by_unit.get((c.profile, c.scope, year, c.unit_id), [])}
+            if c.code:
+                found.update({p.id: p for p in by_code.get((c.profile, c.scope, year, c.code), [])})
+            links.append(resolve(c, list(found.values())))
+        session.execute(delete(_L))
+        for start in range(0, len(links), 5000):
+            _write_links(session, links[start : start + 5000])
+    methods = Counter(link.method for link in links)
+    return LinkSummary(len(links), dict(methods), sum(1 for k in links if k.ambiguous))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """A stored link with the names and years of both disclosures, for reports."""
+
+    disclosure_id: int
+    unit_name: str
+    year: int | None
+    scope: str
+    previous_id: int | None
+    previous_name: str | None
+    previous_year: int | None
+    method: str
+    candidates: int
+    note: str | None
+
+
+def stored_links(session: Session, *, ambiguous_only: bool = False) -> list[LinkView]:
+    """The stored links (only those with a note when ``ambiguous_only``), by unit and year."""
+    prev = aliased(s.Disclosure, name="prev")
+    query = (
+        select(_D.id, _D.unit_name, _D.year, _D.scope, _L.previous_id,
+               prev.unit_name, prev.year, _L.method, _L.candidates, _L.note)
+        .join(_L, _L.disclosure_id == _D.id)
+        .outerjoin(prev, prev.id == _L.previous_id)
+        .order_by(_D.unit_name, _D.year, _D.id)
+    )  # fmt: skip
+    if ambiguous_only:
+        query = query.where(_L.note.is_not(None))
+    return [_view(row) for row in session.execute(query)]
+
+
+def _view(row: Any) -> LinkView:
+    return LinkView(*row)

@@ -1,0 +1,10 @@
+"""Synthetic corpora of disclosures for testing at scale (``yusuan synth``).
+
+``units`` names the departments and units, ``data`` and ``series`` generate their budget data year
+after year, ``defects`` injects mistakes with the rules that should find them, ``corpus`` writes
+the documents with a manifest and the list of defects.
+"""
+
+from yusuan.synth.corpus import Options, Summary, synthesize
+
+__all__ = ["Options", "Summary", "synthesize"]

@@ -1,0 +1,218 @@
+// yusuan web: confirmations, drag-and-drop upload with progress, finding highlights.
+// No inline script anywhere (the Content Security Policy forbids it); all text is set with
+// textContent, never innerHTML.
+(function () {
+  "use strict";
+
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // --- forms that ask first -------------------------------------------------------------
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
+  // --- upload ------------------------------------------------------------------------------
+  var uploadForm = document.getElementById("upload-form");
+  if (uploadForm) setUpUpload(uploadForm);
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function setUpUpload(form) {
+    var zone = document.getElementById("drop-zone");
+    var input = document.getElementById("file-input");
+    var list = document.getElementById("progress");
+    var api = form.getAttribute("data-api");
+    var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10);
+    var maxFiles = parseInt(form.getAttribute("data-max-files"), 10);
+    var queue = [];
+    var running = 0;
+
+    function start(files) {
+      Array.prototype.slice.call(files, 0, maxFiles).forEach(function (file) {
+        var item = el("li", "result result-waiting");
+        item.appendChild(el("span", "file", file.name));
+        var bar = el("progress");
+        bar.max = 100; bar.value = 0;
+        item.appendChild(bar);
+        var state = el("span", "state", "等待上传");
+        item.appendChild(state);
+        list.appendChild(item);
+        if (file.size > maxBytes) {
+          item.className = "result result-rejected";
+          state.textContent = "文件超过大小上限，未上传";
+          bar.remove();
+          return;
+        }
+        queue.push({ file: file, item: item, bar: bar, state: state });
+      });
+      if (files.length > maxFiles) {
+        list.appendChild(el("li", "result result-rejected", "一次最多上传 " + maxFiles + " 个文件，其余文件未上传"));
+      }
+      pump();
+    }
+
+    function pump() {
+      while (running < 2 && queue.length) send(queue.shift());
+    }
+
+    function send(job) {
+      running += 1;
+      var data = new FormData();
+      data.append("files", job.file, job.file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", api);
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      job.state.textContent = "上传中";
+      xhr.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) job.bar.value = Math.round((event.loaded / event.total) * 90);
+      });
+      xhr.upload.addEventListener("load", function () {
+        job.bar.value = 90;
+        job.state.textContent = "读取并检查中";
+      });
+      xhr.addEventListener("load", function () {
+        job.bar.value = 100;
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status >= 200 && xhr.status < 300 && body && body.length) {
+          show(job, body[0]);
+        } else {
+          job.item.className = "result result-failed";
+          job.state.textContent = (body && typeof body.detail === "string") ? body.detail : "上传失败（" + xhr.status + "）";
+        }
+        done();
+      });
+      xhr.addEventListener("error", function () {
+        job.item.className = "result result-failed";
+        job.state.textContent = "网络错误，上传失败";
+        done();
+      });
+      xhr.send(data);
+    }
+
+    function show(job, result) {
+      job.item.className = "result result-" + result.status;
+      job.state.textContent = result.message;
+      job.bar.remove();
+      if (result.disclosure_id) {
+        var link = el("a", "", (result.unit_name || "查看") + " " + (result.year ? result.year + "年" : "") +
+          " · 错误 " + result.errors + " · 警告 " + result.warnings);
+        link.href = "/documents/" + result.disclosure_id;
+        job.item.appendChild(link);
+      }
+    }
+
+    function done() {
+      running -= 1;
+      pump();
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (input.files.length) start(input.files);
+    });
+    input.addEventListener("change", function () {
+      if (input.files.length) start(input.files);
+      input.value = "";
+    });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("over");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.remove("over");
+      });
+    });
+    zone.addEventListener("drop", function (event) {
+      if (event.dataTransfer && event.dataTransfer.files.length) start(event.dataTransfer.files);
+    });
+  }
+
+  // --- findings: highlight the cells and source lines they cite ---------------------------------
+  var findings = document.querySelectorAll(".finding[data-targets]");
+  var tablesPane = document.querySelector(".tables-pane");
+  var sourcePane = document.querySelector(".source-pane");
+
+  function scrollWithin(pane, node) {
+    if (!pane || !node) return;
+    var offset = node.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    pane.scrollTop += offset - pane.clientHeight / 3;
+    var left = node.getBoundingClientRect().left - pane.getBoundingClientRect().left;
+    if (left < 0 || left > pane.clientWidth) pane.scrollLeft += left - 40;
+  }
+
+  function clear() {
+    document.querySelectorAll(".hl, .hl-line, .finding.active").forEach(function (node) {
+      node.classList.remove("hl", "hl-line", "active");
+    });
+  }
+
+  function select(finding) {
+    clear();
+    finding.classList.add("active");
+    var firstCell = null, firstLine = null;
+    (finding.getAttribute("data-targets") || "").split(" ").forEach(function (id) {
+      var node = id && document.getElementById(id);
+      if (node) {
+        node.classList.add("hl");
+        firstCell = firstCell || node;
+      }
+    });
+    (finding.getAttribute("data-lines") || "").split(" ").forEach(function (number) {
+      var node = number && document.getElementById("L" + number);
+      if (node) {
+        node.classList.add("hl-line");
+        firstLine = firstLine || node;
+      }
+    });
+    scrollWithin(tablesPane, firstCell);
+    scrollWithin(sourcePane, firstLine);
+  }
+
+  findings.forEach(function (finding) {
+    finding.addEventListener("click", function (event) {
+      if (event.target.closest("form, details.decide, a, button")) return;
+      select(finding);
+    });
+    finding.addEventListener("keydown", function (event) {
+      if ((event.key === "Enter" || event.key === " ") && event.target === finding) {
+        event.preventDefault();
+        select(finding);
+      }
+    });
+  });
+
+  document.querySelectorAll("a.src-link[data-line]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var node = document.getElementById("L" + link.getAttribute("data-line"));
+      if (!node) return;
+      event.preventDefault();
+      clear();
+      node.classList.add("hl-line");
+      scrollWithin(sourcePane, node);
+    });
+  });
+
+  var wanted = new URLSearchParams(window.location.search).get("finding");
+  if (wanted) {
+    var chosen = document.getElementById("finding-" + wanted);
+    if (chosen) {
+      var group = chosen.closest("details");
+      if (group) group.open = true;
+      select(chosen);
+      chosen.scrollIntoView({ block: "nearest" });
+    }
+  }
+})();

@@ -1,0 +1,233 @@
+"""Receiving a file: limits, type by content, a safe stored name, then read → check → store.
+
+The file is kept under ``data_dir/uploads/ab/<sha256>.<kind>``: the name comes from the content
+and the kind the content showed, never from the name it was sent with (which is kept in the
+database for display only). A unit user may only bring in documents of their own units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from sqlalchemy import select
+
+import yusuan
+from yusuan.errors import YusuanError
+from yusuan.files import write_bytes_atomically
+from yusuan.readers import load
+from yusuan.recognize.document import recognize
+from yusuan.store import schema as s
+from yusuan.store.accounts import DocumentSource, Upload
+from yusuan.store.names import normalize_name
+from yusuan.store.records import FileInfo, to_record
+from yusuan.store.writer import save_record
+from yusuan.web import audit
+from yusuan.web.context import AppContext
+from yusuan.web.filetypes import SUFFIXES, UnsupportedFile, identify
+from yusuan.web.principal import Principal
+from yusuan.web.settings import human_size
+from yusuan.web.sources import lines_of, pack
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class UploadResult:
+    upload_id: int | None
+    file_name: str
+    status: str  # stored, duplicate, failed, rejected
+    message: str
+    disclosure_id: int | None = None
+    unit_name: str = ""
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("stored", "duplicate")
+
+
+def display_name(name: str | None) -> str:
+    """The name a file was sent with, reduced to its last path part, without control
+    characters, at most 200 characters; used for display only."""
+    raw = name or ""
+    base = PureWindowsPath(PurePosixPath(raw).name).name
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return cleaned[:200] or "未命名文件"
+
+
+def stored_name(sha256: str, kind: str) -> str:
+    return f"{sha256[:2]}/{sha256}{SUFFIXES[kind]}"
+
+
+class _Rejected(Exception):
+    def __init__(self, status: str, message: str, kind: str = "unknown",
+                 pages: int | None = None) -> None:  # fmt: skip
+        super().__init__(message)
+        self.status, self.message, self.kind, self.pages = status, message, kind, pages
+
+
+def receive(
+    ctx: AppContext, principal: Principal, name: str | None, data: bytes, ip: str | None = None,
+    size: int | None = None,
+) -> UploadResult:  # fmt: skip
+    """Check, store and ingest one uploaded file; every outcome is recorded and audited.
+
+    ``size`` is the file's whole size when ``data`` holds only its first bytes (a file over the
+    limit is not read whole)."""
+    file_name = display_name(name)
+    sha = hashlib.sha256(data).hexdigest()
+    settings = ctx.settings
+    kind, pages = "unknown", None
+    size = max(size or 0, len(data))
+    try:
+        if size > settings.max_upload_bytes:
+            raise _Rejected("rejected", f"文件大小 {human_size(size)}，超过上限 "
+                                        f"{human_size(settings.max_upload_bytes)}")  # fmt: skip
+        try:
+            identified = identify(data)
+        except UnsupportedFile as exc:
+            raise _Rejected("rejected", str(exc)) from None
+        kind, pages = identified.kind, identified.pages
+        if pages is not None and pages > settings.max_pages:
+            raise _Rejected("rejected", f"文件共 {pages} 页，超过上限 {settings.max_pages} 页",
+                            kind, pages)  # fmt: skip
+        duplicate = _duplicate(ctx, principal, sha, file_name, kind, pages, len(data), ip)
+        if duplicate is not None:
+            return duplicate
+        return _ingest(ctx, principal, file_name, data, sha, kind, pages, ip)
+    except _Rejected as rejected:
+        return _record_outcome(
+            ctx, principal, file_name, sha, size, rejected.kind or kind,
+            rejected.pages if rejected.pages is not None else pages, rejected.status,
+            rejected.message, None, ip,
+        )  # fmt: skip
+
+
+def _duplicate(
+    ctx: AppContext, principal: Principal, sha: str, file_name: str, kind: str,
+    pages: int | None, size: int, ip: str | None,
+) -> UploadResult | None:  # fmt: skip
+    with ctx.store.reader() as session:
+        found = session.execute(
+            select(s.Disclosure)
+            .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
+            .where(s.SourceFile.sha256 == sha)
+        ).scalar_one_or_none()
+        if found is None:
+            return None
+        if not (principal.sees_all or found.unit_id in principal.unit_ids):
+            raise _Rejected("rejected", "该文件已由其他单位上传，不在您的单位范围内", kind, pages)
+        result = UploadResult(None, file_name, "duplicate", "该文件此前已上传，未重复入库",
+                              found.id, found.unit_name, found.year, found.errors,
+                              found.warnings)  # fmt: skip
+    return _record_outcome(ctx, principal, file_name, sha, size, kind, pages, "duplicate",
+                           result.message, found.id, ip, result)  # fmt: skip
+
+
+def _ingest(
+    ctx: AppContext, principal: Principal, file_name: str, data: bytes, sha: str, kind: str,
+    pages: int | None, ip: str | None,
+) -> UploadResult:  # fmt: skip
+    relative = stored_name(sha, kind)
+    path = ctx.settings.uploads_dir / relative
+    existed = path.exists()
+    if not existed:
+        write_bytes_atomically(path, data)
+    started = time.perf_counter()
+    try:
+        document = load(path)
+        model = recognize(document)
+        lines = lines_of(document, data, kind)
+    except YusuanError as exc:
+        _discard(ctx, path, existed, sha)
+        message = exc.message + (f"。{exc.hint}" if exc.hint else "")
+        raise _Rejected("failed", message, kind, pages) from None
+    except Exception:
+        log.exception("reading %s (%s) failed", file_name, relative)
+        _discard(ctx, path, existed, sha)
+        raise _Rejected("failed", "读取文件时出现内部错误，请联系管理员", kind, pages) from None
+    if not principal.sees_all and not _owns(ctx, principal, model.meta.unit_name,
+                                            model.meta.profile):  # fmt: skip
+        _discard(ctx, path, existed, sha)
+        raise _Rejected("rejected", f"文件中的单位“{model.meta.unit_name or '未识别'}”"
+                        "不属于您的单位，无法上传", kind, pages)  # fmt: skip
+    report = yusuan.check(model)
+    seconds = time.perf_counter() - started
+    record = to_record(model, report, FileInfo(str(path), sha, len(data), seconds))
+    saved = save_record(ctx.store, record)
+    disclosure_id = saved.disclosure_id
+    if disclosure_id is None:  # stored by a concurrent request a moment ago
+        with ctx.store.reader() as session:
+            disclosure_id = session.scalar(
+                select(s.Disclosure.id)
+                .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
+                .where(s.SourceFile.sha256 == sha)
+            )
+        if disclosure_id is None:
+            raise _Rejected("failed", saved.message or "入库失败", kind, pages)
+        status, message = "duplicate", "该文件此前已上传，未重复入库"
+    else:
+        status, message = "stored", "已入库"
+        with ctx.store.session() as session:
+            session.add(DocumentSource(disclosure_id=disclosure_id, original_name=file_name,
+                                       lines_json_gz=pack(lines)))  # fmt: skip
+    counts = report.counts()
+    result = UploadResult(None, file_name, status, message, disclosure_id, model.meta.unit_name,
+                          model.meta.year, counts["error"], counts["warning"])  # fmt: skip
+    return _record_outcome(ctx, principal, file_name, sha, len(data), kind, pages, status,
+                           message, disclosure_id, ip, result, relative)  # fmt: skip
+
+
+def _owns(ctx: AppContext, principal: Principal, unit_name: str, profile: str) -> bool:
+    if not principal.unit_ids:
+        return False
+    with ctx.store.reader() as session:
+        unit_id = session.scalar(
+            select(s.Unit.id).where(
+                s.Unit.profile == profile, s.Unit.normalized_name == normalize_name(unit_name)
+            )
+        )
+    return unit_id is not None and unit_id in principal.unit_ids
+
+
+def _discard(ctx: AppContext, path: Path, existed: bool, sha: str) -> None:
+    """Remove a file this request wrote when its document is not stored."""
+    if existed:
+        return
+    with ctx.store.reader() as session:
+        kept = session.scalar(select(s.SourceFile.id).where(s.SourceFile.sha256 == sha))
+    if kept is None:
+        path.unlink(missing_ok=True)
+
+
+def _record_outcome(
+    ctx: AppContext, principal: Principal, file_name: str, sha: str, size: int, kind: str,
+    pages: int | None, status: str, message: str, disclosure_id: int | None, ip: str | None,
+    result: UploadResult | None = None, relative: str | None = None,
+) -> UploadResult:  # fmt: skip
+    action = {"stored": "upload", "duplicate": "upload", "failed": "upload_failed",
+              "rejected": "upload_rejected"}[status]  # fmt: skip
+    with ctx.store.session() as session:
+        upload = Upload(
+            user_id=principal.user_id or None, original_name=file_name, stored_name=relative,
+            sha256=sha, size=size, kind=kind, pages=pages, status=status, message=message,
+            disclosure_id=disclosure_id,
+        )  # fmt: skip
+        session.add(upload)
+        session.flush()
+        audit.record(
+            session, principal, action, "upload", upload.id, ip, file=file_name, status=status,
+            message=message, size=size, kind=kind, pages=pages, disclosure=disclosure_id,
+        )  # fmt: skip
+        upload_id = upload.id
+    if result is None:
+        result = UploadResult(upload_id, file_name, status, message, disclosure_id)
+    result.upload_id = upload_id
+    return result
