@@ -28,8 +28,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The demo, then the web application on 127.0.0.1:8000 with the example unit (and the seeds, when
+# the shared folder is there) ingested; it prints the address and the first admin's login.
+SEEDS := $(wildcard $(or $(YUSUAN_SHARED),../shared)/seeds/*.txt)
+
 run: system-deps $(STAMP)
 	$(BIN)/yusuan demo -o out/demo
+	$(BIN)/yusuan serve --host 127.0.0.1 --port 8000 --db out/web/yusuan.db --data-dir out/web \
+		--example $(foreach f,$(SEEDS),--ingest $(f))
 
 test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -5,12 +5,17 @@
 
 Corpus: text documents made by `yusuan synth` when that command works, else copies of the four
 seeds with renamed units (tests/corpus.py); YUSUAN_BENCH_INGEST_DOCS documents (default 200); with
-YUSUAN_BENCH_INGEST_SEEDS=1 always the seed copies. Each run
-starts from an empty database. "steady" is the rate between the first and the last document
-finished (process start-up and schema creation left out); "overall" is the summary's figure for
-the whole command. Per core = steady / workers (the machine's cores are shared with the database
-server). Size per 10,000 disclosures is extrapolated from the growth of the database during the
-run: the SQLite file (after a WAL checkpoint) or `pg_database_size`.
+YUSUAN_BENCH_INGEST_SEEDS=1 always the seed copies. Each run starts from an empty database.
+
+Wall-clock rates: "docs/s" is the summary's figure for the whole command, "steady" the rate
+between the first and the last document finished (start-up left out).
+They depend on whatever else the machine runs; the CPU columns do not: CPU time per document of
+the worker processes (read, check, record, write), of the coordinating process (listing, hashing,
+progress) and of the PostgreSQL backends serving the run (sampled from their processes; the
+server's background writer and checkpointer are not counted). "per core" = 1000 / the sum: the
+documents one fully used core gets through. Size per 10,000 disclosures is extrapolated from the
+growth of the database during the run: the SQLite file (after a WAL checkpoint) or
+`pg_database_size`.
 
 PostgreSQL: a throw-away database on the server at YUSUAN_BENCH_PG (default: the local server
 the tests use); skipped with a note when it cannot be reached.
@@ -24,9 +29,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,22 +152,67 @@ def empty_size(url: str) -> int:
     return sqlite_size(url) if url.startswith("sqlite") else postgres_size(url)
 
 
+class _ServerCpu:
+    """CPU time of the PostgreSQL backends serving one database, sampled while they live (a
+    backend's process title names its database)."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.database = make_url(url).database or ""
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> _ServerCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.wait(0.05):
+            for process in psutil.process_iter(["cmdline"]):
+                try:
+                    title = " ".join(process.info["cmdline"] or [])
+                    if title.startswith("postgres: ") and f" {self.database} " in title:
+                        times = process.cpu_times()
+                        self.seen[process.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
 def run(kind: str, files: list[Path], folder: Path) -> None:
     for workers in WORKERS:
         database = sqlite_db(folder) if kind == "sqlite" else postgres_db()
         with database as url:
             before = empty_size(url)
             clock = _Clock()
-            summary = ingest(files, url, workers=workers, progress=clock)
+            server = _ServerCpu(url) if kind == "postgresql" else nullcontext()
+            coordinator = time.process_time()
+            with server:
+                summary = ingest(files, url, workers=workers, progress=clock)
+            coordinator = time.process_time() - coordinator
             after = sqlite_size(url) if kind == "sqlite" else postgres_size(url)
         if summary.failed:
             print(f"  {summary.failed[:3]}")
-        steady = clock.steady()
+        n = max(summary.processed, 1)
+        cpu = [summary.cpu_seconds, coordinator, getattr(server, "seconds", 0.0)]
+        per_doc = [1000 * c / n for c in cpu]
         per_disclosure = (after - before) / max(summary.stored, 1)
         print(
-            f"  {kind:<11} {workers:>7} {summary.stored:>7} {summary.rate:>11.1f} {steady:>10.1f} "
-            f"{steady / workers:>13.1f} {per_disclosure / 1024:>9.0f} "
-            f"{per_disclosure * 10_000 / 1024**3:>13.2f}"
+            f"  {kind:<11} {workers:>3} {summary.stored:>6} {summary.rate:>8.1f} "
+            f"{clock.steady():>7.1f} {per_doc[0]:>7.1f} {per_doc[1]:>6.1f} {per_doc[2]:>6.1f} "
+            f"{1000 / sum(per_doc):>9.1f} {per_disclosure / 1024:>7.0f} "
+            f"{per_disclosure * 10_000 / 1024**3:>8.2f}"
         )
 
 
@@ -176,7 +227,7 @@ def _records(job: object) -> object:
     data = path.read_bytes()
     disclosure = yusuan.read(path, data)
     info = FileInfo(str(path), hashlib.sha256(data).hexdigest(), len(data))
-    return to_record(disclosure, yusuan.check(disclosure), info)
+    return to_record(disclosure, yusuan.check(disclosure), info), disclosure
 
 
 def single_writer(files: list[Path], url: str, workers: int) -> float:
@@ -184,17 +235,18 @@ def single_writer(files: list[Path], url: str, workers: int) -> float:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from yusuan.crossyear import after_save
     from yusuan.store import open_store
-    from yusuan.store.records import DocumentRecord
     from yusuan.store.writer import save_record
 
     store = open_store(url)
     times = []
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for record in pool.map(_records, [str(f) for f in files], chunksize=4):
-            assert isinstance(record, DocumentRecord)
-            save_record(store, record)
+        for record, disclosure in pool.map(_records, [str(f) for f in files], chunksize=4):
+            saved = save_record(store, record)
+            assert saved.disclosure_id is not None
+            after_save(store, saved.disclosure_id, model=disclosure)  # as the workers do
             times.append(time.perf_counter())
     store.close()
     return (len(times) - 1) / (times[-1] - times[0])
@@ -241,9 +293,12 @@ def main(parts: list[str]) -> None:
         print(f"target >= 50 docs/s per core; {os.cpu_count()} cores on this machine)")
         kinds = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
         print(
-            f"  {'database':<11} {'workers':>7} {'stored':>7} {'overall/s':>11} {'steady/s':>10} "
-            f"{'per core/s':>13} {'KB/doc':>9} {'GB/10k docs':>13}"
+            f"  {'database':<11} {'wkr':>3} {'stored':>6} {'docs/s':>8} {'steady':>7} "
+            f"{'worker':>7} {'coord':>6} {'server':>6} {'per core':>9} {'KB/doc':>7} "
+            f"{'GB/10k':>8}"
         )
+        print(f"  {'':<11} {'':>3} {'':>6} {'(wall)':>8} {'(wall)':>7} "
+              f"{'CPU ms per document':>21} {'docs/s':>9}")  # fmt: skip
         for kind in kinds:
             run(kind, files, folder)
         if "writers" in parts:

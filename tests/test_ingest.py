@@ -153,6 +153,7 @@ def test_batch_stores_each_document_once_and_records_failures(db_url: str, tmp_p
     try:
         assert _stored(engine) == _expected(files[:6])
         assert _orphans(engine) == {}
+        assert _count(engine, "SELECT COUNT(*) FROM year_links") == 6  # linked across years
         with engine.connect() as connection:
             failed = dict(connection.execute(
                 text("SELECT path, error FROM source_files WHERE status = 'failed'")
@@ -190,6 +191,28 @@ def test_a_recorded_failure_gives_way_to_a_later_success(db_url: str, tmp_path: 
         assert _stored(engine) == _expected([file]) and _orphans(engine) == {}
     finally:
         engine.dispose()
+
+
+def test_a_document_stored_without_its_year_link_is_linked_by_the_next_run(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A run killed between a document's transaction and its cross-year step: the next run,
+    which has nothing new to read, links it."""
+    (file,) = _corpus(tmp_path / "docs", 1)
+    d = yusuan.read(file)
+    store = open_store(db_url)
+    try:
+        save_record(store, to_record(d, yusuan.check(d), FileInfo(str(file), _sha(file), 0)))
+    finally:
+        store.close()
+    summary = ingest([file], db_url, workers=1)
+    assert (summary.skipped, summary.processed, summary.relinked) == (1, 0, 1)
+    engine = _engine(db_url)
+    try:
+        assert _count(engine, "SELECT COUNT(*) FROM year_links") == 1
+    finally:
+        engine.dispose()
+    assert ingest([file], db_url, workers=1).relinked == 0
 
 
 def test_save_record_is_idempotent_after_a_failure(db_url: str) -> None:
@@ -315,6 +338,8 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(db_url: str, tmp_path:
         assert _orphans(engine) == {}
         assert _count(engine, "SELECT COUNT(*) FROM source_files") == len(files)
         assert _count(engine, "SELECT COUNT(DISTINCT unit_id) FROM disclosures") == len(files)
+        # The cross-year step ran for every document, also those stored just before the kill.
+        assert _count(engine, "SELECT COUNT(*) FROM year_links") == len(files)
     finally:
         engine.dispose()
 

@@ -67,6 +67,10 @@ def test_headers_and_error_pages(app: FastAPI) -> None:
     }
     assert browser.get("/api/documents/not-a-number").status_code == 422
     assert browser.get("/documents/not-a-number").status_code == 400
+    # ids beyond a 64-bit integer are refused before they reach the database driver
+    assert browser.get(f"/api/documents/{2**70}").status_code == 422
+    assert browser.get(f"/documents/{2**70}").status_code == 400
+    assert browser.get("/api/documents", params={"unit_id": 2**64}).status_code == 422
     # the pages still to come are in the menu already
     for path in ("/units", "/budget"):
         assert browser.get(path).status_code == 200 and "正在开发" in browser.get(path).text

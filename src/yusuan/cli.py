@@ -490,16 +490,18 @@ def synth(
 @click.option("--ingest", "paths", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="启动前导入的文件或目录（可多次指定）")  # fmt: skip
 @click.option("--example", is_flag=True, help="启动前导入随包附带的示例单位")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="工作进程数")  # fmt: skip
 def serve(
     host: str, port: int, db: str | None, data_dir: str | None, paths: tuple[Path, ...],
-    example: bool,
+    example: bool, workers: int,
 ) -> None:  # fmt: skip
     """启动网页应用（审核人员与预算单位使用），并打印访问地址和管理员账号。"""
     from yusuan.store.db import StoreError
     from yusuan.web.serve import serve as run_server
 
     try:
-        run_server(host, port, db, data_dir, list(paths), example, click.echo)
+        run_server(host, port, db, data_dir, list(paths), example, click.echo, workers)
     except StoreError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(EXIT_UNREADABLE)

@@ -75,7 +75,7 @@ def disclosures(
     return query
 
 
-def run(session: Session, query: Executable) -> Result[Any]:
+def run(session: Session, query: Executable) -> Result[*tuple[Any, ...]]:
     """Execute a Core query on the session's connection: plain rows, without the ORM's result
     machinery (several times faster for large results)."""
     return session.connection().execute(query)

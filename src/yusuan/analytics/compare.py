@@ -13,7 +13,7 @@ from ``ix_disclosures_year_errors`` (year, errors, warnings).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -155,38 +155,47 @@ def _ranked_ids(session: Session, base: Any, rank: _Rank, limit: int) -> list[in
     return ids
 
 
-def _facts(session: Session, keys: Sequence[str], rank: _Rank | None, *, year: int | None,
+def _facts(session: Session, keys: Sequence[str], rank: _Rank, *, year: int | None,
            unit: str | None, scope: str | None, latest: bool, limit: int | None,
            ) -> list[tuple[DisclosureRef, dict[str, Decimal | None]]]:  # fmt: skip
-    """Disclosures with the facts ``keys`` (None where not stated): with a ``limit`` the first
-    ones by ``rank``, else all of them by unit name and year (the caller sorts)."""
+    """Disclosures with the facts ``keys`` (None where not stated), first by ``rank``: with a
+    ``limit`` only the first ones (found through the facts index), else all, sorted by the
+    database."""
     f = s.Fact
     base = disclosures(year=year, unit=unit, scope=scope, latest=latest)
-    pivot = [func.max(case((f.key == key, f.value))).label(key) for key in keys]
-    query = (
-        base.add_columns(*pivot)
-        .outerjoin(f, and_(f.disclosure_id == D.id, f.key.in_(keys)))
-        .group_by(*REF_COLUMNS)
-        .order_by(D.unit_name, D.year, D.id)
-    )
+    # Two spellings of the same pivot, each the fast one on its database: PostgreSQL hashes the
+    # facts once (GROUP BY); SQLite, without hash joins, looks each fact up by primary key.
+    lookups = session.get_bind().dialect.name == "sqlite"
+
+    def pivoted(key: str) -> Any:
+        if lookups:
+            return select(f.value).where(f.disclosure_id == D.id, f.key == key).scalar_subquery()
+        return func.max(case((f.key == key, f.value)))
+
+    query = base.add_columns(*(pivoted(key).label(key) for key in keys))
+    if not lookups:
+        query = query.outerjoin(f, and_(f.disclosure_id == D.id, f.key.in_(keys))).group_by(
+            *REF_COLUMNS
+        )
     order: list[int] = []
-    if limit and rank is not None:
+    if limit:
         order = _ranked_ids(session, base.with_only_columns(D.id), rank, limit)
         query = query.where(D.id.in_(order))
+    elif rank.over:
+        parts = [pivoted(k) for k in rank.over]
+        divisor = func.coalesce(*parts) if len(parts) > 1 else parts[0]
+        value = cast(pivoted(rank.key), Float) / func.nullif(cast(divisor, Float), 0)
+        query = query.order_by(value.desc().nulls_last())
+    else:
+        query = query.order_by(pivoted(rank.key).desc().nulls_last())
+    query = query.order_by(D.unit_name, D.year, D.id)
+    width = len(REF_COLUMNS)
     found = {}
     for row in run(session, query):
-        values = row[len(REF_COLUMNS):]
-        found[int(row[0])] = (ref(row), {key: None if v is None else Decimal(v)
-                                         for key, v in zip(keys, values, strict=True)})  # fmt: skip
+        found[row[0]] = (ref(row), dict(zip(keys, row[width:], strict=True)))
     if order:
         return [found[did] for did in order if did in found]
     return list(found.values())
-
-
-def _largest(rows: list[Any], value: Callable[[Any], Decimal | None]) -> list[Any]:
-    """Largest value first, rows without one last; then by unit name and year (stable)."""
-    return sorted(rows, key=lambda x: (value(x) is None, -(value(x) or 0), x.ref.unit_name,
-                                       x.ref.year or 0))  # fmt: skip
 
 
 def three_public(session: Session, *, year: int | None = None, unit: str | None = None,
@@ -198,7 +207,7 @@ def three_public(session: Session, *, year: int | None = None, unit: str | None 
     rows = _facts(session, keys, _Rank("three_public"), year=year, unit=unit, scope=scope,
                   latest=latest, limit=limit)  # fmt: skip
     found = [ThreePublicRow(r, *(v[k] for k in keys)) for r, v in rows]
-    return found if limit else _largest(found, lambda x: x.three_public)
+    return found
 
 
 def operating_costs(session: Session, *, year: int | None = None, unit: str | None = None,
@@ -208,7 +217,7 @@ def operating_costs(session: Session, *, year: int | None = None, unit: str | No
     rows = _facts(session, ("operating_costs", "public"), _Rank("operating_costs"), year=year,
                   unit=unit, scope=scope, latest=latest, limit=limit)  # fmt: skip
     found = [OperatingCostsRow(r, v["operating_costs"], v["public"]) for r, v in rows]
-    return found if limit else _largest(found, lambda x: x.operating_costs)
+    return found
 
 
 def personnel_share(session: Session, *, year: int | None = None, unit: str | None = None,
@@ -224,7 +233,7 @@ def personnel_share(session: Session, *, year: int | None = None, unit: str | No
         basic = v["general_basic"] if v["general_basic"] is not None else v["basic"]
         found.append(PersonnelShareRow(r, v["personnel"], v["public"], basic,
                                        ratio(v["personnel"], basic, HUNDRED)))  # fmt: skip
-    return _largest(found, lambda x: x.share)
+    return found
 
 
 def per_head(session: Session, *, year: int | None = None, unit: str | None = None,
@@ -246,7 +255,7 @@ def per_head(session: Session, *, year: int | None = None, unit: str | None = No
             v["expenditure_total"], v["basic"],
             ratio(v["expenditure_total"], staff), ratio(v["basic"], staff),
         ))  # fmt: skip
-    return _largest(found, lambda x: x.expenditure_per_head)
+    return found
 
 
 def _class_rows(year: int | None, unit: str | None, scope: str | None, latest: bool) -> Any:
@@ -277,7 +286,8 @@ def class_spending(session: Session, *, year: int | None = None, unit: str | Non
             query = query.limit(limit)
     elif limit:
         page = disclosures(year=year, unit=unit, scope=scope, latest=latest).with_only_columns(D.id)
-        ids = list(session.scalars(page.order_by(D.unit_name, D.year, D.id).limit(limit)))
+        page = page.order_by(D.unit_name, D.year, D.id).limit(limit)
+        ids = [row[0] for row in run(session, page)]
         query = query.where(D.id.in_(ids))
     found: list[tuple[DisclosureRef, str, str, Decimal | None]] = []
     totals: dict[int, Decimal | None] = {}

@@ -34,11 +34,11 @@ def cell(value: Any, kind: str) -> str:
     if kind in ("money", "change"):
         shown = wan(Decimal(value))
         assert shown is not None
-        return f"{shown:+,.2f}" if kind == "change" else f"{shown:,.2f}"
+        return f"{shown:+,.2f}" if kind == "change" and shown else f"{shown:,.2f}"
     if kind == "pct":
         return f"{Decimal(value):.2f}%"
     if kind == "points":
-        return f"{Decimal(value):+.2f}"
+        return f"{Decimal(value):+.2f}" if value else "0.00"
     if kind == "count":
         return f"{int(value):,}"
     return str(value)

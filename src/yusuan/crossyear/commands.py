@@ -23,8 +23,8 @@ def links(db: str | None, relink: bool, show_all: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from yusuan.crossyear.links import link_counts, stored_links
     from yusuan.crossyear.links import relink as run_relink
-    from yusuan.crossyear.links import stored_links
 
     store = open_db(db)
     try:
@@ -32,11 +32,10 @@ def links(db: str | None, relink: bool, show_all: bool) -> None:
             summary = run_relink(store)
             click.echo(f"已重新关联 {summary.disclosures} 份文件", err=True)
         with store.reader() as session:
-            everything = stored_links(session)
+            shown = stored_links(session, ambiguous_only=not show_all)
+            counts = link_counts(session)
     finally:
         store.close()
-    shown = everything if show_all else [k for k in everything if k.note]
-    counts = {m: sum(1 for k in everything if k.method == m) for m in METHODS}
     table = Table(title="跨年度关联" if show_all else "有疑问的跨年度关联", title_justify="left")
     for header in ("单位", "年度", "范围", "关联方式", "候选", "上年文件", "说明"):
         table.add_column(header, justify="right" if header in ("年度", "候选") else "left")
@@ -46,13 +45,12 @@ def links(db: str | None, relink: bool, show_all: bool) -> None:
         method = METHODS.get(k.method, k.method)
         table.add_row(Text(k.unit_name), str(k.year or "—"), k.scope, method,
                       str(k.candidates), Text(previous), Text(k.note or ""))  # fmt: skip
-    console = _console()
     if shown:
-        console.print(table)
-    ambiguous = sum(1 for k in everything if k.note)
+        _console().print(table)
+    total = counts["code"] + counts["name"] + counts["none"]
     click.echo(
-        f"共 {len(everything)} 份文件：按单位编码关联 {counts['code']}，"
-        f"按名称关联 {counts['name']}，未找到上年文件 {counts['none']}；有疑问 {ambiguous}"
+        f"共 {total} 份文件：按单位编码关联 {counts['code']}，按名称关联 {counts['name']}，"
+        f"未找到上年文件 {counts['none']}；有疑问 {counts['ambiguous']}"
     )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from yusuan.model import Disclosure
@@ -346,6 +346,18 @@ def stored_links(session: Session, *, ambiguous_only: bool = False) -> list[Link
     if ambiguous_only:
         query = query.where(_L.note.is_not(None))
     return [_view(row) for row in session.execute(query)]
+
+
+def link_counts(session: Session) -> dict[str, int]:
+    """Stored links by method (code, name, none), plus ``ambiguous``: those with a note."""
+    counts = {m: 0 for m in ("code", "name", "none")}
+    counts.update({m: int(n) for m, n in session.execute(
+        select(_L.method, func.count()).group_by(_L.method)
+    )})  # fmt: skip
+    counts["ambiguous"] = int(session.scalar(
+        select(func.count()).select_from(_L).where(_L.note.is_not(None))
+    ) or 0)  # fmt: skip
+    return counts
 
 
 def _view(row: Any) -> LinkView:

@@ -43,7 +43,7 @@ def _client(scheduler: str | None, workers: int) -> Any:
         return Client(cluster)  # type: ignore[no-untyped-call]
     try:
         return Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # unreachable, or not an address
         raise ClusterError(
             scheduler,
             f"无法连接 Dask 调度器（{exc}）",

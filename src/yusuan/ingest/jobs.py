@@ -22,5 +22,6 @@ class Outcome:
     sha256: str
     status: str  # stored, skipped, failed
     message: str = ""  # the Chinese reason of a failure
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time in the worker
     disclosure_id: int | None = None
+    cpu: float = 0.0  # CPU seconds of the worker process spent on it

@@ -76,11 +76,42 @@ def ingest(
             from yusuan.ingest.local import run_local
 
             run_local(jobs, url, workers, done)
+        summary.relinked, summary.unlinked = link_pending(url)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+def link_pending(url: str) -> tuple[int, int]:
+    """The cross-year step (``crossyear.after_save``) for every stored disclosure without a year
+    link: those of a run killed between a document and its link, or whose link lost a race with
+    a concurrent writer. Returns how many were linked now and how many failed again."""
+    from sqlalchemy import select
+
+    from yusuan.crossyear import after_save
+    from yusuan.store import schema as s
+
+    store = open_store(url, upgrade=False)
+    try:
+        query = (
+            select(s.Disclosure.id)
+            .outerjoin(s.YearLink, s.YearLink.disclosure_id == s.Disclosure.id)
+            .where(s.YearLink.disclosure_id.is_(None))
+            .order_by(s.Disclosure.year, s.Disclosure.id)
+        )
+        with store.reader() as session:
+            pending = list(session.scalars(query))
+        failed = 0
+        for disclosure_id in pending:
+            try:
+                after_save(store, disclosure_id)
+            except Exception:  # reported in the summary; `yusuan links --relink` redoes all
+                failed += 1
+        return len(pending) - failed, failed
+    finally:
+        store.close()
 
 
 def _new_jobs(

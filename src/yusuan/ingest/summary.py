@@ -15,10 +15,14 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese reason)
     processed: int = 0  # documents the workers read (stored, failed or lost a race)
     seconds: float = 0.0  # wall time of the whole run
+    cpu_seconds: float = 0.0  # CPU time the workers spent on the documents (all processes)
     interrupted: bool = False
+    relinked: int = 0  # stored before without their cross-year link, linked at the end of this run
+    unlinked: int = 0  # still without a cross-year link
 
     def add(self, outcome: Outcome) -> None:
         self.processed += 1
+        self.cpu_seconds += outcome.cpu
         if outcome.status == "stored":
             self.stored += 1
         elif outcome.status == "skipped":
@@ -49,6 +53,12 @@ def format_summary(summary: Summary) -> str:
     for path, reason in summary.failed:
         shown = reason if reason.startswith(path) else f"{path}：{reason}"
         lines.append(f"    - {shown}")
+    if summary.relinked:
+        lines.append(f"  补做跨年度关联  {summary.relinked}")
+    if summary.unlinked:
+        lines.append(
+            f"  跨年度关联失败  {summary.unlinked}（文档已入库；请运行 yusuan links --relink）"
+        )
     lines.append(f"  用时        {summary.seconds:.1f} 秒")
     lines.append(f"  文档/秒     {summary.rate:.1f}（处理 {summary.processed} 份）")
     return "\n".join(lines)

@@ -16,8 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 import yusuan
 import yusuan.checks  # loaded before the first document, also in preloaded workers
 import yusuan.recognize.document
+from yusuan.crossyear import after_save
 from yusuan.errors import YusuanError
 from yusuan.ingest.jobs import Job, Outcome
+from yusuan.model import Disclosure
 from yusuan.store.db import Store, open_store
 from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_failure, save_record
@@ -56,7 +58,13 @@ def _fail(store: Store, info: FileInfo, reason: str, started: float) -> Outcome:
 
 def process(job: Job, url: str) -> Outcome:
     """Read, check and store one file; never raises for a problem of the document itself."""
-    started = time.perf_counter()
+    cpu = time.process_time()
+    outcome = _process(job, url, time.perf_counter())
+    outcome.cpu = time.process_time() - cpu
+    return outcome
+
+
+def _process(job: Job, url: str, started: float) -> Outcome:
     store = store_for(url)
     data = job.data
     if data is None:
@@ -83,7 +91,22 @@ def process(job: Job, url: str) -> Outcome:
         saved = save_record(store, record)
     except SQLAlchemyError as exc:
         return _fail(store, info, f"{job.path}：{_database_reason(exc)}", started)
+    message = saved.message
+    if saved.disclosure_id is not None:
+        message = _link_across_years(store, saved.disclosure_id, disclosure)
     return Outcome(
-        info.path, info.sha256, saved.status, saved.message,
+        info.path, info.sha256, saved.status, message,
         time.perf_counter() - started, saved.disclosure_id,
     )  # fmt: skip
+
+
+def _link_across_years(store: Store, disclosure_id: int, disclosure: Disclosure) -> str:
+    """Link the stored disclosure to last year's and check its 比上年 claims (separate
+    transactions after the document's own). A failure here does not undo the document: it stays
+    without a year link, and ``link_pending`` at the end of the run (or of the next run) does it
+    again."""
+    try:
+        after_save(store, disclosure_id, model=disclosure)
+    except Exception as exc:  # a race with a concurrent writer, or a defect: retried later
+        return f"已入库，跨年度关联稍后重试（{type(exc).__name__}）"
+    return ""

@@ -188,7 +188,10 @@ class Fact(Base):
     totals, 三公经费, 机关运行经费, staffing. Money in 元; counts as whole numbers."""
 
     __tablename__ = "facts"
-    __table_args__ = (Index("ix_facts_key", "key", "disclosure_id"),)
+    __table_args__ = (
+        Index("ix_facts_key", "key", "disclosure_id"),
+        Index("ix_facts_key_value", "key", "value"),  # ranking units by a figure (analytics)
+    )
 
     disclosure_id: Mapped[int] = mapped_column(
         ForeignKey("disclosures.id", ondelete="CASCADE"), primary_key=True

@@ -106,6 +106,12 @@ def _install_docs(app: FastAPI) -> None:
                               with_google_fonts=False)  # fmt: skip
 
 
+def app_from_env() -> FastAPI:
+    """The application as ``YUSUAN_DB`` and ``YUSUAN_DATA_DIR`` say: the factory each uvicorn
+    worker process calls when ``yusuan serve --workers N`` runs more than one."""
+    return create_app()
+
+
 def create_app(
     db_url: str | None = None,
     *,

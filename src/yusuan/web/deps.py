@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from yusuan.web import csrf
@@ -58,6 +58,12 @@ async def current_user(
         raise Forbidden("安全校验失败（CSRF 令牌缺失或不正确），请刷新页面后重试") from None
     return principal
 
+
+# Database ids in paths and queries: positive and within a 64-bit integer (SQLite's INTEGER and
+# PostgreSQL's BIGINT), so that no request can make the database driver overflow.
+MAX_ID = 2**63 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 Ctx = Annotated[AppContext, Depends(get_ctx)]
 User = Annotated[Principal, Depends(current_user)]

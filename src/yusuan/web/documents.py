@@ -35,6 +35,7 @@ from yusuan.web.docview import (
 from yusuan.web.errors import Invalid
 from yusuan.web.principal import Principal
 from yusuan.web.sources import pack, read_lines, unpack
+from yusuan.web.templating import fragment
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 500
@@ -139,6 +140,7 @@ def cached_view(ctx: AppContext, session: Session, d: s.Disclosure) -> DocumentV
     blob = session.scalar(select(s.Document.model_json_gz).where(s.Document.disclosure_id == d.id))
     model = load_model(blob) if blob is not None else None
     source = session.get(DocumentSource, d.id)
+    file_name = source.original_name if source is not None else ""
     if source is not None:
         lines = unpack(source.lines_json_gz)
     else:
@@ -151,6 +153,7 @@ def cached_view(ctx: AppContext, session: Session, d: s.Disclosure) -> DocumentV
         view = DocumentView(tables=[], issues=["未找到该文件的模型数据"], lines=lines)
     else:
         view = document_view(model, lines)
+    view.panes = fragment("_document_panes.html", view=view, file_name=file_name)
     ctx.views.put(key, view)
     return view
 

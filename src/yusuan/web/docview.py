@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from markupsafe import Markup
+
 from yusuan.checks.engine import FAMILIES
 from yusuan.model import Column, Disclosure, Row, Side, Table
 from yusuan.money import format_amount
@@ -81,6 +83,9 @@ class DocumentView:
     tables: list[TableView]
     issues: list[str]
     lines: list[SourceLine]
+    # The tables and source panes as HTML, rendered once from the autoescaping template
+    # ``_document_panes.html`` (see ``documents.cached_view``).
+    panes: Markup = field(default_factory=Markup)
     cells: dict[tuple[int, str, str], list[Target]] = field(default_factory=dict)
     rows: dict[tuple[int, str], list[Target]] = field(default_factory=dict)
 
@@ -189,7 +194,6 @@ def document_view(model: Disclosure, lines: list[SourceLine]) -> DocumentView:
     view = DocumentView(tables=[], issues=[issue.message for issue in model.issues], lines=lines)
     for _, table in sorted(model.tables.items()):
         view.tables.append(table_view(table, view, model.meta.amount_unit))
-    view.cells = dict(view.cells)
     return view
 
 

@@ -86,7 +86,7 @@ def ingest(ctx: AppContext, paths: Iterable[Path], echo: Echo) -> int:
 
 def serve(
     host: str, port: int, db: str | None, data_dir: str | None, paths: list[Path],
-    example: bool, echo: Echo,
+    example: bool, echo: Echo, workers: int = 1,
 ) -> None:  # fmt: skip
     import uvicorn
 
@@ -103,4 +103,13 @@ def serve(
     echo(f"预算公开审核系统：http://{shown}:{port}/  （接口文档：http://{shown}:{port}/docs）")
     echo(f"数据库：{ctx.store.engine.url.render_as_string(hide_password=True)}  "
          f"数据目录：{ctx.settings.data_dir}")  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    if workers <= 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    # Each worker process builds its own application from the environment. Sign-in rate limits
+    # and the document cache are per process.
+    os.environ["YUSUAN_DB"] = ctx.settings.db_url
+    os.environ["YUSUAN_DATA_DIR"] = str(ctx.settings.data_dir)
+    ctx.store.close()
+    uvicorn.run("yusuan.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="info", proxy_headers=False)  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -78,6 +79,12 @@ def environment() -> Environment:
         action_labels=ACTION_LABELS,
     )
     return env
+
+
+def fragment(name: str, **context: Any) -> Markup:
+    """A part of a page rendered on its own (escaped like every template), to be cached and
+    placed into pages as it is."""
+    return Markup(environment().get_template(name).render(context))
 
 
 def render(

@@ -19,6 +19,7 @@ from sqlalchemy import select
 import yusuan
 from yusuan.errors import YusuanError
 from yusuan.files import write_bytes_atomically
+from yusuan.model import Disclosure
 from yusuan.readers import load
 from yusuan.recognize.document import recognize
 from yusuan.store import schema as s
@@ -178,11 +179,26 @@ def _ingest(
         with ctx.store.session() as session:
             session.add(DocumentSource(disclosure_id=disclosure_id, original_name=file_name,
                                        lines_json_gz=pack(lines)))  # fmt: skip
+        _link_across_years(ctx, disclosure_id, model)
     counts = report.counts()
     result = UploadResult(None, file_name, status, message, disclosure_id, model.meta.unit_name,
                           model.meta.year, counts["error"], counts["warning"])  # fmt: skip
     return _record_outcome(ctx, principal, file_name, sha, len(data), kind, pages, status,
                            message, disclosure_id, ip, result, relative)  # fmt: skip
+
+
+def _link_across_years(ctx: AppContext, disclosure_id: int, model: Disclosure) -> None:
+    """Link the document to the unit's previous year and check its 比上年 claims, as ingest does
+    (``yusuan.crossyear.after_save``). A failure leaves the document stored, without the link;
+    ``yusuan links`` or the next ingest makes it."""
+    try:
+        from yusuan.crossyear import after_save
+    except ImportError:  # an installation without the cross-year step
+        return
+    try:
+        after_save(ctx.store, disclosure_id, model=model)
+    except Exception:
+        log.warning("cross-year step for disclosure %s failed", disclosure_id, exc_info=True)
 
 
 def _owns(ctx: AppContext, principal: Principal, unit_name: str, profile: str) -> bool:

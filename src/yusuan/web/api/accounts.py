@@ -22,7 +22,7 @@ from yusuan.web.api.schemas import (
     UserUpdate,
 )
 from yusuan.web.auth import principal_for
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.errors import NotSignedIn, TooManyAttempts
 
 router = APIRouter()
@@ -96,7 +96,7 @@ def create_token(body: TokenCreate, request: Request, ctx: Ctx, user: User) -> N
 
 @router.delete("/tokens/{token_id}", status_code=204, tags=["登录与令牌"],
                responses={**AUTH, 404: {"description": "没有这个令牌"}})  # fmt: skip
-def revoke_token(token_id: int, request: Request, ctx: Ctx, user: User) -> Response:
+def revoke_token(token_id: PathId, request: Request, ctx: Ctx, user: User) -> Response:
     """撤销令牌。"""
     users.revoke_token(ctx, user, token_id, client_ip(request))
     return Response(status_code=204)
@@ -121,7 +121,7 @@ def create_user(body: UserCreate, request: Request, ctx: Ctx, user: User) -> Use
 
 @router.get("/users/{user_id}", response_model=UserOut, tags=["用户与单位"],
             responses={**ADMIN, 404: {"description": "没有这个用户"}})  # fmt: skip
-def get_user(user_id: int, ctx: Ctx, user: User) -> UserOut:
+def get_user(user_id: PathId, ctx: Ctx, user: User) -> UserOut:
     """一个用户（管理员，或本人）。"""
     return _user_out(users.get_user(ctx, user, user_id))
 
@@ -129,7 +129,9 @@ def get_user(user_id: int, ctx: Ctx, user: User) -> UserOut:
 @router.patch("/users/{user_id}", response_model=UserOut, tags=["用户与单位"],
               responses={**ADMIN, 400: {"description": "参数无效"},
                          404: {"description": "没有这个用户"}})  # fmt: skip
-def update_user(user_id: int, body: UserUpdate, request: Request, ctx: Ctx, user: User) -> UserOut:
+def update_user(
+    user_id: PathId, body: UserUpdate, request: Request, ctx: Ctx, user: User
+) -> UserOut:
     """修改用户的名称、角色、状态、所属单位或重置密码（管理员）。"""
     return _user_out(users.update_user(
         ctx, user, user_id, display_name=body.display_name, role=body.role, active=body.active,

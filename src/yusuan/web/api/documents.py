@@ -23,7 +23,7 @@ from yusuan.web.api.schemas import (
     UploadOut,
     UploadRecord,
 )
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.docview import FindingView
 from yusuan.web.errors import Invalid
 from yusuan.web.filetypes import MEDIA_TYPES
@@ -59,7 +59,7 @@ def finding_out(f: FindingView) -> FindingOut:
 
 @router.get("/documents", response_model=list[DocumentOut], responses=AUTH)
 def list_documents(
-    ctx: Ctx, user: User, status: StatusFilter = None, unit_id: int | None = None,
+    ctx: Ctx, user: User, status: StatusFilter = None, unit_id: QueryId = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 200,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -107,7 +107,7 @@ def uploads(ctx: Ctx, user: User) -> list[UploadRecord]:
 
 
 @router.get("/documents/{disclosure_id}", response_model=DocumentDetailOut, responses=ONE)
-def get_document(disclosure_id: int, ctx: Ctx, user: User) -> DocumentDetailOut:
+def get_document(disclosure_id: PathId, ctx: Ctx, user: User) -> DocumentDetailOut:
     """一个文件：概要、审核状态、问题数。"""
     detail = service.detail(ctx, user, disclosure_id)
     counts = {"error": 0, "warning": 0, "info": 0, "rounding": 0}
@@ -122,7 +122,7 @@ def get_document(disclosure_id: int, ctx: Ctx, user: User) -> DocumentDetailOut:
 
 
 @router.get("/documents/{disclosure_id}/tables", response_model=list[TableOut], responses=ONE)
-def tables(disclosure_id: int, ctx: Ctx, user: User) -> list[TableOut]:
+def tables(disclosure_id: PathId, ctx: Ctx, user: User) -> list[TableOut]:
     """文件的表格，每个单元格带页面元素 id（问题引用的单元格即这些 id）。"""
     view = service.detail(ctx, user, disclosure_id).view
     return [TableOut.model_validate(asdict(t)) for t in view.tables]
@@ -130,7 +130,7 @@ def tables(disclosure_id: int, ctx: Ctx, user: User) -> list[TableOut]:
 
 @router.get("/documents/{disclosure_id}/findings", response_model=list[FindingOut],
             responses=ONE)  # fmt: skip
-def findings(disclosure_id: int, ctx: Ctx, user: User) -> list[FindingOut]:
+def findings(disclosure_id: PathId, ctx: Ctx, user: User) -> list[FindingOut]:
     """检查发现的问题（按级别排序），含引用的单元格、原文行号和审核处理结果。"""
     detail = service.detail(ctx, user, disclosure_id)
     return [finding_out(f) for group in detail.groups for f in group.findings]
@@ -138,7 +138,7 @@ def findings(disclosure_id: int, ctx: Ctx, user: User) -> list[FindingOut]:
 
 @router.get("/documents/{disclosure_id}/source", response_model=list[SourceLineOut],
             responses=ONE)  # fmt: skip
-def source_lines(disclosure_id: int, ctx: Ctx, user: User) -> list[SourceLineOut]:
+def source_lines(disclosure_id: PathId, ctx: Ctx, user: User) -> list[SourceLineOut]:
     """原文各行（行号与检查结果引用的行号一致）。"""
     view = service.detail(ctx, user, disclosure_id).view
     return [SourceLineOut(number=ln.number, page=ln.page, text=ln.text) for ln in view.lines]
@@ -150,7 +150,7 @@ def source_lines(disclosure_id: int, ctx: Ctx, user: User) -> list[SourceLineOut
         "application/json": {}, "text/html": {}, MEDIA_TYPES["xlsx"]: {}}}},
 )  # fmt: skip
 def report(
-    disclosure_id: int, ctx: Ctx, user: User,
+    disclosure_id: PathId, ctx: Ctx, user: User,
     format: Literal["json", "html", "xlsx"] = "json",
     dismissed: Annotated[bool, Query(description="包含已驳回的问题（HTML/XLSX）")] = False,
 ) -> Response:  # fmt: skip
@@ -167,7 +167,7 @@ def report(
 
 @router.delete("/documents/{disclosure_id}", status_code=204,
                responses={**ONE, 403: {"description": "需要审核人员角色"}})  # fmt: skip
-def delete_document(disclosure_id: int, request: Request, ctx: Ctx, user: User) -> Response:
+def delete_document(disclosure_id: PathId, request: Request, ctx: Ctx, user: User) -> Response:
     """删除文件及其全部数据（审核人员、管理员）。"""
     service.delete_document(ctx, user, disclosure_id, client_ip(request))
     return Response(status_code=204)

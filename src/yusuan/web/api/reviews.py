@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from yusuan.web import reviews
 from yusuan.web.api.schemas import FindingReviewIn, Responses, ReviewIn, ReviewOut
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.documents import review_state
 
 router = APIRouter(tags=["审核"])
@@ -22,7 +22,7 @@ RESPONSES: Responses = {
 
 @router.put("/documents/{disclosure_id}/review", response_model=ReviewOut, responses=RESPONSES)
 def set_review(
-    disclosure_id: int, body: ReviewIn, request: Request, ctx: Ctx, user: User
+    disclosure_id: PathId, body: ReviewIn, request: Request, ctx: Ctx, user: User
 ) -> ReviewOut:
     """设置审核状态（待审/已审/退回）和审核意见；退回时必须填写意见。"""
     reviews.set_review(ctx, user, disclosure_id, body.status, body.note, client_ip(request))
@@ -33,7 +33,7 @@ def set_review(
 @router.put("/documents/{disclosure_id}/findings/{finding_id}/review", status_code=204,
             responses=RESPONSES)  # fmt: skip
 def decide(
-    disclosure_id: int, finding_id: int, body: FindingReviewIn, request: Request, ctx: Ctx,
+    disclosure_id: PathId, finding_id: PathId, body: FindingReviewIn, request: Request, ctx: Ctx,
     user: User,
 ) -> Response:  # fmt: skip
     """确认或驳回一个问题；驳回时必须填写理由。"""
@@ -44,7 +44,9 @@ def decide(
 
 @router.delete("/documents/{disclosure_id}/findings/{finding_id}/review", status_code=204,
                responses=RESPONSES)  # fmt: skip
-def clear(disclosure_id: int, finding_id: int, request: Request, ctx: Ctx, user: User) -> Response:
+def clear(
+    disclosure_id: PathId, finding_id: PathId, request: Request, ctx: Ctx, user: User
+) -> Response:
     """撤销对一个问题的处理。"""
     reviews.decide_finding(ctx, user, disclosure_id, finding_id, None, "", client_ip(request))
     return Response(status_code=204)

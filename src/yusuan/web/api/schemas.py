@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id (64-bit, positive)
 Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
 Role = Literal["admin", "reviewer", "unit"]
 Status = Literal["pending", "reviewed", "returned"]
@@ -83,7 +84,7 @@ class UserCreate(BaseModel):
     password: str | None = Field(
         default=None, max_length=256, description="不填则生成一个随机密码并在响应中返回一次"
     )
-    unit_ids: list[int] = Field(default_factory=list, max_length=1000)
+    unit_ids: list[DbId] = Field(default_factory=list, max_length=1000)
 
 
 class UserCreated(BaseModel):
@@ -95,7 +96,7 @@ class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, max_length=100)
     role: Role | None = None
     active: bool | None = None
-    unit_ids: list[int] | None = Field(default=None, max_length=1000)
+    unit_ids: list[DbId] | None = Field(default=None, max_length=1000)
     password: str | None = Field(default=None, max_length=256)
 
 

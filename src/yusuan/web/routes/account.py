@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from yusuan.web import users
 from yusuan.web.auth import SESSION_COOKIE
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.errors import Invalid
 from yusuan.web.routes.common import see_other
 from yusuan.web.templating import render
@@ -62,6 +62,6 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, ctx: Ctx, user: User, token_id: int) -> Response:
+def revoke_token(request: Request, ctx: Ctx, user: User, token_id: PathId) -> Response:
     users.revoke_token(ctx, user, token_id, client_ip(request))
     return see_other("/account", "token_revoked")

@@ -6,12 +6,13 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
+from pydantic import Field
 from sqlalchemy import select
 from starlette.responses import Response
 
 from yusuan.store.accounts import AuditEntry
 from yusuan.web import access, users
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import MAX_ID, Ctx, PathId, User, client_ip
 from yusuan.web.errors import Conflict, Invalid
 from yusuan.web.routes.common import see_other
 from yusuan.web.templating import render
@@ -39,7 +40,7 @@ def user_create(
     role: Annotated[str, Form(pattern="^(admin|reviewer|unit)$")],
     display_name: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    unit_ids: Annotated[list[int] | None, Form()] = None,
+    unit_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Form()] = None,
 ) -> Response:  # fmt: skip
     try:
         info, generated = users.create_user(ctx, user, username, display_name, role,
@@ -51,7 +52,7 @@ def user_create(
 
 
 @router.get("/users/{user_id}")
-def user_edit(request: Request, ctx: Ctx, user: User, user_id: int) -> Response:
+def user_edit(request: Request, ctx: Ctx, user: User, user_id: PathId) -> Response:
     access.require_admin(user)
     return render(request, "user_edit.html", {
         "target": users.get_user(ctx, user, user_id), "units": users.list_units(ctx, user),
@@ -61,12 +62,12 @@ def user_edit(request: Request, ctx: Ctx, user: User, user_id: int) -> Response:
 
 @router.post("/users/{user_id}")
 def user_update(
-    request: Request, ctx: Ctx, user: User, user_id: int,
+    request: Request, ctx: Ctx, user: User, user_id: PathId,
     role: Annotated[str, Form(pattern="^(admin|reviewer|unit)$")],
     display_name: Annotated[str, Form(max_length=100)] = "",
     active: Annotated[str, Form(max_length=10)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    unit_ids: Annotated[list[int] | None, Form()] = None,
+    unit_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Form()] = None,
 ) -> Response:  # fmt: skip
     try:
         users.update_user(ctx, user, user_id, display_name=display_name, role=role,

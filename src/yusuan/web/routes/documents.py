@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from yusuan.web import documents as service
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import NotFound
 from yusuan.web.filetypes import MEDIA_TYPES, UnsupportedFile, sniff
 from yusuan.web.reports import StoredReport
@@ -28,7 +28,7 @@ def document_list(
     ctx: Ctx,
     user: User,
     status: Annotated[str | None, Query(pattern="^(pending|reviewed|returned)$")] = None,
-    unit_id: int | None = None,
+    unit_id: QueryId = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> Response:
     with ctx.store.reader() as session:
@@ -42,33 +42,33 @@ def document_list(
 
 
 @router.get("/documents/{disclosure_id}")
-def document_page(request: Request, ctx: Ctx, user: User, disclosure_id: int) -> Response:
+def document_page(request: Request, ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     detail = service.detail(ctx, user, disclosure_id)
-    return render(request, "document.html", {"doc": detail})
+    return render(request, "document.html", {"doc": detail, "panes": detail.view.panes})
 
 
 @router.get("/documents/{disclosure_id}/report.html")
-def report_html(ctx: Ctx, user: User, disclosure_id: int, dismissed: bool = False) -> Response:
+def report_html(ctx: Ctx, user: User, disclosure_id: PathId, dismissed: bool = False) -> Response:
     report = StoredReport(ctx, user, disclosure_id, dismissed=dismissed)
     return attachment(report.html(), "text/html; charset=utf-8",
                       f"{report.file_stem}检查报告.html")  # fmt: skip
 
 
 @router.get("/documents/{disclosure_id}/checklist.xlsx")
-def report_xlsx(ctx: Ctx, user: User, disclosure_id: int, dismissed: bool = False) -> Response:
+def report_xlsx(ctx: Ctx, user: User, disclosure_id: PathId, dismissed: bool = False) -> Response:
     report = StoredReport(ctx, user, disclosure_id, dismissed=dismissed)
     return attachment(report.xlsx(), XLSX, f"{report.file_stem}检查表.xlsx")
 
 
 @router.get("/documents/{disclosure_id}/report.json")
-def report_json(ctx: Ctx, user: User, disclosure_id: int) -> Response:
+def report_json(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     report = StoredReport(ctx, user, disclosure_id, dismissed=True)
     text = json.dumps(report.json(), ensure_ascii=False, indent=2) + "\n"
     return attachment(text, "application/json", f"{report.file_stem}检查结果.json")
 
 
 @router.get("/documents/{disclosure_id}/source")
-def source_file(ctx: Ctx, user: User, disclosure_id: int) -> Response:
+def source_file(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     path, name = service.source_path(ctx, user, disclosure_id)
     try:
         data = path.read_bytes()
@@ -79,6 +79,6 @@ def source_file(ctx: Ctx, user: User, disclosure_id: int) -> Response:
 
 
 @router.post("/documents/{disclosure_id}/delete")
-def delete(request: Request, ctx: Ctx, user: User, disclosure_id: int) -> Response:
+def delete(request: Request, ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     service.delete_document(ctx, user, disclosure_id, client_ip(request))
     return see_other("/documents", "deleted")

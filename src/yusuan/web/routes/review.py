@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from yusuan.web import documents as service
 from yusuan.web import reviews
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.routes.common import see_other
 from yusuan.web.templating import render
 
@@ -33,7 +33,7 @@ def queue(
 
 @router.post("/documents/{disclosure_id}/review")
 def save_review(
-    request: Request, ctx: Ctx, user: User, disclosure_id: int,
+    request: Request, ctx: Ctx, user: User, disclosure_id: PathId,
     status: Annotated[str, Form(max_length=20)], note: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:  # fmt: skip
     reviews.set_review(ctx, user, disclosure_id, status, note, client_ip(request))
@@ -42,7 +42,7 @@ def save_review(
 
 @router.post("/documents/{disclosure_id}/findings/{finding_id}/decision")
 def decide(
-    request: Request, ctx: Ctx, user: User, disclosure_id: int, finding_id: int,
+    request: Request, ctx: Ctx, user: User, disclosure_id: PathId, finding_id: PathId,
     decision: Annotated[str, Form(pattern="^(accepted|dismissed|clear)$")],
     reason: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:  # fmt: skip

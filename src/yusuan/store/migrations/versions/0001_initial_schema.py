@@ -121,6 +121,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("facts", schema=None) as batch_op:
         batch_op.create_index("ix_facts_key", ["key", "disclosure_id"], unique=False)
+        batch_op.create_index("ix_facts_key_value", ["key", "value"], unique=False)
 
     op.create_table(
         "findings",
@@ -279,6 +280,7 @@ def downgrade() -> None:
 
     op.drop_table("findings")
     with op.batch_alter_table("facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_facts_key_value")
         batch_op.drop_index("ix_facts_key")
 
     op.drop_table("facts")

@@ -1,0 +1,497 @@
+"""Budget drafts for the pages and the API: start one from a unit's stored disclosure, from an
+uploaded input workbook or data file, or blank; save edits; regenerate the disclosure.
+
+A draft belongs to a unit, and whoever may see the unit may edit its drafts (admins and
+reviewers every unit, a unit user their own). Every change and every regeneration is audited in
+the transaction that makes it. Regenerating builds the disclosure from the data
+(``yusuan.budget.build``), checks it and renders DOCX, PDF and XLSX into
+``data_dir/generated/<draft>/``; the check outcome is kept with the draft.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yusuan.budget.model import BudgetData, Unit
+from yusuan.errors import YusuanError
+from yusuan.store import schema as s
+from yusuan.store.accounts import User
+from yusuan.store.drafts import ORIGIN_LABELS, BudgetDraft
+from yusuan.web import access, audit
+from yusuan.web.auth import now
+from yusuan.web.context import AppContext
+from yusuan.web.errors import Conflict, Invalid, NotFound, TooLarge
+from yusuan.web.principal import Principal
+
+log = logging.getLogger(__name__)
+FORMATS = ("docx", "pdf", "xlsx")
+FORMAT_LABELS = {"docx": "Word（DOCX）", "pdf": "PDF", "xlsx": "Excel（XLSX）"}
+MAX_DATA_BYTES = 2 * 1024 * 1024  # an input workbook or data file
+MAX_FINDINGS_KEPT = 200
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass(slots=True)
+class CheckOutcome:
+    """The checks of the regenerated document."""
+
+    errors: int
+    warnings: int
+    infos: int
+    rounding: int
+    findings: list[dict[str, str]]  # severity, rule, title, message (errors and warnings first)
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass(slots=True)
+class DraftInfo:
+    id: int
+    unit_id: int
+    unit_name: str
+    year: int
+    data_unit_name: str
+    origin: str
+    origin_label: str
+    source_disclosure_id: int | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    notes: list[str]
+    rendered_revision: int | None
+    rendered_at: datetime | None
+    files: dict[str, str] = field(default_factory=dict)  # format → file name
+    check: CheckOutcome | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Edited since the files were last generated."""
+        return self.rendered_revision is not None and self.rendered_revision != self.revision
+
+
+def _info(session: Session, draft: BudgetDraft) -> DraftInfo:
+    unit = session.get(s.Unit, draft.unit_id)
+    who = session.get(User, draft.updated_by) if draft.updated_by else None
+    data = json.loads(draft.data_json)
+    outcome = json.loads(draft.check_result or "{}")
+    check = None
+    if outcome:
+        counts = outcome.get("counts", {})
+        check = CheckOutcome(int(counts.get("error", 0)), int(counts.get("warning", 0)),
+                             int(counts.get("info", 0)), int(outcome.get("rounding", 0)),
+                             list(outcome.get("findings", [])))  # fmt: skip
+    return DraftInfo(
+        id=draft.id, unit_id=draft.unit_id, unit_name=unit.name if unit else "",
+        year=draft.year, data_unit_name=str(data.get("unit", {}).get("name", "")),
+        origin=draft.origin, origin_label=ORIGIN_LABELS.get(draft.origin, draft.origin),
+        source_disclosure_id=draft.source_disclosure_id, revision=draft.revision,
+        created_at=draft.created_at, updated_at=draft.updated_at,
+        updated_by=(who.display_name or who.username) if who else "",
+        notes=list(json.loads(draft.notes or "[]")), rendered_revision=draft.rendered_revision,
+        rendered_at=draft.rendered_at, files=dict(json.loads(draft.rendered_files or "{}")),
+        check=check,
+    )  # fmt: skip
+
+
+def _unit(session: Session, principal: Principal, unit_id: int) -> s.Unit:
+    unit = session.get(s.Unit, unit_id)
+    if unit is None or not access.may_see_unit(principal, unit_id):
+        raise NotFound("未找到该单位，或您没有权限查看")
+    return unit
+
+
+def _draft(session: Session, principal: Principal, draft_id: int) -> BudgetDraft:
+    draft = session.get(BudgetDraft, draft_id)
+    if draft is None or not access.may_see_unit(principal, draft.unit_id):
+        raise NotFound("未找到该预算草稿，或您没有权限查看")
+    return draft
+
+
+def data_of(draft: BudgetDraft) -> BudgetData:
+    return BudgetData.model_validate_json(draft.data_json)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def list_drafts(ctx: AppContext, principal: Principal, unit_id: int | None = None
+                ) -> list[DraftInfo]:  # fmt: skip
+    query = select(BudgetDraft).join(s.Unit, s.Unit.id == BudgetDraft.unit_id)
+    if not principal.sees_all:
+        query = query.where(BudgetDraft.unit_id.in_(sorted(principal.unit_ids) or [-1]))
+    if unit_id is not None:
+        query = query.where(BudgetDraft.unit_id == unit_id)
+    query = query.order_by(s.Unit.name, BudgetDraft.year.desc()).limit(500)
+    with ctx.store.reader() as session:
+        return [_info(session, d) for d in session.scalars(query)]
+
+
+def get(ctx: AppContext, principal: Principal, draft_id: int) -> tuple[DraftInfo, BudgetData]:
+    with ctx.store.reader() as session:
+        draft = _draft(session, principal, draft_id)
+        return _info(session, draft), data_of(draft)
+
+
+# --- starting a draft -------------------------------------------------------------------------
+
+
+def _put(
+    ctx: AppContext, principal: Principal, unit_id: int, data: BudgetData, origin: str,
+    disclosure_id: int | None, notes: list[str], replace: bool, ip: str | None,
+) -> DraftInfo:  # fmt: skip
+    """Store ``data`` as the unit's draft of its year: a new draft, or (``replace``) the
+    existing one's data replaced."""
+    year = data.unit.year
+    try:
+        with ctx.store.session() as session:
+            _unit(session, principal, unit_id)
+            draft = session.scalars(
+                select(BudgetDraft).where(BudgetDraft.unit_id == unit_id, BudgetDraft.year == year)
+            ).first()
+            if draft is not None and not replace:
+                raise Conflict(f"该单位{year}年度已有预算草稿（第{draft.revision}版），"
+                               "请打开它继续编辑，或选择覆盖后重新开始")  # fmt: skip
+            change = "replaced" if draft is not None else "created"
+            if draft is None:
+                draft = BudgetDraft(unit_id=unit_id, year=year, revision=0, created_at=now())
+                session.add(draft)
+            draft.data_json = data.model_dump_json()
+            draft.origin = origin
+            draft.source_disclosure_id = disclosure_id
+            draft.notes = json.dumps(notes, ensure_ascii=False)
+            draft.revision += 1
+            draft.updated_at = now()
+            draft.updated_by = principal.user_id or None
+            session.flush()
+            audit.record(session, principal, "edit", "budget_draft", draft.id, ip,
+                         unit=data.unit.name, year=year, change=change, origin=origin,
+                         disclosure=disclosure_id, revision=draft.revision)  # fmt: skip
+            return _info(session, draft)
+    except IntegrityError as exc:  # another request created it a moment ago
+        raise Conflict(f"该单位{year}年度已有预算草稿，请刷新后重试") from exc
+
+
+def latest_disclosure(session: Session, principal: Principal, unit_id: int) -> int | None:
+    """The unit's newest stored disclosure (newest year, then newest version)."""
+    _unit(session, principal, unit_id)
+    D = s.Disclosure
+    return session.scalar(
+        select(D.id).where(D.unit_id == unit_id)
+        .order_by(D.year.desc().nulls_last(), D.version.desc(), D.id.desc()).limit(1)
+    )  # fmt: skip
+
+
+def start_from_document(
+    ctx: AppContext, principal: Principal, unit_id: int, disclosure_id: int | None = None,
+    *, replace: bool = False, ip: str | None = None,
+) -> DraftInfo:  # fmt: skip
+    """A draft from a stored disclosure of the unit (its newest by default): the published
+    document's figures recovered in 元 (``yusuan data``)."""
+    from yusuan.budget.extract import to_budget_data
+    from yusuan.store.records import load_model
+
+    with ctx.store.reader() as session:
+        if disclosure_id is None:
+            disclosure_id = latest_disclosure(session, principal, unit_id)
+            if disclosure_id is None:
+                raise Invalid("该单位还没有入库的预算公开文件，请上传填报工作簿或新建空白草稿")
+        d = access.disclosure(session, principal, disclosure_id)
+        if d.unit_id != unit_id:
+            raise Invalid("该文件不属于所选单位")
+        blob = session.scalar(select(s.Document.model_json_gz)
+                              .where(s.Document.disclosure_id == d.id))  # fmt: skip
+    if blob is None:
+        raise Invalid("未找到该文件的模型数据，无法提取预算数据")
+    model = load_model(blob)
+    if model.meta.profile != "shanxi":
+        raise Invalid("目前只能从山西省模板的公开文件提取预算数据")
+    try:
+        data, notes = to_budget_data(model)
+    except Exception:
+        log.exception("budget data of disclosure %s could not be extracted", disclosure_id)
+        raise Invalid("无法从该文件提取预算数据，请改为上传填报工作簿") from None
+    return _put(ctx, principal, unit_id, data, "document", disclosure_id, notes, replace, ip)
+
+
+def start_blank(
+    ctx: AppContext, principal: Principal, unit_id: int, year: int, *, replace: bool = False,
+    ip: str | None = None,
+) -> DraftInfo:  # fmt: skip
+    if not 2000 <= year <= 2100:
+        raise Invalid("预算年度应在 2000 至 2100 之间")
+    with ctx.store.reader() as session:
+        unit = _unit(session, principal, unit_id)
+        data = BudgetData(unit=Unit(name=unit.name, year=year,
+                                    scope="部门" if unit.kind == "部门" else "单位"))  # fmt: skip
+    return _put(ctx, principal, unit_id, data, "blank", None, [], replace, ip)
+
+
+def read_upload(file_name: str, content: bytes) -> tuple[BudgetData, str]:
+    """Budget data from an uploaded input workbook (.xlsx), YAML or JSON file, and its origin;
+    ``Invalid`` with the reader's Chinese message (sheet, row and column) when it is wrong."""
+    from yusuan.budget.io import load_data
+
+    if len(content) > MAX_DATA_BYTES:
+        raise TooLarge("填报工作簿或数据文件不能超过 2 MB")
+    if not content.strip():
+        raise Invalid("上传的文件是空的")
+    if content.startswith(_ZIP):
+        suffix, origin = ".xlsx", "workbook"
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid("无法识别该文件：请上传填报工作簿（.xlsx）或 YAML/JSON 预算数据文件"
+                          ) from None  # fmt: skip
+        suffix = ".json" if text.lstrip().startswith("{") else ".yaml"
+        origin = "data"
+    with tempfile.TemporaryDirectory(prefix="yusuan-data-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            return load_data(path), origin
+        except YusuanError as exc:
+            hint = f"。{exc.hint}" if exc.hint else ""
+            raise Invalid(f"{file_name}：{exc.message}{hint}") from None
+
+
+def start_from_upload(
+    ctx: AppContext, principal: Principal, unit_id: int, file_name: str, content: bytes, *,
+    replace: bool = False, ip: str | None = None,
+) -> DraftInfo:  # fmt: skip
+    data, origin = read_upload(file_name, content)
+    return _put(ctx, principal, unit_id, data, origin, None, [], replace, ip)
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+
+def buildable(data: BudgetData) -> str | None:
+    """Why the data cannot make a disclosure (a Chinese message), or None."""
+    from yusuan.budget.build import DataError, build
+
+    try:
+        build(data)
+    except DataError as exc:
+        return str(exc)
+    except Exception:
+        log.exception("budget data does not build")
+        return "无法由这些数据生成公开文件，请检查填写的内容"
+    return None
+
+
+def _changes(old: BudgetData, new: BudgetData, limit: int = 20) -> list[str]:
+    """The fields an edit changed, for the audit log: "path: old → new"."""
+    before, after = _flat(old.model_dump(mode="json")), _flat(new.model_dump(mode="json"))
+    changed = [f"{k}: {before.get(k, '')} → {after.get(k, '')}"
+               for k in sorted(set(before) | set(after), key=_natural)
+               if before.get(k) != after.get(k)]  # fmt: skip
+    if len(changed) > limit:
+        changed = [*changed[:limit], f"……共 {len(changed)} 处"]
+    return [c if len(c) < 200 else c[:197] + "…" for c in changed]
+
+
+def _natural(key: str) -> list[Any]:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in key.split(".")]
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for k, v in value.items():
+            out.update(_flat(v, f"{prefix}{k}."))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flat(v, f"{prefix}{i}."))
+        return out
+    return {} if value is None or value == "" else {prefix.rstrip("."): str(value)}
+
+
+def save(
+    ctx: AppContext, principal: Principal, draft_id: int, data: BudgetData, *,
+    revision: int | None = None, how: str = "form", origin: str | None = None,
+    ip: str | None = None,
+) -> DraftInfo:  # fmt: skip
+    """Replace the draft's data (validated) and count its revision up. ``revision``: the one the
+    edit started from; an edit of an older revision is refused, so no change is lost."""
+    problem = buildable(data)
+    if problem is not None:
+        raise Invalid(problem)
+    try:
+        with ctx.store.session() as session:
+            draft = _draft(session, principal, draft_id)
+            if revision is not None and draft.revision != revision:
+                raise Conflict(f"该草稿已被修改（现为第{draft.revision}版），请重新打开后再编辑")
+            year = data.unit.year
+            if year != draft.year:
+                other = session.scalar(select(BudgetDraft.id).where(
+                    BudgetDraft.unit_id == draft.unit_id, BudgetDraft.year == year))  # fmt: skip
+                if other is not None:
+                    raise Conflict(f"该单位{year}年度已有另一份预算草稿，不能把本草稿改为该年度")
+            changed = _changes(data_of(draft), data)
+            draft.data_json = data.model_dump_json()
+            draft.year = year
+            draft.revision += 1
+            draft.updated_at = now()
+            draft.updated_by = principal.user_id or None
+            if origin is not None:
+                draft.origin = origin
+                draft.notes = "[]"
+            audit.record(session, principal, "edit", "budget_draft", draft.id, ip,
+                         unit=data.unit.name, year=year, change=how, revision=draft.revision,
+                         fields=changed)  # fmt: skip
+            session.flush()
+            return _info(session, draft)
+    except IntegrityError as exc:
+        raise Conflict("该单位该年度已有另一份预算草稿") from exc
+
+
+def replace_from_upload(
+    ctx: AppContext, principal: Principal, draft_id: int, file_name: str, content: bytes, *,
+    ip: str | None = None,
+) -> DraftInfo:  # fmt: skip
+    """The draft's data replaced by an uploaded workbook or data file. A workbook is merged
+    onto the draft: what it has no place for is kept (``yusuan.web.bookmerge``)."""
+    from pydantic import ValidationError
+
+    from yusuan.web.bookmerge import merge
+
+    with ctx.store.reader() as session:
+        current = data_of(_draft(session, principal, draft_id))  # before reading the file
+    data, origin = read_upload(file_name, content)
+    if origin == "workbook":
+        try:
+            data = merge(data, current)
+        except ValidationError:
+            log.exception("workbook of draft %s could not be merged", draft_id)
+            raise Invalid(f"{file_name}：工作簿与草稿无法合并，请检查填写的内容") from None
+    return save(ctx, principal, draft_id, data, how=f"upload:{file_name}"[:100], origin=origin,
+                ip=ip)  # fmt: skip
+
+
+def delete(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None = None) -> None:
+    with ctx.store.session() as session:
+        draft = _draft(session, principal, draft_id)
+        unit = session.get(s.Unit, draft.unit_id)
+        audit.record(session, principal, "delete", "budget_draft", draft.id, ip,
+                     unit=unit.name if unit else "", year=draft.year, revision=draft.revision)
+        session.delete(draft)
+    shutil.rmtree(_generated(ctx) / str(draft_id), ignore_errors=True)
+
+
+# --- regenerating -----------------------------------------------------------------------------
+
+
+def _generated(ctx: AppContext) -> Path:
+    return ctx.settings.data_dir / "generated"
+
+
+def _outcome(report: Any) -> dict[str, Any]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings = sorted(report.findings, key=lambda f: (order[f.severity.value], f.rounding))
+    return {
+        "counts": report.counts(),
+        "rounding": len(report.rounding),
+        "findings": [{"severity": f.severity.value, "rule": f.rule, "title": f.title,
+                      "message": f.message, "rounding": "1" if f.rounding else ""}
+                     for f in findings[:MAX_FINDINGS_KEPT]],
+    }  # fmt: skip
+
+
+def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None = None
+               ) -> DraftInfo:  # fmt: skip
+    """Build the disclosure from the draft, check it, and write DOCX, PDF and XLSX."""
+    import yusuan
+    from yusuan.budget.build import DataError, build
+    from yusuan.render.api import render
+
+    with ctx.store.reader() as session:
+        draft = _draft(session, principal, draft_id)
+        data, revision = data_of(draft), draft.revision
+    try:
+        disclosure = build(data, source_file=f"预算草稿{draft_id}")
+    except DataError as exc:
+        raise Invalid(str(exc)) from None
+    report = yusuan.check(disclosure)
+    root = _generated(ctx) / str(draft_id)
+    folder = root / f"r{revision}-{secrets.token_hex(4)}"
+    try:
+        written = render(disclosure, folder, FORMATS)
+    except Exception:
+        log.exception("rendering draft %s failed", draft_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise Invalid("生成文件时出现内部错误，请联系管理员") from None
+    outcome = _outcome(report)
+    with ctx.store.session() as session:
+        draft = _draft(session, principal, draft_id)
+        draft.rendered_revision = revision
+        draft.rendered_at = now()
+        draft.rendered_dir = folder.relative_to(ctx.settings.data_dir).as_posix()
+        draft.rendered_files = json.dumps({fmt: path.name for fmt, path in written.items()},
+                                          ensure_ascii=False)  # fmt: skip
+        draft.check_result = json.dumps(outcome, ensure_ascii=False)
+        counts = outcome["counts"]
+        audit.record(session, principal, "regenerate", "budget_draft", draft.id, ip,
+                     unit=data.unit.name, year=data.unit.year, revision=revision,
+                     errors=counts["error"], warnings=counts["warning"],
+                     formats=",".join(written))  # fmt: skip
+        info = _info(session, draft)
+    for old in root.iterdir():
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    return info
+
+
+def rendered_file(ctx: AppContext, principal: Principal, draft_id: int, fmt: str
+                  ) -> tuple[Path, str]:  # fmt: skip
+    """The last regenerated file of ``fmt`` and its name."""
+    if fmt not in FORMATS:
+        raise NotFound("没有这种格式的文件")
+    with ctx.store.reader() as session:
+        draft = _draft(session, principal, draft_id)
+        folder, files = draft.rendered_dir, json.loads(draft.rendered_files or "{}")
+    if not folder or fmt not in files:
+        raise NotFound("尚未生成公开文件，请先点击“生成公开文件”")
+    base = _generated(ctx).resolve()
+    path = (ctx.settings.data_dir / folder / files[fmt]).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        raise NotFound("生成的文件已不在服务器上，请重新生成")
+    return path, files[fmt]
+
+
+def workbook_bytes(data: BudgetData | None) -> bytes:
+    """The draft as the input workbook (for editing in Excel and uploading again), or the empty
+    template."""
+    from yusuan.budget.workbook import write_workbook
+
+    with tempfile.TemporaryDirectory(prefix="yusuan-book-") as folder:
+        path = Path(folder) / "data.xlsx"
+        write_workbook(data, path)
+        return path.read_bytes()
+
+
+def data_file_bytes(data: BudgetData, fmt: str) -> bytes:
+    """The draft as a YAML or JSON data file (what ``yusuan render`` reads)."""
+    from yusuan.budget.io import dump_data
+
+    with tempfile.TemporaryDirectory(prefix="yusuan-data-") as folder:
+        path = Path(folder) / f"data.{fmt}"
+        dump_data(data, path)
+        return path.read_bytes()
