@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from yusuan.analytics.base import D, disclosures, flatten
+from yusuan.analytics.base import D, disclosures, flatten, run
 from yusuan.analytics.compare import compare
 from yusuan.errors import YusuanError
 from yusuan.files import write_atomically
@@ -68,13 +68,13 @@ COLUMNS: dict[str, list[Column]] = {
 
 def _ids(session: Session, year: int | None, unit: str | None, scope: str | None) -> list[int]:
     query = disclosures(year=year, unit=unit, scope=scope, latest=False).order_by(D.id)
-    return [int(row[0]) for row in session.execute(query)]
+    return [int(row[0]) for row in run(session, query)]
 
 
 def _facts(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     f = s.Fact
     order = {key: n for n, key in enumerate(FACT_LABELS)}
-    rows = list(session.execute(
+    rows = list(run(session,
         select(*_REF_QUERY, f.key, f.value).join(f, f.disclosure_id == D.id).where(D.id.in_(ids))
     ))
     rows.sort(key=lambda r: (r[0], order.get(r[5], len(order)), r[5]))
@@ -93,7 +93,7 @@ def _cells(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
         .where(D.id.in_(ids))
         .order_by(D.id, r.table_no, r.row_no, c.column)
     )  # fmt: skip
-    yield from (tuple(row) for row in session.execute(query))
+    yield from (tuple(row) for row in run(session, query))
 
 
 def _findings(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
@@ -105,7 +105,7 @@ def _findings(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]
         .where(D.id.in_(ids))
         .order_by(D.id, f.id)
     )  # fmt: skip
-    yield from (tuple(row) for row in session.execute(query))
+    yield from (tuple(row) for row in run(session, query))
 
 
 _READERS: dict[str, Callable[[Session, Sequence[int]], Iterator[tuple[Any, ...]]]] = {
@@ -121,7 +121,6 @@ def _streamed(
         ids = _ids(session, year, unit, scope)
         for start in range(0, len(ids), BATCH):
             yield from _READERS[what](session, ids[start : start + BATCH])
-            session.expunge_all()
             if progress is not None:
                 progress(min(start + BATCH, len(ids)), len(ids))
 

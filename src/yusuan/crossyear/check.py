@@ -219,7 +219,9 @@ def _model(session: Session, did: int) -> Disclosure | None:
 
 
 def _save(session: Session, did: int, findings: Iterable[Finding]) -> None:
-    """Replace the disclosure's XYEAR findings and recount its findings by severity."""
+    """Replace the disclosure's XYEAR findings and recount its findings by severity. The
+    disclosure's row is locked first (PostgreSQL), so two writers checking it take turns."""
+    session.execute(select(s.Disclosure.id).where(s.Disclosure.id == did).with_for_update())
     session.execute(
         delete(s.Finding).where(s.Finding.disclosure_id == did, s.Finding.rule.like("XYEAR-%"))
     )

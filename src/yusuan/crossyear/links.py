@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from yusuan.model import Disclosure
@@ -34,6 +35,7 @@ _CODED = re.compile(r"^\s*(\d{2,20})\s*[-－—–]\s*(.+?)\s*$")
 _D = s.Disclosure
 _U = s.Unit
 _L = s.YearLink
+_ATTEMPTS = 3
 
 
 def unit_code(d: Disclosure) -> str | None:
@@ -251,7 +253,18 @@ def link_disclosure(
     unit or code (they may have been stored first). One transaction.
 
     ``model`` is the disclosure as read (ingest has it at hand); without it the stored model is
-    loaded when the unit code has not been read yet."""
+    loaded when the unit code has not been read yet. A concurrent writer linking the same next
+    year's disclosure makes the transaction fail on its key; it is then run again."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _link(store, disclosure_id, model)
+        except IntegrityError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _link(store: Store, disclosure_id: int, model: Disclosure | None) -> LinkUpdate:
     with store.session() as session:
         target = _load(session, disclosure_id)
         if model is not None:

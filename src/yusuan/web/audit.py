@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "password_change": "修改密码",
     "token_create": "创建令牌",
     "token_revoke": "撤销令牌",
+    "regenerate": "生成公开文件",
 }
 
 

@@ -191,6 +191,21 @@ class FormState:
     def name(self, section: Section, row: int, f: Field) -> str:
         return f"{section.items}.{row}.{f.path}"
 
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """Each field error in the order of the form: (field name, where in words, message)."""
+        found: list[tuple[str, str, str]] = []
+        for section in SECTIONS:
+            if section.items is None:
+                places = [(f.path, f"{section.title}：{f.label}") for f in section.fields]
+            else:
+                places = [(self.name(section, row, f),
+                           f"{section.title}第{row + 1}行：{f.group}{f.label}")
+                          for row in range(self.rows.get(section.items, 0))
+                          for f in section.fields]  # fmt: skip
+            found += [(name, where, self.errors[name]) for name, where in places
+                      if name in self.errors]  # fmt: skip
+        return found
+
 
 def state_of(data: BudgetData) -> FormState:
     """The form filled from stored data."""

@@ -168,7 +168,7 @@ def years(session: Session, principal: Principal) -> list[int]:
     """The budget years of the disclosures the user may see, newest first."""
     query = select(s.Disclosure.year).where(s.Disclosure.year.is_not(None)).distinct()
     found = session.scalars(access.visible(query, principal))
-    return sorted((int(y) for y in found), reverse=True)
+    return sorted((int(y) for y in found if y is not None), reverse=True)
 
 
 def ensure_codemap(ctx: AppContext) -> None:

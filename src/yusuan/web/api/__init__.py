@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from yusuan.web.api import accounts, audit, documents, reviews
+from yusuan.web.api import accounts, analytics, audit, budget, documents, reviews
 
 
 def chinese_summaries(part: APIRouter) -> APIRouter:
@@ -21,5 +21,6 @@ def chinese_summaries(part: APIRouter) -> APIRouter:
 
 
 router = APIRouter(prefix="/api")
-for part in (accounts.router, documents.router, reviews.router, audit.router):
+for part in (accounts.router, documents.router, reviews.router, audit.router, analytics.router,
+             budget.router):
     router.include_router(chinese_summaries(part))

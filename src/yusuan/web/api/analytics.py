@@ -20,7 +20,7 @@ from yusuan.web.routes.common import attachment
 router = APIRouter(tags=["单位与年度"])
 AUTH: Responses = {401: {"description": "未登录或令牌无效"}}
 ONE: Responses = {**AUTH, 404: {"description": "未找到该单位，或无权查看"}}
-FILE = {"content": {"text/csv": {}, exports.MEDIA["xlsx"]: {}}}
+FILE: dict[str, Any] = {"content": {"text/csv": {}, exports.MEDIA["xlsx"]: {}}}
 
 CompareMetric = Literal["three_public", "operating_costs", "personnel_share", "class_spending",
                         "per_head", "findings"]  # fmt: skip
@@ -177,7 +177,7 @@ def unit_trend(
 @router.get("/units/{unit_id}/spending", response_model=SpendingOut, responses=ONE)
 def unit_spending(
     unit_id: int, ctx: Ctx, user: User, scope: Scope | None = None,
-    level: Annotated[Literal[3, 5, 7], Query(description="3 类、5 款、7 项")] = 3,
+    level: Annotated[int, Query(ge=3, le=7, description="科目级次：3 类、5 款、7 项")] = 3,
 ) -> SpendingOut:  # fmt: skip
     """一个单位历年按功能分类科目的支出（支出表合计列，编码按最新年度目录对应）。"""
     trends.ensure_codemap(ctx)

@@ -29,10 +29,6 @@ CHANGE: Responses = {
     400: {"description": "数据或文件有误（中文说明）"},
     409: {"description": "该单位该年度已有草稿，或草稿已被他人修改"},
 }
-INVALID: Responses = {
-    422: {"description": "预算数据不符合规则：每处错误的字段路径与中文说明",
-          "model": None},
-}  # fmt: skip
 
 
 class CheckOut(BaseModel):
@@ -93,8 +89,8 @@ def draft_out(info: drafts.DraftInfo) -> DraftOut:
     base = f"/api/budget/drafts/{info.id}/files/"
     return DraftOut(
         id=info.id, unit_id=info.unit_id, unit_name=info.unit_name, year=info.year,
-        origin=info.origin,  # type: ignore[arg-type]
-        origin_label=info.origin_label, source_disclosure_id=info.source_disclosure_id,
+        origin=info.origin, origin_label=info.origin_label,
+        source_disclosure_id=info.source_disclosure_id,
         revision=info.revision, created_at=info.created_at, updated_at=info.updated_at,
         updated_by=info.updated_by, notes=info.notes, rendered_revision=info.rendered_revision,
         rendered_at=info.rendered_at, stale=info.stale,
@@ -159,7 +155,9 @@ def get_data(draft_id: int, ctx: Ctx, user: User) -> BudgetData:
 async def put_data(
     draft_id: int, request: Request, ctx: Ctx, user: User, revision: int | None = None
 ) -> DraftOut | JSONResponse:
-    """替换草稿的预算数据（完整的 BudgetData）；revision 为修改所基于的版本，可防止覆盖他人的修改。"""
+    """替换草稿的预算数据（完整的 BudgetData）。
+
+    revision 为修改所基于的版本：草稿已被他人修改时拒绝（409），不会覆盖他人的修改。"""
     try:
         raw: Any = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yusuan.web.routes import account, admin, auth, documents, placeholders, review, uploads
+from yusuan.web.routes import account, admin, auth, budget, documents, review, units, uploads
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -14,5 +14,6 @@ ROUTERS: list[APIRouter] = [
     review.router,
     account.router,
     admin.router,
-    placeholders.router,
+    units.router,
+    budget.router,
 ]

@@ -129,9 +129,8 @@ def draft_page(request: Request, ctx: Ctx, user: User, draft_id: int) -> Respons
 
 def _save(request: Request, ctx: Ctx, user: Principal, draft_id: int, form: dict[str, str]
           ) -> Response:  # fmt: skip
-    info, data = drafts.get(ctx, user, draft_id)
+    data = drafts.get(ctx, user, draft_id)[1]
     submitted = budgetform.apply(data, form)
-    error = ""
     if submitted.data is not None:
         problem = drafts.buildable(submitted.data)
         if problem is None:
