@@ -91,8 +91,9 @@ def test_comparison_shows_the_documents_figures(app: FastAPI, reviewer: Browser)
     assert by_unit[(CENTRE, 2025)]["vehicle_operation"] == "50000.00"
     assert api["amount_unit"] == "元" and api["label"] == "“三公”经费"
     # 机关运行经费 of seed 001: 14.14 万元
-    operating = reviewer.get("/api/analytics/compare",
-                             params={"metric": "operating_costs", "year": 2024}).json()
+    operating = reviewer.get(
+        "/api/analytics/compare", params={"metric": "operating_costs", "year": 2024}
+    ).json()
     assert [(r["unit_name"], r["operating_costs"]) for r in operating["rows"]] == [
         (FENYANG, str(Decimal(printed("001", 11, FENYANG)) * 10000))
     ]
@@ -175,7 +176,8 @@ def test_unit_user_sees_only_their_units(app: FastAPI) -> None:
     listing = user.get("/units", params={"year": "all"}).text
     assert FENYANG in listing and YANGQUAN not in listing and CENTRE not in listing
     assert chart_data(listing, "compare-data")["categories"] == [
-        f"{FENYANG}（2025年）", f"{FENYANG}（2024年）"
+        f"{FENYANG}（2025年）",
+        f"{FENYANG}（2024年）",
     ]
     for metric in ("three_public", "operating_costs", "personnel_share", "class_spending",
                    "per_head", "findings"):  # fmt: skip
@@ -203,8 +205,9 @@ def test_unit_user_sees_only_their_units(app: FastAPI) -> None:
 def test_chart_data_is_never_markup(app: FastAPI, reviewer: Browser) -> None:
     evil = '</script><script>alert("x")</script>局'
     text = seed_path("001").read_text(encoding="utf-8-sig").replace(FENYANG, evil)
-    stored = reviewer.api("POST", "/api/documents",
-                          files=[("files", ("evil.txt", text.encode(), "text/plain"))])
+    stored = reviewer.api(
+        "POST", "/api/documents", files=[("files", ("evil.txt", text.encode(), "text/plain"))]
+    )
     assert stored.json()[0]["status"] == "stored"
     evil_id = unit_id(app, evil)
     for url in ("/units?year=all", f"/units/{evil_id}", "/units?metric=findings&year=all"):

@@ -85,8 +85,9 @@ def merge(uploaded: BudgetData, draft: BudgetData) -> BudgetData:
         rows: list[Item] = new.get(sheet.field) or []
         columns = [col.path for col in sheet.columns]
         matched = _match(rows, result.get(sheet.field) or [], _KEYS[sheet.field])
-        result[sheet.field] = [_row(row, base, columns) for row, base in zip(rows, matched,
-                                                                              strict=True)]
+        result[sheet.field] = [
+            _row(row, base, columns) for row, base in zip(rows, matched, strict=True)
+        ]
     _place_indicators(result["projects"], draft)
     result["whole_unit_goals"] = new.get("whole_unit_goals", [])
     result["code_names"] = new.get("code_names", {})

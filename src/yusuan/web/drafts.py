@@ -390,8 +390,17 @@ def delete(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None 
     with ctx.store.session() as session:
         draft = _draft(session, principal, draft_id)
         unit = session.get(s.Unit, draft.unit_id)
-        audit.record(session, principal, "delete", "budget_draft", draft.id, ip,
-                     unit=unit.name if unit else "", year=draft.year, revision=draft.revision)
+        audit.record(
+            session,
+            principal,
+            "delete",
+            "budget_draft",
+            draft.id,
+            ip,
+            unit=unit.name if unit else "",
+            year=draft.year,
+            revision=draft.revision,
+        )
         session.delete(draft)
     shutil.rmtree(_generated(ctx) / str(draft_id), ignore_errors=True)
 

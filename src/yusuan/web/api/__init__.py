@@ -21,6 +21,12 @@ def chinese_summaries(part: APIRouter) -> APIRouter:
 
 
 router = APIRouter(prefix="/api")
-for part in (accounts.router, documents.router, reviews.router, audit.router, analytics.router,
-             budget.router):
+for part in (
+    accounts.router,
+    documents.router,
+    reviews.router,
+    audit.router,
+    analytics.router,
+    budget.router,
+):
     router.include_router(chinese_summaries(part))

@@ -113,8 +113,9 @@ def start(body: DraftStart, request: Request, ctx: Ctx, user: User) -> DraftOut:
         info = drafts.start_blank(ctx, user, body.unit_id, body.year, replace=body.replace,
                                   ip=client_ip(request))  # fmt: skip
     else:
-        info = drafts.start_from_document(ctx, user, body.unit_id, body.disclosure_id,
-                                          replace=body.replace, ip=client_ip(request))
+        info = drafts.start_from_document(
+            ctx, user, body.unit_id, body.disclosure_id, replace=body.replace, ip=client_ip(request)
+        )
     return draft_out(info)
 
 
@@ -217,8 +218,16 @@ def delete_draft(draft_id: int, request: Request, ctx: Ctx, user: User) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/budget/template", responses={**AUTH, 200: {"description": "空白填报工作簿",
-            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+@router.get(
+    "/budget/template",
+    responses={
+        **AUTH,
+        200: {
+            "description": "空白填报工作簿",
+            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+        },
+    },
+)
 def template(user: User) -> Response:
     """下载空白的预算数据填报工作簿（含填写说明和数据校验）。"""
     from yusuan.web.filetypes import MEDIA_TYPES

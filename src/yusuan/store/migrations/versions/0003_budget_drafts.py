@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.Column("rendered_files", sa.Text(), nullable=False),
         sa.Column("check_result", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["source_disclosure_id"], ["disclosures.id"], ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["source_disclosure_id"], ["disclosures.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["updated_by"], ["users.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("unit_id", "year", name="uq_budget_drafts_unit_year"),

@@ -1,0 +1,98 @@
+"""The REST API against its own OpenAPI description: schemathesis generates requests for every
+operation (valid ones, and invalid ones that must be refused) and checks that none ends in a
+server error and that every answer matches what ``/openapi.json`` promises.
+
+The application runs in-process (ASGI) on a temporary SQLite store holding the four Shanxi seeds
+and a budget draft, so that generated ids often name real documents, findings, units and drafts.
+Requests carry an admin's API token, so protected operations run and are not just refused with
+401; an operation that revokes or invalidates the token (it may revoke itself) gets a new one
+for the next request. Hypothesis examples are bounded per operation to keep the run short.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+
+from tests.webutil import add_user, context, ingest_seed, make_app
+from yusuan.web import drafts
+from yusuan.web.principal import SYSTEM
+from yusuan.web.users import create_token
+
+EXAMPLES = 12  # per operation and generation mode
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    user_id: int
+    raw: str = ""
+
+    def token(self) -> str:
+        """A valid admin token: the last one, or a new one if a request revoked it."""
+        ctx = context(self.app)
+        principal = ctx.auth.from_token(self.raw) if self.raw else None
+        if principal is None or principal.role != "admin":
+            with ctx.store.reader() as session:
+                from yusuan.store.accounts import User
+                from yusuan.web.auth import principal_for
+
+                user = session.get(User, self.user_id)
+                assert user is not None
+                admin = principal_for(session, user, "token")
+            _, self.raw = create_token(ctx, admin, "schemathesis", None, None)
+        return self.raw
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    folder: Path = tmp_path_factory.mktemp("api")
+    app = make_app(f"sqlite:///{folder / 'yusuan.db'}", folder, login_max_failures=10**6,
+                   login_ip_max_failures=10**6)  # fmt: skip
+    admin = add_user(app, "admin", "admin")
+    ids = [ingest_seed(app, seed).disclosure_id for seed in ("000", "001", "002", "003")]
+    with context(app).store.reader() as session:
+        from yusuan.store import schema as s
+
+        unit = session.get(s.Disclosure, ids[0])
+        assert unit is not None
+        unit_id = unit.unit_id
+    drafts.start_from_document(context(app), SYSTEM, unit_id)
+    add_user(app, "unit-user", "unit", [unit_id])
+    yield Api(app, admin)
+    context(app).store.close()
+
+
+def _description() -> dict[str, Any]:
+    """``/openapi.json`` of an application on a throwaway store (the description does not depend
+    on the data; the requests go to the test's own application)."""
+    with tempfile.TemporaryDirectory(prefix="yusuan-openapi-") as folder:
+        app = make_app(f"sqlite:///{folder}/spec.db", Path(folder))
+        try:
+            return app.openapi()
+        finally:
+            context(app).store.close()
+
+
+schema = schemathesis.openapi.from_dict(_description())
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES
+)
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_matches_its_openapi_description(case: schemathesis.Case, api: Api) -> None:
+    case.call_and_validate(
+        base_url="http://testserver", app=api.app,
+        headers={"Authorization": f"Bearer {api.token()}"},
+    )  # fmt: skip
