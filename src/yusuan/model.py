@@ -276,7 +276,7 @@ class Meta:
     amount_unit: str = "万元"
     source_file: str = ""
     profile: str = "shanxi"
-    extraction: str = ""  # tab, markdown, layout, pdf, docx, xlsx
+    extraction: str = ""  # tab, markdown, layout, pdf, docx, xlsx, html, ocr
 
 
 @dataclass(slots=True)

@@ -13,18 +13,20 @@ transaction, and its error/warning/info counts are recounted from its stored fin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
-from yusuan.crossyear.claims import Claim, claims
-from yusuan.crossyear.links import link_disclosure
+from yusuan.crossyear.claims import Claim, claims, load_claims
+from yusuan.crossyear.links import link_many
 from yusuan.crossyear.rules import XYEAR_CHANGE
 from yusuan.model import Disclosure, Source
 from yusuan.store import schema as s
@@ -36,6 +38,7 @@ from yusuan.store.records import finding_row, load_model
 WAN = Decimal(10000)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+_ATTEMPTS = 3
 
 # fact key → (table, row label or None for the table's last total row, column, side)
 FACT_CELLS: dict[str, tuple[int, str | None, str, str | None]] = {
@@ -94,39 +97,6 @@ class CrossCheck:
 
 def money(value: Decimal) -> str:
     return f"{value.quantize(CENT):,.2f}".replace(",", "")
-
-
-def _stored(session: Session, did: int, key: str, fact: Decimal | None) -> Stored | None:
-    """The figure ``key`` of a disclosure with its cell; None when its table was not read."""
-    table_no, label, column, side = FACT_CELLS[key]
-    r, c = s.TableRow, s.TableCell
-    query = (
-        select(r.label, r.line, r.page, c.text, c.amount)
-        .outerjoin(c, (c.disclosure_id == r.disclosure_id) & (c.table_no == r.table_no)
-                   & (c.row_no == r.row_no) & (c.column == column))
-        .where(r.disclosure_id == did, r.table_no == table_no)
-        .order_by(r.row_no.desc())
-        .limit(1)
-    )  # fmt: skip
-    query = query.where(r.label == label) if label else query.where(r.kind == "total")
-    if side is not None:
-        query = query.where(r.side == side)
-    row = session.execute(query).first()
-    if fact is not None:
-        value = fact / WAN
-    elif row is not None and row.amount is None:
-        value = Decimal(0)  # printed blank: nothing budgeted
-    else:
-        return None
-    if row is None:
-        return Stored(value, table_no, label, column, "", None, None)
-    return Stored(value, table_no, row.label, column, row.text or "", row.line, row.page,
-                  blank=fact is None)  # fmt: skip
-
-
-def _facts(session: Session, did: int) -> dict[str, Decimal]:
-    rows = session.execute(select(s.Fact.key, s.Fact.value).where(s.Fact.disclosure_id == did))
-    return {key: value for key, value in rows}
 
 
 def _place(side: Side, figure: Stored) -> str:
@@ -202,15 +172,128 @@ def compare(claim: Claim, now: Stored | None, before: Stored, this: Side, last: 
     return None
 
 
-def _side(session: Session, did: int) -> Side | None:
-    row = session.execute(
-        select(s.Disclosure.year, s.SourceFile.path)
-        .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
-        .where(s.Disclosure.id == did)
-    ).first()  # fmt: skip
-    if row is None or row.year is None:
+# --- database ------------------------------------------------------------------------------
+# Set-based: the figures, claims and files of any number of disclosures come in a few queries.
+
+_CHUNK = 500
+_LABELS = sorted({label for _, label, _, _ in FACT_CELLS.values() if label})
+_TABLE_NOS = sorted({table for table, _, _, _ in FACT_CELLS.values()})
+_COLUMN_KEYS = sorted({column for _, _, column, _ in FACT_CELLS.values()})
+
+
+@dataclass(slots=True)
+class _Row:
+    """A stored table row that may hold a figure of ``FACT_CELLS``, with its cells' text and
+    amount by column (only the columns figures are read from)."""
+
+    row_no: int
+    label: str
+    kind: str
+    side: str | None
+    line: int | None
+    page: int | None
+    cells: dict[str, tuple[str, Decimal | None]] = field(default_factory=dict)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    listed = sorted(set(ids))
+    for start in range(0, len(listed), _CHUNK):
+        yield listed[start : start + _CHUNK]
+
+
+def _stored(rows: dict[int, list[_Row]], key: str, fact: Decimal | None) -> Stored | None:
+    """The figure ``key`` of a disclosure (its rows by table) with its cell; None when its table
+    was not read."""
+    table_no, label, column, side = FACT_CELLS[key]
+    row = None
+    for candidate in rows.get(table_no, ()):  # in row order: the last one that matches
+        if (candidate.label == label if label else candidate.kind == "total") and (
+            side is None or candidate.side == side
+        ):
+            row = candidate
+    text, amount = row.cells.get(column, (None, None)) if row is not None else (None, None)
+    if fact is not None:
+        value = fact / WAN
+    elif row is not None and amount is None:
+        value = Decimal(0)  # printed blank: nothing budgeted
+    else:
         return None
-    return Side(did, int(row.year), row.path or "")
+    if row is None:
+        return Stored(value, table_no, label, column, "", None, None)
+    return Stored(value, table_no, row.label, column, text or "", row.line, row.page,
+                  blank=fact is None)  # fmt: skip
+
+
+def _facts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(s.Fact.disclosure_id, s.Fact.key, s.Fact.value)
+            .where(s.Fact.disclosure_id.in_(chunk), s.Fact.key.in_(list(FACT_CELLS)))
+        )  # fmt: skip
+        for did, key, value in rows:
+            found[did][key] = value
+    return found
+
+
+def _figure_rows(session: Session, ids: Iterable[int]) -> dict[int, dict[int, list[_Row]]]:
+    """The rows figures may be read from (totals and the labelled rows of ``FACT_CELLS``), by
+    disclosure and table."""
+    r, c = s.TableRow, s.TableCell
+    found: dict[int, dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in _chunks(ids):
+        query = (
+            select(r.disclosure_id, r.table_no, r.row_no, r.label, r.kind, r.side, r.line, r.page,
+                   c.column, c.text, c.amount)
+            .outerjoin(c, (c.disclosure_id == r.disclosure_id) & (c.table_no == r.table_no)
+                       & (c.row_no == r.row_no) & c.column.in_(_COLUMN_KEYS))
+            .where(r.disclosure_id.in_(chunk), r.table_no.in_(_TABLE_NOS),
+                   (r.kind == "total") | r.label.in_(_LABELS))
+            .order_by(r.disclosure_id, r.table_no, r.row_no)
+        )  # fmt: skip
+        at: tuple[int, int, int] | None = None
+        for row in session.execute(query):
+            if (row.disclosure_id, row.table_no, row.row_no) != at:  # a row's cells come together
+                at = (row.disclosure_id, row.table_no, row.row_no)
+                last = _Row(row.row_no, row.label, row.kind, row.side, row.line, row.page)
+                found[row.disclosure_id][row.table_no].append(last)
+            if row.column is not None:
+                last.cells[row.column] = (row.text, row.amount)
+    return found
+
+
+def _sides(session: Session, ids: Iterable[int]) -> dict[int, Side]:
+    found: dict[int, Side] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(s.Disclosure.id, s.Disclosure.year, s.SourceFile.path)
+            .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
+            .where(s.Disclosure.id.in_(chunk))
+        )  # fmt: skip
+        for did, year, path in rows:
+            if year is not None:
+                found[did] = Side(did, int(year), path or "")
+    return found
+
+
+def _claims(
+    session: Session, ids: Iterable[int], models: Mapping[int, Disclosure]
+) -> dict[int, list[Claim]]:
+    """The claims of each disclosure: stored with it, else read from ``models`` or from its
+    stored model (disclosures stored before claims were)."""
+    found: dict[int, list[Claim]] = {}
+    wanted = sorted(set(ids))
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(s.ClaimSet.disclosure_id, s.ClaimSet.data)
+            .where(s.ClaimSet.disclosure_id.in_(chunk))
+        )  # fmt: skip
+        found.update((did, load_claims(data)) for did, data in rows)
+    for did in wanted:
+        if did not in found:
+            model = models.get(did) or _model(session, did)
+            found[did] = claims(model) if model is not None else []
+    return found
 
 
 def _model(session: Session, did: int) -> Disclosure | None:
@@ -218,29 +301,116 @@ def _model(session: Session, did: int) -> Disclosure | None:
     return load_model(blob) if blob is not None else None
 
 
-def _save(session: Session, did: int, findings: Iterable[Finding]) -> None:
-    """Replace the disclosure's XYEAR findings and recount its findings by severity. The
-    disclosure's row is locked first (PostgreSQL), so two writers checking it take turns."""
-    session.execute(select(s.Disclosure.id).where(s.Disclosure.id == did).with_for_update())
-    session.execute(
-        delete(s.Finding).where(s.Finding.disclosure_id == did, s.Finding.rule.like("XYEAR-%"))
-    )
-    rows = [{"disclosure_id": did, **finding_row(f)} for f in findings]
+def _with_stale(session: Session, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` that have XYEAR findings stored."""
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        found.update(session.scalars(
+            select(s.Finding.disclosure_id).distinct()
+            .where(s.Finding.disclosure_id.in_(chunk), s.Finding.rule.like("XYEAR-%"))
+        ))  # fmt: skip
+    return found
+
+
+def _check(
+    session: Session,
+    previous: Mapping[int, int | None],
+    models: Mapping[int, Disclosure] | None = None,
+) -> tuple[list[CrossCheck], set[int]]:
+    """Check each disclosure of ``previous`` (its id → last year's, in the order to report)
+    against last year's; the results and the ids whose stored XYEAR findings must be replaced."""
+    results = [CrossCheck(did, before) for did, before in previous.items()]
+    sides = _sides(session, [*previous, *(p for p in previous.values() if p is not None)])
+    pairs: list[tuple[CrossCheck, Side, Side]] = []
+    for result in results:
+        this = sides.get(result.disclosure_id)
+        last = sides.get(result.previous_id) if result.previous_id is not None else None
+        if this is not None and last is not None and last.year == this.year - 1:
+            pairs.append((result, this, last))
+    stated = _claims(session, [r.disclosure_id for r, _, _ in pairs], models or {})
+    pairs = [(r, this, last) for r, this, last in pairs if stated[r.disclosure_id]]
+    for result, _, _ in pairs:
+        result.claims = len(stated[result.disclosure_id])
+    figures = [did for r, _, last in pairs for did in (r.disclosure_id, last.disclosure_id)]
+    facts = _facts(session, figures)
+    rows = _figure_rows(session, figures)
+    for result, this, last in pairs:
+        now_facts, last_facts = facts[this.disclosure_id], facts[last.disclosure_id]
+        for claim in stated[result.disclosure_id]:
+            if claim.key not in FACT_CELLS:
+                continue
+            before = _stored(rows[last.disclosure_id], claim.key, last_facts.get(claim.key))
+            if before is None:
+                continue
+            now = _stored(rows[this.disclosure_id], claim.key, now_facts.get(claim.key))
+            result.checked += 1
+            finding = compare(claim, now, before, this, last)
+            if finding is not None:
+                result.findings.append(finding)
+    stale = _with_stale(session, previous)
+    return results, {r.disclosure_id for r in results if r.findings or r.disclosure_id in stale}
+
+
+def _save(session: Session, results: Iterable[CrossCheck]) -> None:
+    """Replace the disclosures' XYEAR findings and recount their findings by severity. Their
+    rows are locked first (PostgreSQL), in id order, so two writers checking them take turns."""
+    by_id = {r.disclosure_id: r for r in results}
+    if not by_id:
+        return
+    d, f = s.Disclosure, s.Finding
+    for chunk in _chunks(by_id):
+        session.execute(select(d.id).where(d.id.in_(chunk)).order_by(d.id).with_for_update())
+        session.execute(delete(f).where(f.disclosure_id.in_(chunk), f.rule.like("XYEAR-%")))
+    rows = [{"disclosure_id": did, **finding_row(x)}
+            for did, r in sorted(by_id.items()) for x in r.findings]  # fmt: skip
     if rows:
-        session.execute(insert(s.Finding), rows)
-    counted = dict(
-        session.execute(
-            select(s.Finding.severity, func.count())
-            .where(s.Finding.disclosure_id == did)
-            .group_by(s.Finding.severity)
-        ).all()
+        session.execute(insert(f), rows)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for chunk in _chunks(by_id):
+        for did, severity, count in session.execute(
+            select(f.disclosure_id, f.severity, func.count())
+            .where(f.disclosure_id.in_(chunk))
+            .group_by(f.disclosure_id, f.severity)
+        ):  # fmt: skip
+            counts[did][severity] = count
+    table = s.Disclosure.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("did")).values(
+            errors=bindparam("e"), warnings=bindparam("w"), infos=bindparam("i")
+        ),
+        [{"did": did, "e": counts[did].get("error", 0), "w": counts[did].get("warning", 0),
+          "i": counts[did].get("info", 0)} for did in sorted(by_id)],
     )  # fmt: skip
-    session.execute(
-        update(s.Disclosure).where(s.Disclosure.id == did).values(
-            errors=counted.get("error", 0), warnings=counted.get("warning", 0),
-            infos=counted.get("info", 0),
-        )
-    )  # fmt: skip
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """A race with a concurrent writer: a link written first, a deadlock (PostgreSQL)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
+
+
+def link_and_check(
+    store: Store, ids: Sequence[int], *, models: Mapping[int, Disclosure] | None = None
+) -> list[CrossCheck]:
+    """Link stored disclosures to last year's (``links.link_many``), check their 比上年 claims,
+    and check again the next year's disclosures whose link changed; one transaction, so a
+    disclosure with its link has been checked. Returns the disclosures' checks in the order of
+    ``ids``, then those of the next year's. Run again when it lost a race with a concurrent
+    writer (a link written first, a deadlock)."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            with store.session() as session:
+                done = link_many(session, ids, models)
+                previous = {k.disclosure_id: k.previous_id for k in done.links}
+                previous.update((k.disclosure_id, k.previous_id) for k in done.successors)
+                results, changed = _check(session, previous, models)
+                _save(session, [r for r in results if r.disclosure_id in changed])
+            return results
+        except DBAPIError as exc:
+            if attempt == _ATTEMPTS - 1 or not _retryable(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def crosscheck_disclosure(
@@ -248,53 +418,28 @@ def crosscheck_disclosure(
 ) -> CrossCheck:
     """Check one stored disclosure's 比上年 claims against its linked previous-year disclosure
     and store the findings, replacing its earlier ones and recounting its findings in one
-    transaction. Links it first when it has no link yet."""
+    transaction. Links it first when it has no link yet (``link_and_check``)."""
+    models = {disclosure_id: model} if model is not None else None
     with store.reader() as session:
         linked = session.get(s.YearLink, disclosure_id)
+        if linked is not None:
+            [result], changed = _check(session, {disclosure_id: linked.previous_id}, models)
     if linked is None:
-        previous_id = link_disclosure(store, disclosure_id, model=model).link.previous_id
-    else:
-        previous_id = linked.previous_id
-    result = CrossCheck(disclosure_id, previous_id)
-    with store.reader() as session:
-        this = _side(session, disclosure_id)
-        last = _side(session, previous_id) if previous_id is not None else None
-        if this is not None and last is not None and last.year == this.year - 1:
-            model = model or _model(session, disclosure_id)
-            stated = claims(model) if model is not None else []
-            result.claims = len(stated)
-            now_facts = _facts(session, disclosure_id)
-            last_facts = _facts(session, last.disclosure_id)
-            for claim in stated:
-                if claim.key not in FACT_CELLS:
-                    continue
-                before = _stored(session, last.disclosure_id, claim.key, last_facts.get(claim.key))
-                if before is None:
-                    continue
-                now = _stored(session, disclosure_id, claim.key, now_facts.get(claim.key))
-                result.checked += 1
-                finding = compare(claim, now, before, this, last)
-                if finding is not None:
-                    result.findings.append(finding)
-        stale = session.scalar(
-            select(func.count()).select_from(s.Finding)
-            .where(s.Finding.disclosure_id == disclosure_id, s.Finding.rule.like("XYEAR-%"))
-        )  # fmt: skip
-    if result.findings or stale:  # nothing to write for most disclosures
+        return link_and_check(store, [disclosure_id], models=models)[0]
+    if changed:  # nothing to write for most disclosures
         with store.session() as session:
-            _save(session, disclosure_id, result.findings)
+            _save(session, [result])
     return result
 
 
 def after_save(store: Store, disclosure_id: int, *, model: Disclosure | None = None
                ) -> list[CrossCheck]:  # fmt: skip
-    """What ingest calls after ``save_record``: link the disclosure, check its claims against last
-    year, and check again the next year's disclosures whose link this one changed."""
-    update_ = link_disclosure(store, disclosure_id, model=model)
-    done = [crosscheck_disclosure(store, disclosure_id, model=model)]
-    for link in update_.successors:
-        done.append(crosscheck_disclosure(store, link.disclosure_id))
-    return done
+    """What a single upload calls after ``save_record``: link the disclosure, check its claims
+    against last year, and check again the next year's disclosures whose link this one changed
+    (``link_and_check``; ingest does the same for all its documents at once)."""
+    return link_and_check(
+        store, [disclosure_id], models={disclosure_id: model} if model is not None else None
+    )
 
 
 def crosscheck(

@@ -8,14 +8,21 @@ same way ``yusuan.budget.extract`` reads last year's figures out of these senten
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from yusuan.checks.statements import NUMBER, SectionText, changes, clean_name
 from yusuan.model import Disclosure, Source
 from yusuan.money import parse_amount
 from yusuan.recognize.profile import parse_cn_numeral
+
+# "比上年增加C万元，增长R%" as printed, found again in its clause (the rate part is optional).
+_CHANGE_HEAD = re.compile(r"比(?:上年|\d{4}年)(?:预算数?)?(增加|减少)\s*")
+_RATE_TAIL = re.compile(r"[，,]\s*(?:增长|下降)\s*[\d.]+%")
+_SAME_WORDS = ("相同", "持平", "一致")
 
 _SAME = re.compile(
     r"([\u4e00-\u9fff“”（）()]+?)(?:为|是)?" + NUMBER
@@ -88,12 +95,8 @@ def claims(d: Disclosure) -> list[Claim]:
             if key is None:
                 continue
             sign = Decimal(1) if change.direction == "增加" else Decimal(-1)
-            printed = re.search(
-                r"比(?:上年|\d{4}年)(?:预算数?)?" + change.direction + r"\s*"
-                + re.escape(change.amount_text) + r"万元(?:[，,]\s*(?:增长|下降)\s*[\d.]+%)?",
-                change.clause,
-            )  # fmt: skip
-            shown = printed.group(0) if printed else f"比上年{change.direction}{change.amount_text}"
+            printed = _printed(change.clause, change.direction, change.amount_text)
+            shown = printed or f"比上年{change.direction}{change.amount_text}"
             found.append(
                 Claim(
                     key, where, change.current.value if change.current else None,
@@ -101,6 +104,8 @@ def claims(d: Disclosure) -> list[Claim]:
                 )
             )  # fmt: skip
         for clause in text.clauses():
+            if not any(word in clause for word in _SAME_WORDS):  # what _SAME ends with
+                continue
             for match in _SAME.finditer(clause):
                 key = _key(number, clean_name(match.group(1)))
                 amount = parse_amount(match.group(2))
@@ -113,4 +118,55 @@ def claims(d: Disclosure) -> list[Claim]:
                         text.source_at(match.group(0)[-12:]),
                     )
                 )  # fmt: skip
+    return found
+
+
+def _printed(clause: str, direction: str, amount_text: str) -> str | None:
+    """The first "比上年<direction><amount_text>万元[，增长R%]" of ``clause`` as printed."""
+    amount = amount_text + "万元"
+    for head in _CHANGE_HEAD.finditer(clause):  # 比 only starts a match: none is skipped
+        end = head.end()
+        if head.group(1) != direction or not clause.startswith(amount, end):
+            continue
+        end += len(amount)
+        tail = _RATE_TAIL.match(clause, end)
+        return clause[head.start() : tail.end() if tail is not None else end]
+    return None
+
+
+# --- stored with the document ----------------------------------------------------------------
+# Ingest stores each disclosure's claims as JSON (table ``claims``), so the cross-year check
+# never loads a stored model. Amounts are kept as their exact decimal text.
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _source_json(source: Source | None) -> list[Any] | None:
+    if source is None:
+        return None
+    return [source.file, source.line, source.page, list(source.bbox) if source.bbox else None]
+
+
+def claims_json(found: list[Claim]) -> str:
+    """The claims as JSON text (``load_claims`` reads them back unchanged)."""
+    return json.dumps(
+        [[c.key, c.section, _decimal(c.current), str(c.change), c.change_text,
+          _decimal(c.rate), c.rate_text, _source_json(c.source)] for c in found],
+        ensure_ascii=False, separators=(",", ":"),
+    )  # fmt: skip
+
+
+def load_claims(text: str) -> list[Claim]:
+    found = []
+    for key, section, current, change, change_text, rate, rate_text, source in json.loads(text):
+        where = None
+        if source is not None:
+            file, line, page, bbox = source
+            where = Source(file, line, page, tuple(bbox) if bbox is not None else None)
+        found.append(
+            Claim(key, section, Decimal(current) if current is not None else None, Decimal(change),
+                  change_text, Decimal(rate) if rate is not None else None, rate_text, where)
+        )  # fmt: skip
     return found

@@ -10,18 +10,19 @@ unit that was renamed. Whenever the choice is not clear-cut the link gets a Chin
 versions, name alike but code different, code alike but name different, several candidates.
 
 Call ``link_disclosure(store, disclosure_id)`` after ``save_record`` (it also re-links the next
-year's disclosures, which may now find this one), or ``relink(store)`` for the whole store.
+year's disclosures, which may now find this one), ``link_many`` for many at once (a handful of
+queries for any number), or ``relink(store)`` for the whole store.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -35,7 +36,9 @@ _CODED = re.compile(r"^\s*(\d{2,20})\s*[-－—–]\s*(.+?)\s*$")
 _D = s.Disclosure
 _U = s.Unit
 _L = s.YearLink
+_C = s.ClaimSet
 _ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def unit_code(d: Disclosure) -> str | None:
@@ -89,6 +92,15 @@ class LinkUpdate:
     """What ``link_disclosure`` wrote: the disclosure's own link and the next year's it changed."""
 
     link: Link
+    successors: list[Link]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUpdates:
+    """What ``link_many`` wrote: the disclosures' own links, in the order asked, and those of the
+    next year's disclosures it changed."""
+
+    links: list[Link]
     successors: list[Link]
 
 
@@ -174,36 +186,67 @@ def _by_name(
 
 _COLUMNS = (_D.id, _D.unit_id, _D.year, _D.scope, _D.profile, _D.version, _D.code,
             _D.unit_name)  # fmt: skip
+_CHUNK = 500  # ids per IN (…) list
 
 
 def _candidate(row: Any) -> Candidate:
     return Candidate(*row)
 
 
-def _load(session: Session, disclosure_id: int) -> Candidate:
-    row = session.execute(select(*_COLUMNS).where(_D.id == disclosure_id)).first()
-    if row is None:
-        raise KeyError(f"disclosure {disclosure_id} is not stored")
-    return _candidate(row)
+def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    listed = list(values)
+    for start in range(0, len(listed), _CHUNK):
+        yield listed[start : start + _CHUNK]
 
 
-def _around(session: Session, target: Candidate, year: int) -> list[Candidate]:
-    """Disclosures of ``year`` with the same template and scope and the same unit or code."""
-    same = _D.unit_id == target.unit_id
-    if target.code:
-        same = or_(same, _D.code == target.code)
-    query = select(*_COLUMNS).where(
-        _D.year == year, _D.scope == target.scope, _D.profile == target.profile, same
-    )
-    return [_candidate(r) for r in session.execute(query)]
+def _by_id(session: Session, ids: Iterable[int]) -> dict[int, Candidate]:
+    found: dict[int, Candidate] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in session.execute(select(*_COLUMNS).where(_D.id.in_(chunk))):
+            found[row.id] = _candidate(row)
+    return found
+
+
+def _in_years(
+    session: Session, units: Iterable[int], codes: Iterable[str], years: Iterable[int]
+) -> list[Candidate]:
+    """The disclosures of ``years`` that belong to one of ``units`` or carry one of ``codes``."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return []
+    found: dict[int, Candidate] = {}
+    for column, values in ((_D.unit_id, sorted(set(units))), (_D.code, sorted(set(codes)))):
+        for chunk in _chunks(values):
+            query = select(*_COLUMNS).where(column.in_(chunk), _D.year.in_(wanted))
+            found.update((row.id, _candidate(row)) for row in session.execute(query))
+    return list(found.values())
+
+
+class _Around:
+    """Disclosures indexed by template, scope, year and unit or code: ``around(target, year)``
+    are those of ``year`` with the target's template and scope and its unit or code."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self._by_unit: dict[tuple[str, str, int | None, int], list[Candidate]] = defaultdict(list)
+        self._by_code: dict[tuple[str, str, int | None, str], list[Candidate]] = defaultdict(list)
+        for c in sorted(candidates, key=lambda c: c.id):
+            self._by_unit[(c.profile, c.scope, c.year, c.unit_id)].append(c)
+            if c.code:
+                self._by_code[(c.profile, c.scope, c.year, c.code)].append(c)
+
+    def __call__(self, target: Candidate, year: int) -> list[Candidate]:
+        key = (target.profile, target.scope, year)
+        found = {c.id: c for c in self._by_unit.get((*key, target.unit_id), [])}
+        if target.code:
+            found.update((c.id, c) for c in self._by_code.get((*key, target.code), []))
+        return sorted(found.values(), key=lambda c: c.id)
 
 
 def _write_links(session: Session, links: Sequence[Link]) -> None:
     if not links:
         return
-    ids = [link.disclosure_id for link in links]
-    for start in range(0, len(ids), 500):
-        session.execute(delete(_L).where(_L.disclosure_id.in_(ids[start : start + 500])))
+    for chunk in _chunks(link.disclosure_id for link in links):
+        session.execute(delete(_L).where(_L.disclosure_id.in_(chunk)))
     session.execute(
         insert(_L),
         [{"disclosure_id": k.disclosure_id, "previous_id": k.previous_id, "method": k.method,
@@ -211,12 +254,23 @@ def _write_links(session: Session, links: Sequence[Link]) -> None:
     )  # fmt: skip
 
 
-def _stored_link(session: Session, disclosure_id: int) -> Link | None:
-    row = session.execute(
-        select(_L.disclosure_id, _L.previous_id, _L.method, _L.candidates, _L.note)
-        .where(_L.disclosure_id == disclosure_id)
-    ).first()  # fmt: skip
-    return Link(*row) if row is not None else None
+def _stored_links(session: Session, ids: Iterable[int]) -> dict[int, Link]:
+    found: dict[int, Link] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(_L.disclosure_id, _L.previous_id, _L.method, _L.candidates, _L.note)
+            .where(_L.disclosure_id.in_(chunk))
+        )  # fmt: skip
+        found.update((row[0], Link(*row)) for row in rows)
+    return found
+
+
+def _with_claims(session: Session, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` written with their claims (and so with their unit code read)."""
+    found: set[int] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(session.scalars(select(_C.disclosure_id).where(_C.disclosure_id.in_(chunk))))
+    return found
 
 
 def _set_code(session: Session, target: Candidate, code: str | None) -> Candidate:
@@ -230,13 +284,22 @@ def _set_code(session: Session, target: Candidate, code: str | None) -> Candidat
                      target.version, code, target.unit_name)  # fmt: skip
 
 
-def _read_code(session: Session, target: Candidate) -> Candidate:
-    """The candidate with its unit code read from its stored model, when it was never linked
-    (a disclosure with a stored link has had its code read: linking keeps that true)."""
-    if target.code is not None or _stored_link(session, target.id) is not None:
-        return target
-    model = _model(session, target.id)
-    return _set_code(session, target, unit_code(model)) if model is not None else target
+def _read_codes(
+    session: Session, found: Sequence[Candidate], models: Mapping[int, Disclosure] | None = None
+) -> list[Candidate]:
+    """The candidates with their unit codes: from ``models`` when given, else read from the
+    stored model of a disclosure without a code that was stored before codes were written with
+    the document and never linked (a linked one has had its code read: linking keeps that true)."""
+    models = models or {}
+    unread = [c.id for c in found if c.code is None and c.id not in models]
+    known = _with_claims(session, unread) | set(_stored_links(session, unread)) if unread else set()
+    result = []
+    for c in found:
+        model = models.get(c.id)
+        if model is None and c.code is None and c.id not in known:
+            model = _model(session, c.id)
+        result.append(_set_code(session, c, unit_code(model)) if model is not None else c)
+    return result
 
 
 def _model(session: Session, disclosure_id: int) -> Disclosure | None:
@@ -246,6 +309,46 @@ def _model(session: Session, disclosure_id: int) -> Disclosure | None:
     return load_model(blob) if blob is not None else None
 
 
+def link_many(
+    session: Session, ids: Sequence[int], models: Mapping[int, Disclosure] | None = None
+) -> LinkUpdates:
+    """Link stored disclosures to last year's and re-link next year's disclosures of the same
+    units or codes (they may have been stored first), in ``session``'s transaction: a handful of
+    queries however many disclosures. ``models``: disclosures as read, by id, when at hand."""
+    loaded = _by_id(session, ids)
+    order = list(dict.fromkeys(ids))
+    missing = [did for did in order if did not in loaded]
+    if missing:
+        raise KeyError(f"disclosure {missing[0]} is not stored")
+    targets = _read_codes(session, [loaded[did] for did in order], models)
+    dated = [t for t in targets if t.year is not None]
+    years = {t.year + step for t in dated if t.year is not None for step in (-1, 1)}
+    around = _Around(
+        _in_years(session, (t.unit_id for t in dated), (t.code for t in dated if t.code), years)
+    )
+    links = [resolve(t, around(t, t.year - 1)) if t.year is not None else resolve(t, [])
+             for t in targets]  # fmt: skip
+    later: dict[int, Candidate] = {}
+    for t in dated:
+        if t.year is not None:
+            later.update((c.id, c) for c in around(t, t.year + 1) if c.id not in loaded)
+    successors: list[Link] = []
+    if later:
+        found = _read_codes(session, [later[did] for did in sorted(later)])
+        previous = _Around(
+            _in_years(session, (c.unit_id for c in found), (c.code for c in found if c.code),
+                      (c.year - 1 for c in found if c.year is not None))
+        )  # fmt: skip
+        stored = _stored_links(session, later)
+        for c in found:
+            if c.year is not None:
+                new = resolve(c, previous(c, c.year - 1))
+                if new != stored.get(c.id):
+                    successors.append(new)
+    _write_links(session, [*links, *successors])
+    return LinkUpdates(links, successors)
+
+
 def link_disclosure(
     store: Store, disclosure_id: int, *, model: Disclosure | None = None
 ) -> LinkUpdate:
@@ -253,35 +356,19 @@ def link_disclosure(
     unit or code (they may have been stored first). One transaction.
 
     ``model`` is the disclosure as read (ingest has it at hand); without it the stored model is
-    loaded when the unit code has not been read yet. A concurrent writer linking the same next
-    year's disclosure makes the transaction fail on its key; it is then run again."""
+    loaded only for a disclosure stored before unit codes were written with the document. A
+    concurrent writer linking the same next year's disclosure makes the transaction fail on its
+    key; it is then run again."""
     for attempt in range(_ATTEMPTS):
         try:
-            return _link(store, disclosure_id, model)
+            with store.session() as session:
+                models = {disclosure_id: model} if model is not None else None
+                done = link_many(session, [disclosure_id], models)
+            return LinkUpdate(done.links[0], done.successors)
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def _link(store: Store, disclosure_id: int, model: Disclosure | None) -> LinkUpdate:
-    with store.session() as session:
-        target = _load(session, disclosure_id)
-        if model is not None:
-            target = _set_code(session, target, unit_code(model))
-        else:
-            target = _read_code(session, target)
-        links = [resolve(target, _around(session, target, target.year - 1))
-                 if target.year is not None else resolve(target, [])]  # fmt: skip
-        successors: list[Link] = []
-        if target.year is not None:
-            for later in _around(session, target, target.year + 1):
-                later = _read_code(session, later)
-                new = resolve(later, _around(session, later, target.year))
-                if new != _stored_link(session, later.id):
-                    successors.append(new)
-        _write_links(session, [*links, *successors])
-    return LinkUpdate(links[0], successors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,35 +381,26 @@ class LinkSummary:
 def relink(store: Store, *, read_codes: bool = True) -> LinkSummary:
     """Link every stored disclosure again (after a bulk load, or when linking rules change).
 
-    Unit codes are read from the stored models of disclosures never linked before (with
-    ``read_codes``); the rest is resolved in memory and written in one transaction."""
+    Unit codes are read from the stored models of disclosures stored before codes were written
+    with the document and never linked (with ``read_codes``); the rest is resolved in memory and
+    written in one transaction."""
     with store.session() as session:
         if read_codes:
             linked = select(_L.disclosure_id).where(_L.disclosure_id == _D.id)
+            written = select(_C.disclosure_id).where(_C.disclosure_id == _D.id)
             pending = session.scalars(
-                select(_D.id).where(_D.code.is_(None), ~linked.exists()).order_by(_D.id)
+                select(_D.id)
+                .where(_D.code.is_(None), ~linked.exists(), ~written.exists())
+                .order_by(_D.id)
             ).all()
             for did in pending:
                 model = _model(session, did)
                 if model is not None:
-                    _set_code(session, _load(session, did), unit_code(model))
+                    _set_code(session, _by_id(session, [did])[did], unit_code(model))
         everything = [_candidate(r) for r in session.execute(select(*_COLUMNS).order_by(_D.id))]
-        by_unit: dict[tuple[str, str, int | None, int], list[Candidate]] = defaultdict(list)
-        by_code: dict[tuple[str, str, int | None, str], list[Candidate]] = defaultdict(list)
-        for c in everything:
-            by_unit[(c.profile, c.scope, c.year, c.unit_id)].append(c)
-            if c.code:
-                by_code[(c.profile, c.scope, c.year, c.code)].append(c)
-        links: list[Link] = []
-        for c in everything:
-            if c.year is None:
-                links.append(resolve(c, []))
-                continue
-            year = c.year - 1
-            found = {p.id: p for p in by_unit.get((c.profile, c.scope, year, c.unit_id), [])}
-            if c.code:
-                found.update({p.id: p for p in by_code.get((c.profile, c.scope, year, c.code), [])})
-            links.append(resolve(c, list(found.values())))
+        around = _Around(everything)
+        links = [resolve(c, around(c, c.year - 1)) if c.year is not None else resolve(c, [])
+                 for c in everything]  # fmt: skip
         session.execute(delete(_L))
         for start in range(0, len(links), 5000):
             _write_links(session, links[start : start + 5000])

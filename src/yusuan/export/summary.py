@@ -83,4 +83,5 @@ def _extraction_name(style: str) -> str:
         "ocr": "扫描件（文字识别）",
         "docx": "Word 文档",
         "xlsx": "Excel 工作簿",
+        "html": "网页（HTML）",
     }.get(style, style or "未知")

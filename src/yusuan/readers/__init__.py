@@ -36,6 +36,10 @@ def load(path: str | Path, data: bytes | None = None) -> TextDocument:
         from yusuan.readers.ocr import read_image
 
         return read_image(p, data)
+    from yusuan.readers.html import looks_like_html, read_html  # lxml only once a page is read
+
+    if looks_like_html(data):  # a web page, or a text extraction made of HTML tables
+        return read_html(p, data)
     return read_text(p, data)
 
 

@@ -58,6 +58,8 @@ class DocumentRecord:
     projects: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    code: str | None = None  # the unit's own code as printed (``crossyear.links.unit_code``)
+    claims: str | None = None  # Part 3's 比上年 claims as JSON (``crossyear.claims``)
 
 
 def _code_class(table_no: int, code: str | None) -> str | None:
@@ -157,6 +159,10 @@ def parent_name(d: Disclosure) -> str | None:
 
 
 def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
+    # (imported here: yusuan.crossyear imports this module)
+    from yusuan.crossyear.claims import claims, claims_json
+    from yusuan.crossyear.links import unit_code
+
     department = normalize_name(d.meta.unit_name)
     record = DocumentRecord(
         file=file,
@@ -175,6 +181,8 @@ def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
         model_json_gz=gzip.compress(to_json_bytes(d), _GZIP_LEVEL, mtime=0),
         facts=facts(d),
         findings=[finding_row(f) for f in report.findings],
+        code=unit_code(d),
+        claims=claims_json(claims(d)),
     )
     _tables(record, d)
     _indicators(record, d)

@@ -103,7 +103,8 @@ class Disclosure(Base):
     profile: Mapped[str] = mapped_column(String(20))
     unit_name: Mapped[str] = mapped_column(String(200))  # as printed in this document
     # The unit's own code where this document prints it (主管部门及代码 of a department's own
-    # document); set by ``yusuan.crossyear`` when it links the disclosure.
+    # document, ``yusuan.crossyear.links.unit_code``); written with the document (disclosures
+    # stored before table ``claims`` existed get it when ``yusuan.crossyear`` links them).
     code: Mapped[str | None] = mapped_column(String(40))
     amount_unit: Mapped[str] = mapped_column(String(10))  # as printed: 万元 or 元
     extraction: Mapped[str] = mapped_column(String(20))  # tab, layout, pdf, docx, xlsx, ocr …
@@ -127,6 +128,20 @@ class Document(Base):
         ForeignKey("disclosures.id", ondelete="CASCADE"), primary_key=True
     )
     model_json_gz: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ClaimSet(Base):
+    """Part 3's 比上年 claims of a disclosure (``yusuan.crossyear.claims``) as JSON, written with
+    the document so the cross-year check never loads its model. A row also says that the
+    disclosure's unit code was read when it was written: disclosures stored before this table
+    existed have none, and their claims and code are read from their model."""
+
+    __tablename__ = "claims"
+
+    disclosure_id: Mapped[int] = mapped_column(
+        ForeignKey("disclosures.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[str] = mapped_column(Text)  # ``yusuan.crossyear.claims.claims_json``
 
 
 class TableRow(Base):

@@ -34,7 +34,7 @@ _ATTEMPTS = 3
 
 # Statements built once: executing a prepared statement object skips building and keying it.
 _FILE_BY_HASH = select(_FILES.c.id, _FILES.c.status).where(_FILES.c.sha256 == bindparam("sha"))
-_UNIT_BY_NAME = select(_UNITS.c.id, _UNITS.c.kind, _UNITS.c.name).where(
+_UNIT_BY_NAME = select(_UNITS.c.id, _UNITS.c.kind, _UNITS.c.name, _UNITS.c.code).where(
     _UNITS.c.profile == bindparam("profile"), _UNITS.c.normalized_name == bindparam("normalized")
 )
 _VERSIONS = (
@@ -82,16 +82,21 @@ def known_hashes(store: Store, status: str | None = None) -> set[str]:
 
 
 def _unit(
-    connection: Connection, name: str, profile: str, kind: str | None = None, rename: bool = False
+    connection: Connection,
+    name: str,
+    profile: str,
+    kind: str | None = None,
+    rename: bool = False,
+    code: str | None = None,
 ) -> int:
     """The id of the unit with this normalized name, created when new (safe against concurrent
     writers: a unit another process created first is looked up again). ``rename``: the unit
-    takes ``name`` as printed in this document."""
+    takes ``name`` as printed in this document; ``code``: its unit code, kept when it has none."""
     key = {"profile": profile, "normalized": normalize_name(name)}
     found = connection.execute(_UNIT_BY_NAME, key).first()
     if found is None:
         values = {"name": name, "normalized_name": key["normalized"], "profile": profile,
-                  "kind": kind or "单位"}  # fmt: skip
+                  "kind": kind or "单位", "code": code}  # fmt: skip
         created = _insert_unit(connection, values)
         if created is not None:
             return created
@@ -102,12 +107,14 @@ def _unit(
         changes["kind"] = "部门"
     if rename and found.name != name:
         changes["name"] = name
+    if code is not None and found.code is None:
+        changes["code"] = code
     if changes:
         connection.execute(update(_UNITS).where(_UNITS.c.id == unit_id).values(**changes))
     return unit_id
 
 
-def _insert_unit(connection: Connection, values: dict[str, str]) -> int | None:
+def _insert_unit(connection: Connection, values: dict[str, str | None]) -> int | None:
     """Insert a unit; None when a concurrent writer inserted the same name first."""
     statement = _INSERT_UNIT.get(connection.dialect.name)
     if statement is not None:
@@ -146,7 +153,8 @@ def _source_file(connection: Connection, file: FileInfo, failed_id: int | None) 
 
 def _write(connection: Connection, record: DocumentRecord, failed_id: int | None) -> int:
     source_id = _source_file(connection, record.file, failed_id)
-    unit_id = _unit(connection, record.unit_name, record.profile, record.scope, rename=True)
+    unit_id = _unit(connection, record.unit_name, record.profile, record.scope, rename=True,
+                    code=record.code)  # fmt: skip
     _link_hierarchy(connection, record, unit_id)
     version = connection.scalar(
         _VERSIONS, {"unit_id": unit_id, "year": record.year, "scope": record.scope}
@@ -157,16 +165,16 @@ def _write(connection: Connection, record: DocumentRecord, failed_id: int | None
             "unit_id": unit_id, "year": record.year, "scope": record.scope,
             "version": (version or 0) + 1, "profile": record.profile,
             "unit_name": record.unit_name, "amount_unit": record.amount_unit,
-            "extraction": record.extraction, "source_file_id": source_id,
+            "code": record.code, "extraction": record.extraction, "source_file_id": source_id,
             "errors": record.counts.get("error", 0), "warnings": record.counts.get("warning", 0),
             "infos": record.counts.get("info", 0),
         },
     )  # fmt: skip
     did = _new_id(result)
-    connection.execute(
-        insert(_TABLES["documents"]), {"disclosure_id": did, "model_json_gz": record.model_json_gz}
-    )
     fixed = {"disclosure_id": did}
+    insert_rows(connection, _TABLES["documents"], [{"model_json_gz": record.model_json_gz}], fixed)
+    if record.claims is not None:
+        insert_rows(connection, _TABLES["claims"], [{"data": record.claims}], fixed)
     insert_rows(connection, _TABLES["table_rows"], record.rows, fixed)
     insert_rows(connection, _TABLES["table_cells"], record.cells, fixed)
     insert_rows(connection, _TABLES["table_columns"], record.columns, fixed)

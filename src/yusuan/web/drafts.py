@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import shutil
 import tempfile
@@ -156,6 +157,7 @@ def _put(
 ) -> DraftInfo:  # fmt: skip
     """Store ``data`` as the unit's draft of its year: a new draft, or (``replace``) the
     existing one's data replaced."""
+    _check_text(data)
     year = data.unit.year
     try:
         with ctx.store.session() as session:
@@ -260,6 +262,9 @@ def read_upload(file_name: str, content: bytes) -> tuple[BudgetData, str]:
                           ) from None  # fmt: skip
         suffix = ".json" if text.lstrip().startswith("{") else ".yaml"
         origin = "data"
+        if suffix == ".yaml" and _has_aliases(text):
+            raise Invalid(f"{file_name}：数据文件中不能使用 YAML 锚点和别名（& 和 *），"
+                          "请写出完整的内容")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="yusuan-data-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
@@ -268,6 +273,37 @@ def read_upload(file_name: str, content: bytes) -> tuple[BudgetData, str]:
         except YusuanError as exc:
             hint = f"。{exc.hint}" if exc.hint else ""
             raise Invalid(f"{file_name}：{exc.message}{hint}") from None
+
+
+def _has_aliases(text: str) -> bool:
+    """Whether YAML text uses aliases: a few lines of them can expand into more data than any
+    budget holds, so an uploaded data file may not use them."""
+    import yaml
+
+    try:
+        return any(isinstance(t, yaml.AliasToken) for t in yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return False  # the reader reports the syntax error, with its place
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_characters(value: Any) -> bool:
+    """Whether any text in the data holds control characters (no document can print them, and
+    neither PostgreSQL nor Excel stores all of them)."""
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_control_characters(k) or _control_characters(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_control_characters(v) for v in value)
+    return False
+
+
+def _check_text(data: BudgetData) -> None:
+    if _control_characters(data.model_dump(mode="python")):
+        raise Invalid("数据中含有控制字符（如换页符、NUL），请删除后重试")
 
 
 def start_from_upload(
@@ -331,6 +367,7 @@ def save(
 ) -> DraftInfo:  # fmt: skip
     """Replace the draft's data (validated) and count its revision up. ``revision``: the one the
     edit started from; an edit of an older revision is refused, so no change is lost."""
+    _check_text(data)
     problem = buildable(data)
     if problem is not None:
         raise Invalid(problem)
@@ -492,7 +529,11 @@ def workbook_bytes(data: BudgetData | None) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="yusuan-book-") as folder:
         path = Path(folder) / "data.xlsx"
-        write_workbook(data, path)
+        try:
+            write_workbook(data, path)
+        except Exception:
+            log.exception("the workbook of budget data could not be written")
+            raise Invalid("无法生成填报工作簿，请改为下载 YAML 或 JSON 数据文件") from None
         return path.read_bytes()
 
 

@@ -3,7 +3,7 @@ document text (unit names, labels, messages, file names) is shown as text, never
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -48,8 +48,9 @@ MESSAGES = {
 def _when(value: datetime | None) -> str:
     if value is None:
         return "—"
-    if value.tzinfo is not None:
-        value = value.astimezone()  # the server's local time
+    if value.tzinfo is None:  # stored in UTC; SQLite gives it back without its zone
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone()  # the server's local time
     return value.strftime("%Y-%m-%d %H:%M")
 
 

@@ -10,6 +10,13 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from yusuan.web.api import accounts, analytics, audit, budget, documents, reviews
+from yusuan.web.api.schemas import Message, Responses
+
+# Any operation may refuse a request as a whole (400): a body that cannot be parsed, or content
+# that breaks a rule the schema cannot express; documented once for all of them.
+REFUSED: Responses = {
+    400: {"model": Message, "description": "请求无效：请求体无法解析，或内容不符合规则"}
+}
 
 
 def chinese_summaries(part: APIRouter) -> APIRouter:
@@ -29,4 +36,4 @@ for part in (
     analytics.router,
     budget.router,
 ):
-    router.include_router(chinese_summaries(part))
+    router.include_router(chinese_summaries(part), responses=REFUSED)

@@ -4,6 +4,7 @@ comparisons across units, and their exports (amounts in 元, exact decimal strin
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import IntEnum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -14,7 +15,7 @@ from yusuan.analytics.base import flatten
 from yusuan.analytics.trend import CodeTrendRow, TrendRow
 from yusuan.web import exports, trends
 from yusuan.web.api.schemas import Responses
-from yusuan.web.deps import Ctx, User
+from yusuan.web.deps import Ctx, PathId, User
 from yusuan.web.routes.common import attachment
 
 router = APIRouter(tags=["单位与年度"])
@@ -29,6 +30,14 @@ TrendMetric = Literal["facts", "three_public", "operating_costs", "personnel_sha
 Scope = Literal["单位", "部门"]
 Year = Annotated[int | None, Query(ge=1900, le=2200, description="预算年度；不填为全部年度")]
 Amount = str | None  # 元 as exact decimal text; None where the document leaves it blank
+
+
+class Level(IntEnum):
+    """A level of 功能分类 codes: 类 (3 digits), 款 (5), 项 (7)."""
+
+    CLASS = 3
+    SECTION = 5
+    ITEM = 7
 
 
 class Metrics(BaseModel):
@@ -164,7 +173,7 @@ def store_export(
 
 @router.get("/units/{unit_id}/trend", response_model=TrendOut, responses=ONE)
 def unit_trend(
-    unit_id: int, ctx: Ctx, user: User, metric: TrendMetric = "facts", scope: Scope | None = None
+    unit_id: PathId, ctx: Ctx, user: User, metric: TrendMetric = "facts", scope: Scope | None = None
 ) -> TrendOut:
     """一个单位历年的数据及比上年增减（按年度关联追溯上年文件）。"""
     with ctx.store.reader() as session:
@@ -176,22 +185,22 @@ def unit_trend(
 
 @router.get("/units/{unit_id}/spending", response_model=SpendingOut, responses=ONE)
 def unit_spending(
-    unit_id: int, ctx: Ctx, user: User, scope: Scope | None = None,
-    level: Annotated[int, Query(ge=3, le=7, description="科目级次：3 类、5 款、7 项")] = 3,
+    unit_id: PathId, ctx: Ctx, user: User, scope: Scope | None = None,
+    level: Annotated[Level, Query(description="科目级次：3 类、5 款、7 项")] = Level.CLASS,
 ) -> SpendingOut:  # fmt: skip
     """一个单位历年按功能分类科目的支出（支出表合计列，编码按最新年度目录对应）。"""
     trends.ensure_codemap(ctx)
     with ctx.store.reader() as session:
         unit = trends.unit_page(session, user, unit_id)
-        rows = trends.unit_spending(session, user, unit, scope, level)
-    return SpendingOut(unit=UnitBrief(id=unit.id, name=unit.name, kind=unit.kind), level=level,
+        rows = trends.unit_spending(session, user, unit, scope, int(level))
+    return SpendingOut(unit=UnitBrief(id=unit.id, name=unit.name, kind=unit.kind), level=int(level),
                        scope=scope, rows=[_spending_out(r) for r in rows])  # fmt: skip
 
 
 @router.get("/units/{unit_id}/trend/export", responses={**ONE, 200: FILE})
 def unit_trend_export(
-    unit_id: int, ctx: Ctx, user: User, metric: TrendMetric = "facts", scope: Scope | None = None,
-    format: Literal["csv", "xlsx"] = "csv",
+    unit_id: PathId, ctx: Ctx, user: User, metric: TrendMetric = "facts",
+    scope: Scope | None = None, format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:  # fmt: skip
     """下载一个单位的历年数据（CSV 或 XLSX，金额以元为单位）。"""
     with ctx.store.reader() as session:

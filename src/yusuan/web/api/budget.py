@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, RootModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from yusuan.budget.model import BudgetData
 from yusuan.web import budgetform, drafts
-from yusuan.web.api.schemas import Responses
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.api.schemas import DbId, Responses, Timestamp
+from yusuan.web.deps import MAX_ID, Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import Invalid
 from yusuan.web.routes.budget import download
 
@@ -49,23 +48,23 @@ class DraftOut(BaseModel):
     origin_label: str
     source_disclosure_id: int | None
     revision: int = Field(description="每次修改加一")
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     updated_by: str
     notes: list[str] = Field(description="由公开文件提取时所作的推定")
     rendered_revision: int | None = Field(description="最近一次生成公开文件时的版本")
-    rendered_at: datetime | None
+    rendered_at: Timestamp | None
     stale: bool = Field(description="生成后数据又有修改")
     files: dict[str, str] = Field(description="已生成的文件：格式 → 下载地址")
     check: CheckOut | None = Field(description="生成的公开文件的检查结果")
 
 
 class DraftStart(BaseModel):
-    unit_id: int
+    unit_id: DbId
     source: Literal["document", "blank"] = Field(
         default="document", description="document：由该单位的公开文件提取；blank：空白"
     )
-    disclosure_id: int | None = Field(default=None, description="不填则用该单位最新的文件")
+    disclosure_id: DbId | None = Field(default=None, description="不填则用该单位最新的文件")
     year: int | None = Field(default=None, ge=2000, le=2100, description="空白草稿的年度")
     replace: bool = Field(default=False, description="覆盖该年度已有的草稿")
 
@@ -79,6 +78,16 @@ class FieldError(BaseModel):
 class InvalidData(BaseModel):
     detail: str
     errors: list[FieldError]
+
+
+class InvalidParameters(BaseModel):
+    """参数（draft_id、revision）无效：每处错误的位置与说明。"""
+
+    detail: list[dict[str, Any]]
+
+
+class Unprocessable(RootModel[InvalidData | InvalidParameters]):
+    """预算数据不符合规则，或参数无效。"""
 
 
 def draft_out(info: drafts.DraftInfo) -> DraftOut:
@@ -99,7 +108,7 @@ def draft_out(info: drafts.DraftInfo) -> DraftOut:
 
 
 @router.get("/budget/drafts", response_model=list[DraftOut], responses=AUTH)
-def list_drafts(ctx: Ctx, user: User, unit_id: int | None = None) -> list[DraftOut]:
+def list_drafts(ctx: Ctx, user: User, unit_id: QueryId = None) -> list[DraftOut]:
     """可编辑的预算草稿（单位用户只有本单位的）。"""
     return [draft_out(d) for d in drafts.list_drafts(ctx, user, unit_id)]
 
@@ -122,7 +131,7 @@ def start(body: DraftStart, request: Request, ctx: Ctx, user: User) -> DraftOut:
 @router.post("/budget/drafts/upload", response_model=DraftOut, status_code=201,
              responses={**CHANGE, 413: {"description": "文件超过 2 MB"}})  # fmt: skip
 async def start_upload(
-    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form()],
+    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     file: Annotated[UploadFile, File(description="填报工作簿（.xlsx）或 YAML/JSON 预算数据")],
     replace: Annotated[bool, Form()] = False,
 ) -> DraftOut:  # fmt: skip
@@ -135,26 +144,26 @@ async def start_upload(
 
 
 @router.get("/budget/drafts/{draft_id}", response_model=DraftOut, responses=ONE)
-def get_draft(draft_id: int, ctx: Ctx, user: User) -> DraftOut:
+def get_draft(draft_id: PathId, ctx: Ctx, user: User) -> DraftOut:
     """一份预算草稿：版本、来源、最近一次生成的文件及其检查结果。"""
     return draft_out(drafts.get(ctx, user, draft_id)[0])
 
 
 @router.get("/budget/drafts/{draft_id}/data", response_model=BudgetData, responses=ONE)
-def get_data(draft_id: int, ctx: Ctx, user: User) -> BudgetData:
+def get_data(draft_id: PathId, ctx: Ctx, user: User) -> BudgetData:
     """草稿的预算数据（BudgetData，金额以元为单位，为精确的十进制字符串）。"""
     return drafts.get(ctx, user, draft_id)[1]
 
 
 @router.put(
     "/budget/drafts/{draft_id}/data", response_model=DraftOut,
-    responses={**CHANGE, 422: {"model": InvalidData,
+    responses={**CHANGE, 422: {"model": Unprocessable,
                                "description": "预算数据不符合规则：每处错误的字段与中文说明"}},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/BudgetData"}}}}},
 )  # fmt: skip
 async def put_data(
-    draft_id: int, request: Request, ctx: Ctx, user: User, revision: int | None = None
+    draft_id: PathId, request: Request, ctx: Ctx, user: User, revision: int | None = None
 ) -> DraftOut | JSONResponse:
     """替换草稿的预算数据（完整的 BudgetData）。
 
@@ -179,7 +188,7 @@ async def put_data(
 @router.post("/budget/drafts/{draft_id}/upload", response_model=DraftOut,
              responses={**CHANGE, 413: {"description": "文件超过 2 MB"}})  # fmt: skip
 async def upload_onto(
-    draft_id: int, request: Request, ctx: Ctx, user: User,
+    draft_id: PathId, request: Request, ctx: Ctx, user: User,
     file: Annotated[UploadFile, File(description="填报工作簿（.xlsx）或 YAML/JSON 预算数据")],
 ) -> DraftOut:  # fmt: skip
     """用上传的填报工作簿或数据文件替换草稿的数据；工作簿中没有的内容保留草稿中的。"""
@@ -191,20 +200,21 @@ async def upload_onto(
 
 
 @router.post("/budget/drafts/{draft_id}/render", response_model=DraftOut, responses=CHANGE)
-def regenerate(draft_id: int, request: Request, ctx: Ctx, user: User) -> DraftOut:
+def regenerate(draft_id: PathId, request: Request, ctx: Ctx, user: User) -> DraftOut:
     """由草稿生成公开文件（DOCX、PDF、XLSX）并检查，返回检查结果和下载地址。"""
     return draft_out(drafts.regenerate(ctx, user, draft_id, client_ip(request)))
 
 
 @router.get(
     "/budget/drafts/{draft_id}/files/{fmt}",
-    responses={**ONE, 200: {"description": "文件", "content": {
+    responses={**ONE, 400: {"description": "无法由草稿数据生成填报工作簿"},
+               200: {"description": "文件", "content": {
         "application/pdf": {}, "application/yaml": {}, "application/json": {},
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
 )  # fmt: skip
 def draft_file(
-    draft_id: int, fmt: Literal["docx", "pdf", "xlsx", "workbook", "yaml", "json"], ctx: Ctx,
+    draft_id: PathId, fmt: Literal["docx", "pdf", "xlsx", "workbook", "yaml", "json"], ctx: Ctx,
     user: User,
 ) -> Response:  # fmt: skip
     """下载：生成的公开文件（docx、pdf、xlsx），或草稿数据的填报工作簿（workbook）、YAML、JSON。"""
@@ -212,7 +222,7 @@ def draft_file(
 
 
 @router.delete("/budget/drafts/{draft_id}", status_code=204, responses=ONE)
-def delete_draft(draft_id: int, request: Request, ctx: Ctx, user: User) -> Response:
+def delete_draft(draft_id: PathId, request: Request, ctx: Ctx, user: User) -> Response:
     """删除预算草稿及其生成的文件。"""
     drafts.delete(ctx, user, draft_id, client_ip(request))
     return Response(status_code=204)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id (64-bit, positive)
+# A moment, always with its offset (RFC 3339): times are stored in UTC, and SQLite gives
+# them back without their zone.
+Timestamp = Annotated[
+    datetime, AfterValidator(lambda v: v if v.tzinfo is not None else v.replace(tzinfo=UTC))
+]
 Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
 Role = Literal["admin", "reviewer", "unit"]
 Status = Literal["pending", "reviewed", "returned"]
@@ -36,9 +41,9 @@ class TokenInfo(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: datetime
-    expires_at: datetime | None
-    last_used_at: datetime | None
+    created_at: Timestamp
+    expires_at: Timestamp | None
+    last_used_at: Timestamp | None
     revoked: bool
 
 
@@ -63,8 +68,8 @@ class UserOut(BaseModel):
     display_name: str
     role: Role
     active: bool
-    created_at: datetime
-    last_login_at: datetime | None
+    created_at: Timestamp
+    last_login_at: Timestamp | None
     units: list[UnitRef]
 
 
@@ -130,7 +135,7 @@ class DocumentOut(BaseModel):
     errors: int
     warnings: int
     infos: int
-    ingested_at: datetime
+    ingested_at: Timestamp
     file_name: str
     status: Status
     status_label: str
@@ -142,7 +147,7 @@ class ReviewOut(BaseModel):
     status_label: str
     note: str
     reviewer: str
-    updated_at: datetime | None
+    updated_at: Timestamp | None
 
 
 class ReviewIn(BaseModel):
@@ -253,13 +258,13 @@ class UploadRecord(BaseModel):
     status: str
     message: str
     disclosure_id: int | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class AuditOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
-    at: datetime
+    at: Timestamp
     user_id: int | None
     username: str
     action: str

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from yusuan.web import budgetform, drafts
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import MAX_ID, Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import Conflict, Invalid, NotFound, TooLarge
 from yusuan.web.filetypes import MEDIA_TYPES
 from yusuan.web.principal import Principal
@@ -60,7 +60,7 @@ def _list_page(request: Request, ctx: Ctx, user: Principal, unit_id: int | None 
 
 
 @router.get("/budget")
-def budget_page(request: Request, ctx: Ctx, user: User, unit_id: int | None = None) -> Response:
+def budget_page(request: Request, ctx: Ctx, user: User, unit_id: QueryId = None) -> Response:
     return _list_page(request, ctx, user, unit_id)
 
 
@@ -71,7 +71,7 @@ def blank_template(user: User) -> Response:
 
 @router.post("/budget/start")
 def start(
-    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form()],
+    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     source: Annotated[str, Form(pattern="^(document|blank)$")] = "document",
     year: Annotated[int | None, Form(ge=2000, le=2100)] = None,
     replace: Annotated[str, Form(max_length=5)] = "",
@@ -90,7 +90,7 @@ def start(
 
 @router.post("/budget/upload")
 async def start_upload(
-    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form()],
+    request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     file: Annotated[UploadFile, File(description="填报工作簿或预算数据文件")],
     replace: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:  # fmt: skip
@@ -123,7 +123,7 @@ def _editor(request: Request, ctx: Ctx, user: Principal, draft_id: int,
 
 
 @router.get("/budget/{draft_id:int}")
-def draft_page(request: Request, ctx: Ctx, user: User, draft_id: int) -> Response:
+def draft_page(request: Request, ctx: Ctx, user: User, draft_id: PathId) -> Response:
     return _editor(request, ctx, user, draft_id)
 
 
@@ -152,14 +152,14 @@ def _save(request: Request, ctx: Ctx, user: Principal, draft_id: int, form: dict
 @router.post("/budget/{draft_id:int}")
 async def save_form(
     request: Request, ctx: Ctx, form: Annotated[dict[str, str], Depends(editor_form)],
-    user: User, draft_id: int,
+    user: User, draft_id: PathId,
 ) -> Response:  # fmt: skip
     return await run_in_threadpool(_save, request, ctx, user, draft_id, form)
 
 
 @router.post("/budget/{draft_id:int}/upload")
 async def upload_onto(
-    request: Request, ctx: Ctx, user: User, draft_id: int,
+    request: Request, ctx: Ctx, user: User, draft_id: PathId,
     file: Annotated[UploadFile, File(description="填报工作簿或预算数据文件")],
 ) -> Response:  # fmt: skip
     content = await file.read(drafts.MAX_DATA_BYTES + 1)
@@ -174,7 +174,7 @@ async def upload_onto(
 
 
 @router.post("/budget/{draft_id:int}/render")
-def regenerate(request: Request, ctx: Ctx, user: User, draft_id: int) -> Response:
+def regenerate(request: Request, ctx: Ctx, user: User, draft_id: PathId) -> Response:
     try:
         drafts.regenerate(ctx, user, draft_id, client_ip(request))
     except Invalid as exc:
@@ -183,7 +183,7 @@ def regenerate(request: Request, ctx: Ctx, user: User, draft_id: int) -> Respons
 
 
 @router.post("/budget/{draft_id:int}/delete")
-def delete(request: Request, ctx: Ctx, user: User, draft_id: int) -> Response:
+def delete(request: Request, ctx: Ctx, user: User, draft_id: PathId) -> Response:
     drafts.delete(ctx, user, draft_id, client_ip(request))
     return see_other("/budget", "draft_deleted")
 
@@ -204,5 +204,5 @@ def download(ctx: Any, user: Principal, draft_id: int, fmt: str) -> Response:
 
 
 @router.get("/budget/{draft_id:int}/files/{fmt}")
-def draft_file(ctx: Ctx, user: User, draft_id: int, fmt: str) -> Response:
+def draft_file(ctx: Ctx, user: User, draft_id: PathId, fmt: str) -> Response:
     return download(ctx, user, draft_id, fmt)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from yusuan.web import exports, trends, unitview
-from yusuan.web.deps import Ctx, User
+from yusuan.web.deps import Ctx, PathId, User
 from yusuan.web.errors import Invalid
 from yusuan.web.routes.common import attachment
 from yusuan.web.templating import render
@@ -22,6 +22,7 @@ COMPARE = "^(" + "|".join(trends.COMPARE_LABELS) + ")$"
 TREND = "^(" + "|".join(trends.TREND_LABELS) + ")$"
 FORMAT = "^(csv|xlsx)$"
 PAGE_ROWS = 100
+UNIT_ROWS = 200  # units listed on the page; the name filter finds the others
 
 
 def parse_year(value: str | None, default: int | None) -> int | None:
@@ -50,6 +51,7 @@ def units_page(
     metric: Annotated[str, Query(pattern=COMPARE)] = "three_public",
     year: Annotated[str | None, Query(max_length=10)] = None,
     scope: Annotated[str | None, Query(max_length=4)] = None,
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:  # fmt: skip
     with ctx.store.reader() as session:
         years = trends.years(session, user)
@@ -63,10 +65,19 @@ def units_page(
         "scope": scope or "", "scopes": trends.SCOPES,
         "table": unitview.compare_table(metric, rows),
         "chart": unitview.compare_chart(metric, rows, chosen),
-        "units": list_units(ctx, user), "query": urlencode(query), "page_rows": PAGE_ROWS,
+        **_unit_list(ctx, user, q), "query": urlencode(query), "page_rows": PAGE_ROWS,
         "chart_points": unitview.CHART_POINTS,
         "store_what": exports.STORE_WHAT,
     })  # fmt: skip
+
+
+def _unit_list(ctx: Ctx, user: User, q: str) -> dict[str, Any]:
+    """The units the user may see whose name contains ``q``, at most ``UNIT_ROWS`` of them."""
+    units = list_units(ctx, user)
+    wanted = q.strip()
+    found = [u for u in units if wanted in u.name] if wanted else units
+    return {"units": found[:UNIT_ROWS], "unit_count": len(found), "q": wanted,
+            "unit_rows": UNIT_ROWS}  # fmt: skip
 
 
 @router.get("/units/export")
@@ -101,7 +112,7 @@ def store_export(
 
 @router.get("/units/{unit_id:int}")
 def unit_page(
-    request: Request, ctx: Ctx, user: User, unit_id: int,
+    request: Request, ctx: Ctx, user: User, unit_id: PathId,
     metric: Annotated[str, Query(pattern=TREND)] = "facts",
     scope: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:  # fmt: skip
@@ -125,7 +136,7 @@ def unit_page(
 
 @router.get("/units/{unit_id:int}/export")
 def unit_export(
-    ctx: Ctx, user: User, unit_id: int,
+    ctx: Ctx, user: User, unit_id: PathId,
     what: Annotated[str, Query(pattern="^(trend|spending)$")] = "trend",
     metric: Annotated[str, Query(pattern=TREND)] = "facts",
     scope: Annotated[str | None, Query(max_length=4)] = None,

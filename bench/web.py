@@ -1,0 +1,319 @@
+"""Web benchmark: latency of the document view under load. Figures, not pass/fail.
+
+    .venv/bin/python bench/web.py                       # 50 users, 30 s, then 10 s saturated
+    .venv/bin/python bench/web.py --users 20 --duration 10 --workers 1
+    .venv/bin/python bench/web.py --profile             # also: where one document view's time goes
+
+The server is the real one: ``yusuan serve --workers 2`` (uvicorn, two worker processes) on a
+free port of 127.0.0.1, over a new SQLite store and data folder holding the four Shanxi seeds and
+the bundled example. Every request goes to that address only.
+
+Load model ("reviewers at work"): N reviewer accounts, made by the admin through the API, each
+signed in through the login form with a session of its own (its own cookies and connections;
+asyncio + httpx). Each user repeats, until the duration is up: open a document view
+(``/documents/{id}``, a document chosen at random: 80 %) or a list page (``/documents`` or
+``/queue``: 20 %), read the whole answer, then think for a time drawn uniformly from the think
+range before the next request. Users start spread over the first think interval. Before measuring,
+every user opens every document once (the views are cached per worker process, as in daily use).
+Latency is from sending a request to having its whole body. A second run takes the think time
+away (each user sends its next request as soon as the last is answered) to show what the server
+does at saturation; there the load generator shares the machine's cores with the server.
+
+Target: p95 of the document view under 300 ms with 50 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("YUSUAN_SHARED", ROOT.parent / "shared"))
+HOST = "127.0.0.1"
+TARGET_P95_MS = 300.0
+MAX_REQUESTS_PER_USER = 10_000  # a bound on every loop, whatever the duration
+_LOGIN_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Samples:
+    views: list[float] = field(default_factory=list)  # ms, document views
+    lists: list[float] = field(default_factory=list)  # ms, list pages
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+    @property
+    def requests(self) -> int:
+        return len(self.views) + len(self.lists) + sum(self.errors.values())
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _yusuan() -> list[str]:
+    script = Path(sys.executable).parent / "yusuan"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from yusuan.cli import main; main()"]
+
+
+@contextmanager
+def server(folder: Path, workers: int, password: str) -> Iterator[str]:
+    """``yusuan serve`` with the seeds and the example; yields its base URL."""
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if not seeds:
+        sys.exit(f"no seeds under {SHARED / 'seeds'}")
+    port = _free_port()
+    command = [
+        *_yusuan(), "serve", "--host", HOST, "--port", str(port),
+        "--db", f"sqlite:///{folder / 'web.db'}", "--data-dir", str(folder / "data"),
+        "--workers", str(workers), "--example",
+    ]  # fmt: skip
+    for seed in seeds:
+        command += ["--ingest", str(seed)]
+    env = {**os.environ, "YUSUAN_ADMIN_PASSWORD": password, "YUSUAN_ADMIN_USER": "admin"}
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)  # fmt: skip
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                tail = (folder / "server.log").read_text(errors="replace")[-3000:]
+                sys.exit(f"yusuan serve did not start:\n{tail}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)  # uvicorn stops its workers and exits
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the server's own process group
+            process.wait(5)
+        log.close()
+
+
+def prepare(url: str, password: str, users: int) -> tuple[list[int], list[str]]:
+    """The documents to open and the reviewers' user names (made by the admin via the API)."""
+    with httpx.Client(base_url=url, timeout=60) as client:
+        token = client.post("/api/auth/token",
+                            json={"username": "admin", "password": password, "name": "bench"})
+        token.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        documents = [d["id"] for d in client.get("/api/documents").raise_for_status().json()]
+        names = [f"reviewer{n:02d}" for n in range(1, users + 1)]
+        for name in names:
+            created = client.post("/api/users", json={"username": name, "role": "reviewer",
+                                                      "password": password})  # fmt: skip
+            created.raise_for_status()
+    return documents, names
+
+
+async def sign_in(url: str, username: str, password: str) -> httpx.AsyncClient:
+    """A browser-like session: the login form's token, the form posted, the session cookie."""
+    client = httpx.AsyncClient(base_url=url, timeout=60, follow_redirects=False,
+                               limits=httpx.Limits(max_connections=2))  # fmt: skip
+    form = await client.get("/login")
+    found = _LOGIN_TOKEN.search(form.text)
+    if found is None:
+        raise RuntimeError("no sign-in form")
+    answer = await client.post("/login", data={"username": username, "password": password,
+                                               "csrf_token": found.group(1), "next": "/queue"})
+    if answer.status_code != 303:
+        raise RuntimeError(f"{username} could not sign in ({answer.status_code})")
+    return client
+
+
+async def fetch(client: httpx.AsyncClient, path: str, samples: Samples, is_view: bool) -> None:
+    start = time.perf_counter()
+    try:
+        response = await client.get(path)
+        body = response.content
+    except httpx.HTTPError as exc:
+        samples.error(type(exc).__name__)
+        return
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200 or not body:
+        samples.error(f"HTTP {response.status_code}")
+    elif is_view and b'class="tables-pane"' not in body:
+        samples.error("document view without its tables")
+    else:
+        (samples.views if is_view else samples.lists).append(elapsed)
+
+
+async def reviewer(
+    client: httpx.AsyncClient, documents: list[int], samples: Samples, until: float,
+    think: tuple[float, float], rng: random.Random,
+) -> None:  # fmt: skip
+    if think[1] > 0:
+        await asyncio.sleep(rng.uniform(0, think[1]))  # users do not all start at once
+    for _ in range(MAX_REQUESTS_PER_USER):
+        if time.perf_counter() >= until:
+            return
+        if rng.random() < 0.8:
+            await fetch(client, f"/documents/{rng.choice(documents)}", samples, True)
+        else:
+            await fetch(client, rng.choice(("/documents", "/queue")), samples, False)
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+
+
+async def run(clients: list[httpx.AsyncClient], documents: list[int], seconds: float,
+              think: tuple[float, float], seed: int) -> tuple[Samples, float]:  # fmt: skip
+    samples = Samples()
+    start = time.perf_counter()
+    until = start + seconds
+    await asyncio.gather(*(
+        reviewer(c, documents, samples, until, think, random.Random(seed * 1000 + i))
+        for i, c in enumerate(clients)
+    ))  # fmt: skip
+    return samples, time.perf_counter() - start
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def line(label: str, values: list[float]) -> str:
+    if not values:
+        return f"  {label:<15} none"
+    return (f"  {label:<15} n {len(values):>5}  p50 {percentile(values, 50):7.1f} ms  "
+            f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms  "
+            f"max {max(values):7.1f} ms  mean {statistics.fmean(values):6.1f} ms")  # fmt: skip
+
+
+def report(samples: Samples, wall: float, target: bool) -> None:
+    errors = ", ".join(f"{k} × {v}" for k, v in sorted(samples.errors.items())) or "0"
+    print(f"  requests {samples.requests} in {wall:.1f} s: {samples.requests / wall:.1f} req/s "
+          f"(document views {len(samples.views)}, lists {len(samples.lists)}); "
+          f"errors {errors}")  # fmt: skip
+    print(line("document view", samples.views))
+    print(line("list pages", samples.lists))
+    if target and samples.views:
+        p95 = percentile(samples.views, 95)
+        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
+        print(f"  target: document view p95 < {TARGET_P95_MS:.0f} ms: {verdict} ({p95:.1f} ms)")
+
+
+async def bench(url: str, documents: list[int], names: list[str], password: str,
+                args: argparse.Namespace) -> None:  # fmt: skip
+    started = time.perf_counter()
+    clients = []
+    for name in names:  # one at a time: signing in is an argon2id hash on the server
+        clients.append(await sign_in(url, name, password))
+    signed = time.perf_counter() - started
+    try:
+        warm = Samples()
+        first = time.perf_counter()
+        for client in clients:  # every user opens every document once: caches warm
+            for doc in documents:
+                await fetch(client, f"/documents/{doc}", warm, True)
+        warm_wall = time.perf_counter() - first
+        print(f"  {len(clients)} users signed in in {signed:.1f} s; warm-up: each opened each of "
+              f"the {len(documents)} documents once ({len(warm.views)} views in {warm_wall:.1f} s, "
+              f"sequential: p50 {percentile(warm.views, 50):.1f} ms, "
+              f"max {max(warm.views or [0]):.1f} ms; "
+              f"errors {sum(warm.errors.values())})")  # fmt: skip
+        think = (args.think_min, args.think_max)
+        print(f"load: {len(clients)} users, think time uniform {think[0]}–{think[1]} s, "
+              f"{args.duration:.0f} s; 80 % document views, 20 % list pages")  # fmt: skip
+        samples, wall = await run(clients, documents, args.duration, think, 1)
+        report(samples, wall, target=True)
+        if args.saturation > 0:
+            print(f"saturation: the same {len(clients)} users with no think time, "
+                  f"{args.saturation:.0f} s")  # fmt: skip
+            samples, wall = await run(clients, documents, args.saturation, (0.0, 0.0), 2)
+            report(samples, wall, target=False)
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+
+
+def profile(folder: Path, documents: int) -> None:
+    """Where one document view's time goes, in-process (pyinstrument, when installed)."""
+    try:
+        profiler = importlib.import_module("pyinstrument").Profiler(interval=0.0005)
+    except ImportError:
+        print("  (pyinstrument is not installed: pip install pyinstrument)")
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.webutil import Browser, add_user, ingest_seed, make_app
+
+    app = make_app(f"sqlite:///{folder / 'profile.db'}", folder / "profile")
+    add_user(app, "rev", "reviewer")
+    ids = [ingest_seed(app, s).disclosure_id for s in ("000", "001", "002", "003")][:documents]
+    browser = Browser(app)
+    browser.login("rev")
+    for doc in ids:
+        browser.get(f"/documents/{doc}")  # cached views, as under load
+    with profiler:
+        for _ in range(50):
+            for doc in ids:
+                browser.get(f"/documents/{doc}")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of the load run")
+    parser.add_argument("--think-min", type=float, default=0.5)
+    parser.add_argument("--think-max", type=float, default=1.5)
+    parser.add_argument("--saturation", type=float, default=10.0,
+                        help="seconds of the run without think time (0: none)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    args.duration = min(max(args.duration, 1.0), 600.0)
+    args.saturation = min(max(args.saturation, 0.0), 600.0)
+    password = secrets.token_urlsafe(16)
+    with tempfile.TemporaryDirectory(prefix="yusuan-bench-web-") as name:
+        folder = Path(name)
+        print(f"web (yusuan serve --workers {args.workers}, SQLite, on {HOST}; {os.cpu_count()} "
+              f"cores shared by the server and the load generator; target document view "
+              f"p95 < {TARGET_P95_MS:.0f} ms with 50 users)")  # fmt: skip
+        with server(folder, args.workers, password) as url:
+            documents, names = prepare(url, password, args.users)
+            print(f"  store: {len(documents)} documents (the seeds and the example)")
+            asyncio.run(bench(url, documents, names, password, args))
+        if args.profile:
+            print("profile: one document view, in-process, views cached")
+            profile(folder, len(documents))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
