@@ -510,3 +510,28 @@ def test_synthetic_html_corpus_is_read_checked_and_ingested(tmp_path: Path) -> N
         stored = connection.execute(text("SELECT extraction FROM disclosures")).scalars().all()
     engine.dispose()
     assert sorted(stored) == ["html"] * 3
+
+
+def test_title_and_unit_rows_inside_the_table() -> None:
+    """Many sites put the title and the unit line in the table itself, across all columns."""
+    page = """<html><head><meta charset="utf-8"></head><body>
+<table border=1>
+<tr><td colspan="6" align="center"><b>2024年预算收支总表</b></td></tr>
+<tr><td colspan="3">单位名称：汾阳市医疗保障局</td>
+<td colspan="3" align="right">单位：万元</td></tr>
+<tr><td colspan="2">收入</td><td colspan="4">支出</td></tr>
+<tr><td>项目</td><td>2024年</td><td>项目</td><td>2024年合计</td><td>当年预算安排</td>
+<td>上年结转安排</td></tr>
+<tr><td>一、一般公共预算</td><td>1867.77</td><td>一、一般公共服务支出</td><td>&nbsp;</td>
+<td>&nbsp;</td><td>&nbsp;</td></tr>
+<tr><td>收入总计</td><td>1867.77</td><td>支出总计</td><td>1867.77</td><td>1867.77</td>
+<td>&nbsp;</td></tr>
+</table></body></html>"""
+    back = yusuan.read("收支总表.html", page.encode("utf-8"))
+    assert back.meta.unit_name == "汾阳市医疗保障局" and back.meta.amount_unit == "万元"
+    table = back.tables[1]
+    expected = parsed("001").tables[1]
+    for label, column in (("一、一般公共预算", "amount"), ("收入总计", "amount"),
+                          ("支出总计", "total"), ("支出总计", "current")):  # fmt: skip
+        assert table.value(label, column) == expected.value(label, column), (label, column)
+    assert table.value("支出总计", "carryover") is None

@@ -12,14 +12,21 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import Select, select
+
 from yusuan.ingest.discover import discover, sha256_file
 from yusuan.ingest.jobs import Job, Outcome
 from yusuan.ingest.progress import IngestProgress
 from yusuan.ingest.summary import Summary
+from yusuan.store import schema as s
 from yusuan.store.db import open_store
 from yusuan.store.writer import known_hashes
 
 ENGINES = ("local", "dask")
+# Stored documents are linked across years and checked this many at a time, in one transaction
+# each: every LINK_EVERY stored documents during a run and at its end.
+LINK_BATCH = 500
+LINK_EVERY = 1000
 
 
 def default_workers() -> int:
@@ -57,15 +64,24 @@ def ingest(
         known = known_hashes(store)
         if retry_failed:
             known -= known_hashes(store, "failed")
+        with store.reader() as session:  # stored before without their year link
+            earlier = set(session.scalars(_unlinked()))
     finally:
         store.close()
+    linked: set[int] = set()
     try:
         jobs = _new_jobs(files, known, summary, display)
         display.documents(len(jobs))
+        stored = 0
 
         def done(outcome: Outcome) -> None:
+            nonlocal stored
             summary.add(outcome)
             display.done()
+            stored += outcome.status == "stored"
+            if stored >= LINK_EVERY:  # link as it goes (failures are tried again at the end)
+                stored = 0
+                linked.update(link_pending(url)[0])
 
         if jobs and engine == "dask":
             from yusuan.ingest.dask_engine import run_dask
@@ -76,7 +92,8 @@ def ingest(
             from yusuan.ingest.local import run_local
 
             run_local(jobs, url, workers, done)
-        summary.relinked, summary.unlinked = link_pending(url)
+        now, summary.unlinked = link_pending(url)
+        summary.relinked = len((linked | now) & earlier)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -84,34 +101,45 @@ def ingest(
     return summary
 
 
-def link_pending(url: str) -> tuple[int, int]:
-    """The cross-year step (``crossyear.after_save``) for every stored disclosure without a year
-    link: those of a run killed between a document and its link, or whose link lost a race with
-    a concurrent writer. Returns how many were linked now and how many failed again."""
-    from sqlalchemy import select
-
-    from yusuan.crossyear import after_save
-    from yusuan.store import schema as s
+def link_pending(url: str) -> tuple[set[int], int]:
+    """The cross-year step for every stored disclosure without a year link: those stored by this
+    run (workers leave it to the end) or by a run killed before it, or whose link lost a race
+    with a concurrent writer. Disclosures are linked and checked ``LINK_BATCH`` at a time, each
+    batch in one transaction (``crossyear.link_and_check``), so a run killed here leaves the rest
+    unlinked for the next run. Returns the ids linked now and how many failed."""
+    from yusuan.crossyear import link_and_check
 
     store = open_store(url, upgrade=False)
+    unlinked = _unlinked()
     try:
-        query = (
-            select(s.Disclosure.id)
-            .outerjoin(s.YearLink, s.YearLink.disclosure_id == s.Disclosure.id)
-            .where(s.YearLink.disclosure_id.is_(None))
-            .order_by(s.Disclosure.year, s.Disclosure.id)
-        )
         with store.reader() as session:
-            pending = list(session.scalars(query))
-        failed = 0
-        for disclosure_id in pending:
+            pending = list(session.scalars(unlinked.order_by(s.Disclosure.year, s.Disclosure.id)))
+        failed: set[int] = set()
+        for start in range(0, len(pending), LINK_BATCH):
+            batch = pending[start : start + LINK_BATCH]
+            with store.reader() as session:  # (others were linked as next year's of earlier ones)
+                todo = list(session.scalars(unlinked.where(s.Disclosure.id.in_(batch))))
             try:
-                after_save(store, disclosure_id)
-            except Exception:  # reported in the summary; `yusuan links --relink` redoes all
-                failed += 1
-        return len(pending) - failed, failed
+                if todo:
+                    link_and_check(store, todo)
+            except Exception:  # one at a time, to find those that fail
+                for did in todo:
+                    try:
+                        link_and_check(store, [did])
+                    except Exception:  # reported in the summary; `yusuan links --relink` redoes all
+                        failed.add(did)
+        return set(pending) - failed, len(failed)
     finally:
         store.close()
+
+
+def _unlinked() -> Select[tuple[int]]:
+    """The ids of stored disclosures without a year link."""
+    return (
+        select(s.Disclosure.id)
+        .outerjoin(s.YearLink, s.YearLink.disclosure_id == s.Disclosure.id)
+        .where(s.YearLink.disclosure_id.is_(None))
+    )
 
 
 def _new_jobs(

@@ -29,10 +29,10 @@ This is what a bureau's website publishes, what Word's "save as web page" writes
 
 The encoding comes from a byte order mark, else the page's ``<meta charset>`` (or
 ``http-equiv``) when the bytes decode in it, else the project's detection
-(``readers/encoding.py``). A text extraction that only embeds HTML tables (a Markdown conversion
-with ``<table>`` blocks, see ``looks_like_html``) is read as a fragment: its line breaks outside
-tables end lines, Markdown marks are dropped and watermark lines removed, as ``readers/text.py``
-does.
+(``readers/encoding.py``). A text extraction whose tables are HTML (a PDF-to-Markdown conversion
+writing ``<table>`` blocks; see ``looks_like_html``) is read as a fragment: its line breaks
+outside tables end lines, and Markdown marks and watermark lines are dropped as
+``readers/text.py`` drops them.
 
 Parsing is libxml2's HTML parser through lxml: forgiving of the tag soup of real web pages
 (unclosed ``<p>``/``<td>``, stray end tags) and fast.
@@ -275,7 +275,7 @@ def _parse_selector(text: str) -> list[tuple[str, _Compound]] | None:
 
 def _style_rules(css: str) -> Iterator[tuple[str, str]]:
     """(selector list, declarations) of the top-level rules; @-rules and their blocks skipped."""
-    css = _CSS_COMMENT.sub(" ", css)
+    css = _CSS_COMMENT.sub(" ", css).replace("<!--", " ").replace("-->", " ")  # old-page guards
     at, end = 0, len(css)
     while at < end:
         opening = css.find("{", at)
@@ -336,10 +336,14 @@ class _StyleSheet:
     def lookup(self, element: etree._Element, tag: str) -> tuple[int | None, bool | None]:
         if not self.index:
             return None, None
+        ident, classes = element.get("id"), element.get("class")
         keys = [("t", tag), ("*", "")]
-        if element.get("id"):
-            keys.append(("#", element.get("id") or ""))
-        keys += [(".", name) for name in (element.get("class") or "").split()]
+        if not ident and not classes and keys[0] not in self.index and keys[1] not in self.index:
+            return None, None
+        if ident:
+            keys.append(("#", ident))
+        if classes:
+            keys += [(".", name) for name in classes.split()]
         rules = [r for key in keys for r in self.index.get(key, ()) if r.matches(element)]
         display: int | None = None
         hidden: bool | None = None
@@ -415,7 +419,9 @@ class _Sink:
 def _span(value: str | None, limit: int) -> int:
     """A colspan/rowspan attribute as browsers read it: leading digits, 0 kept (rowspan 0 is
     "to the end of the row group"), anything else 1, capped at ``limit``."""
-    digits = re.match(r"\s*(\d+)", value or "")
+    if value is None:
+        return 1
+    digits = re.match(r"\s*(\d+)", value)
     if digits is None:
         return 1
     return min(int(digits.group(1)), limit)
@@ -574,9 +580,13 @@ class _Reader:
         ]
 
     def cell_text(self, cell: etree._Element, mode: int) -> str:
+        self.position = cell.sourceline or self.position
+        if len(cell) == 0 and mode != _PRE:  # text only, most cells: what a _Sink would give
+            text = cell.text or ""
+            self.position += text.count("\n")
+            return _SPACE.sub(" ", text).translate(_INVISIBLE).replace("\u00a0", " ").strip()
         out: list[Line] = []
         sink = _Sink(out)
-        self.position = cell.sourceline or self.position
         self.content(cell, sink, mode, False)
         sink.flush()
         return "\n".join(line.text for line in out)
