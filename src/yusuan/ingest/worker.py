@@ -2,7 +2,9 @@
 
 ``process`` runs in a worker process (local pool or Dask worker) and writes to the database
 itself, one transaction per document, so nothing but a small ``Outcome`` travels back. Whatever
-goes wrong with one document is recorded as its failure, in Chinese, and the batch goes on.
+goes wrong with one document is recorded as its failure, in Chinese, and the batch goes on. The
+cross-year step is not done here: the record carries the document's unit code and 比上年 claims,
+and the coordinator links and checks the stored documents many at a time (``run.link_pending``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import yusuan
 import yusuan.checks  # loaded before the first document, also in preloaded workers
+import yusuan.crossyear
 import yusuan.recognize.document
-from yusuan.crossyear import after_save
 from yusuan.errors import YusuanError
 from yusuan.ingest.jobs import Job, Outcome
-from yusuan.model import Disclosure
 from yusuan.store.db import Store, open_store
 from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_failure, save_record
@@ -91,22 +92,7 @@ def _process(job: Job, url: str, started: float) -> Outcome:
         saved = save_record(store, record)
     except SQLAlchemyError as exc:
         return _fail(store, info, f"{job.path}：{_database_reason(exc)}", started)
-    message = saved.message
-    if saved.disclosure_id is not None:
-        message = _link_across_years(store, saved.disclosure_id, disclosure)
     return Outcome(
-        info.path, info.sha256, saved.status, message,
+        info.path, info.sha256, saved.status, saved.message,
         time.perf_counter() - started, saved.disclosure_id,
     )  # fmt: skip
-
-
-def _link_across_years(store: Store, disclosure_id: int, disclosure: Disclosure) -> str:
-    """Link the stored disclosure to last year's and check its 比上年 claims (separate
-    transactions after the document's own). A failure here does not undo the document: it stays
-    without a year link, and ``link_pending`` at the end of the run (or of the next run) does it
-    again."""
-    try:
-        after_save(store, disclosure_id, model=disclosure)
-    except Exception as exc:  # a race with a concurrent writer, or a defect: retried later
-        return f"已入库，跨年度关联稍后重试（{type(exc).__name__}）"
-    return ""

@@ -14,18 +14,20 @@ from dataclasses import dataclass
 from yusuan.errors import UnreadableFileError
 from yusuan.readers.encoding import decode_text
 
-SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "text": ".txt", "png": ".png",
-            "jpeg": ".jpg"}  # fmt: skip
+SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "text": ".txt", "html": ".html",
+            "png": ".png", "jpeg": ".jpg"}  # fmt: skip
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text": "text/plain; charset=utf-8",
+    "html": "text/plain; charset=utf-8",  # an uploaded page is shown as its source, never run
     "png": "image/png",
     "jpeg": "image/jpeg",
 }
-KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "text": "文本", "png": "图片",
-               "jpeg": "图片"}  # fmt: skip
+KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "text": "文本", "html": "网页",
+               "png": "图片", "jpeg": "图片"}  # fmt: skip
+TEXT_KINDS = ("text", "html")  # shown as their own source lines
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_LINES_PER_PAGE = 60  # text without form feeds: pages as printed
 _DOCX_PAGES = re.compile(rb"<(?:\w+:)?Pages>(\d+)</(?:\w+:)?Pages>")
@@ -74,7 +76,9 @@ def sniff(data: bytes) -> str:
         raise UnsupportedFile(
             f"无法识别的文件类型（{exc.message}），请上传文本、PDF、DOCX、XLSX 或扫描图片"
         ) from exc
-    return "text"
+    from yusuan.readers.html import looks_like_html
+
+    return "html" if looks_like_html(data) else "text"
 
 
 def count_pages(kind: str, data: bytes) -> int | None:
@@ -100,7 +104,7 @@ def count_pages(kind: str, data: bytes) -> int | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             workbook = archive.read("xl/workbook.xml")
         return max(1, workbook.count(b"<sheet ") + workbook.count(b":sheet "))
-    if kind == "text":
+    if kind in TEXT_KINDS:
         text, _ = decode_text(data, "upload")
         feeds = text.count("\f")
         if feeds:

@@ -15,7 +15,7 @@ from pathlib import Path
 from yusuan.errors import YusuanError
 from yusuan.readers import TextDocument, load
 from yusuan.readers.encoding import decode_text
-from yusuan.web.filetypes import UnsupportedFile, sniff
+from yusuan.web.filetypes import TEXT_KINDS, UnsupportedFile, sniff
 
 MAX_LINE = 2000  # characters shown of one line
 
@@ -44,7 +44,7 @@ def document_lines(document: TextDocument) -> list[SourceLine]:
 
 def lines_of(document: TextDocument, data: bytes, kind: str) -> list[SourceLine]:
     """The lines to show for a document the readers have just read from ``data``."""
-    return text_lines(data) if kind == "text" else document_lines(document)
+    return text_lines(data) if kind in TEXT_KINDS else document_lines(document)
 
 
 def read_lines(path: Path) -> list[SourceLine] | None:
@@ -52,7 +52,7 @@ def read_lines(path: Path) -> list[SourceLine] | None:
     try:
         data = path.read_bytes()
         kind = sniff(data)
-        return text_lines(data) if kind == "text" else document_lines(load(path))
+        return text_lines(data) if kind in TEXT_KINDS else document_lines(load(path))
     except (OSError, UnsupportedFile, YusuanError):
         return None
 

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from yusuan.budget.model import BudgetData
 from yusuan.web import budgetform, drafts
-from yusuan.web.api.schemas import DbId, Responses, Timestamp
+from yusuan.web.api.schemas import Body, DbId, Responses, Timestamp
 from yusuan.web.deps import MAX_ID, Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import Invalid
 from yusuan.web.routes.budget import download
@@ -59,7 +59,7 @@ class DraftOut(BaseModel):
     check: CheckOut | None = Field(description="生成的公开文件的检查结果")
 
 
-class DraftStart(BaseModel):
+class DraftStart(Body):
     unit_id: DbId
     source: Literal["document", "blank"] = Field(
         default="document", description="document：由该单位的公开文件提取；blank：空白"

@@ -23,13 +23,19 @@ class Message(BaseModel):
     detail: str
 
 
+class Body(BaseModel):
+    """A request body: every value has the JSON type its schema names (no true or "30" for 30)."""
+
+    model_config = ConfigDict(strict=True)
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     database: str
     version: str
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     name: str = Field(default="API", max_length=100)
@@ -52,7 +58,7 @@ class NewToken(BaseModel):
     info: TokenInfo
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(Body):
     name: str = Field(default="API", max_length=100)
     days: int | None = Field(default=None, ge=1, le=3650)
 
@@ -82,7 +88,7 @@ class Me(BaseModel):
     via: Literal["session", "token"]
 
 
-class UserCreate(BaseModel):
+class UserCreate(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     display_name: str = Field(default="", max_length=100)
     role: Role
@@ -97,7 +103,7 @@ class UserCreated(BaseModel):
     password: str | None = Field(description="生成的密码（仅在未指定密码时返回一次）")
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Body):
     display_name: str | None = Field(default=None, max_length=100)
     role: Role | None = None
     active: bool | None = None
@@ -105,7 +111,7 @@ class UserUpdate(BaseModel):
     password: str | None = Field(default=None, max_length=256)
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Body):
     old_password: str = Field(max_length=256)
     new_password: str = Field(max_length=256)
 
@@ -119,7 +125,7 @@ class UnitOut(BaseModel):
     documents: int
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(Body):
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -150,7 +156,7 @@ class ReviewOut(BaseModel):
     updated_at: Timestamp | None
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Body):
     status: Status
     note: str = Field(default="", max_length=5000)
 
@@ -179,7 +185,7 @@ class FindingOut(BaseModel):
     reason: str
 
 
-class FindingReviewIn(BaseModel):
+class FindingReviewIn(Body):
     decision: Decision
     reason: str = Field(default="", max_length=5000)
 
