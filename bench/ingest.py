@@ -11,11 +11,11 @@ Wall-clock rates: "docs/s" is the summary's figure for the whole command, "stead
 between the first and the last document finished (start-up left out).
 They depend on whatever else the machine runs; the CPU columns do not: CPU time per document of
 the worker processes (read, check, record, write), of the coordinating process (listing, hashing,
-progress) and of the PostgreSQL backends serving the run (sampled from their processes; the
-server's background writer and checkpointer are not counted). "per core" = 1000 / the sum: the
-documents one fully used core gets through. Size per 10,000 disclosures is extrapolated from the
-growth of the database during the run: the SQLite file (after a WAL checkpoint) or
-`pg_database_size`.
+progress, the cross-year step) and of the PostgreSQL backends serving the run (sampled from their
+processes by a thread of the coordinating process whose own time is left out; the server's
+background writer and checkpointer are not counted). "per core" = 1000 / the sum: the documents
+one fully used core gets through. Size per 10,000 disclosures is extrapolated from the growth of
+the database during the run: the SQLite file (after a WAL checkpoint) or `pg_database_size`.
 
 PostgreSQL: a throw-away database on the server at YUSUAN_BENCH_PG (default: the local server
 the tests use); skipped with a note when it cannot be reached.
@@ -154,13 +154,15 @@ def empty_size(url: str) -> int:
 
 class _ServerCpu:
     """CPU time of the PostgreSQL backends serving one database, sampled while they live (a
-    backend's process title names its database)."""
+    backend's process title names its database). ``own`` is the CPU time the sampling itself
+    takes in this process, which is not the coordinator's."""
 
     def __init__(self, url: str) -> None:
         from sqlalchemy.engine import make_url
 
         self.database = make_url(url).database or ""
         self.seen: dict[int, float] = {}
+        self.own = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -173,6 +175,13 @@ class _ServerCpu:
         self._thread.join()
 
     def _sample(self) -> None:
+        started = time.thread_time()
+        try:
+            self._sample_until_stopped()
+        finally:
+            self.own = time.thread_time() - started
+
+    def _sample_until_stopped(self) -> None:
         import psutil
 
         while not self._stop.wait(0.05):
@@ -200,7 +209,7 @@ def run(kind: str, files: list[Path], folder: Path) -> None:
             coordinator = time.process_time()
             with server:
                 summary = ingest(files, url, workers=workers, progress=clock)
-            coordinator = time.process_time() - coordinator
+            coordinator = time.process_time() - coordinator - getattr(server, "own", 0.0)
             after = sqlite_size(url) if kind == "sqlite" else postgres_size(url)
         if summary.failed:
             print(f"  {summary.failed[:3]}")
@@ -227,7 +236,7 @@ def _records(job: object) -> object:
     data = path.read_bytes()
     disclosure = yusuan.read(path, data)
     info = FileInfo(str(path), hashlib.sha256(data).hexdigest(), len(data))
-    return to_record(disclosure, yusuan.check(disclosure), info), disclosure
+    return to_record(disclosure, yusuan.check(disclosure), info)
 
 
 def single_writer(files: list[Path], url: str, workers: int) -> float:
@@ -235,7 +244,7 @@ def single_writer(files: list[Path], url: str, workers: int) -> float:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from yusuan.crossyear import after_save
+    from yusuan.ingest.run import link_pending
     from yusuan.store import open_store
     from yusuan.store.writer import save_record
 
@@ -243,12 +252,12 @@ def single_writer(files: list[Path], url: str, workers: int) -> float:
     times = []
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for record, disclosure in pool.map(_records, [str(f) for f in files], chunksize=4):
+        for record in pool.map(_records, [str(f) for f in files], chunksize=4):
             saved = save_record(store, record)
             assert saved.disclosure_id is not None
-            after_save(store, saved.disclosure_id, model=disclosure)  # as the workers do
             times.append(time.perf_counter())
     store.close()
+    link_pending(url)  # the cross-year step at the end, as `ingest` does
     return (len(times) - 1) / (times[-1] - times[0])
 
 

@@ -110,3 +110,7 @@ if __name__ == "__main__":
     import ingest  # bench/ingest.py: documents per second into SQLite and PostgreSQL
 
     ingest.main([])
+    print()
+    import web  # bench/web.py: the document view's latency with 50 users on `yusuan serve`
+
+    web.main([])

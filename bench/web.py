@@ -58,6 +58,9 @@ class Samples:
     views: list[float] = field(default_factory=list)  # ms, document views
     lists: list[float] = field(default_factory=list)  # ms, list pages
     errors: dict[str, int] = field(default_factory=dict)
+    wall: float = 0.0  # seconds the run took
+    server_cpu: float | None = None  # CPU seconds of the server's processes during the run
+    client_cpu: float = 0.0  # CPU seconds of this load generator during the run
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -65,6 +68,34 @@ class Samples:
     @property
     def requests(self) -> int:
         return len(self.views) + len(self.lists) + sum(self.errors.values())
+
+
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux's
+    /proc; None elsewhere): the server's own cost, whatever else the machine runs."""
+    proc = Path("/proc")
+    if not (proc / str(pid)).exists():
+        return None
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in family:
+                family.add(child)
+                frontier.append(child)
+    return sum(times.get(p, 0.0) for p in family)
 
 
 def _free_port() -> int:
@@ -82,8 +113,8 @@ def _yusuan() -> list[str]:
 
 
 @contextmanager
-def server(folder: Path, workers: int, password: str) -> Iterator[str]:
-    """``yusuan serve`` with the seeds and the example; yields its base URL."""
+def server(folder: Path, workers: int, password: str) -> Iterator[tuple[str, int]]:
+    """``yusuan serve`` with the seeds and the example; yields its base URL and process id."""
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
     if not seeds:
         sys.exit(f"no seeds under {SHARED / 'seeds'}")
@@ -113,7 +144,7 @@ def server(folder: Path, workers: int, password: str) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        yield url
+        yield url, process.pid
     finally:
         process.send_signal(signal.SIGINT)  # uvicorn stops its workers and exits
         try:
@@ -127,8 +158,9 @@ def server(folder: Path, workers: int, password: str) -> Iterator[str]:
 def prepare(url: str, password: str, users: int) -> tuple[list[int], list[str]]:
     """The documents to open and the reviewers' user names (made by the admin via the API)."""
     with httpx.Client(base_url=url, timeout=60) as client:
-        token = client.post("/api/auth/token",
-                            json={"username": "admin", "password": password, "name": "bench"})
+        token = client.post(
+            "/api/auth/token", json={"username": "admin", "password": password, "name": "bench"}
+        )
         token.raise_for_status()
         client.headers["Authorization"] = f"Bearer {token.json()['token']}"
         documents = [d["id"] for d in client.get("/api/documents").raise_for_status().json()]
@@ -148,8 +180,15 @@ async def sign_in(url: str, username: str, password: str) -> httpx.AsyncClient:
     found = _LOGIN_TOKEN.search(form.text)
     if found is None:
         raise RuntimeError("no sign-in form")
-    answer = await client.post("/login", data={"username": username, "password": password,
-                                               "csrf_token": found.group(1), "next": "/queue"})
+    answer = await client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": found.group(1),
+            "next": "/queue",
+        },
+    )
     if answer.status_code != 303:
         raise RuntimeError(f"{username} could not sign in ({answer.status_code})")
     return client
@@ -185,20 +224,26 @@ async def reviewer(
             await fetch(client, f"/documents/{rng.choice(documents)}", samples, True)
         else:
             await fetch(client, rng.choice(("/documents", "/queue")), samples, False)
-        if think[1] > 0:
-            await asyncio.sleep(rng.uniform(*think))
+        if think[1] > 0:  # thinking, but not past the end of the run
+            await asyncio.sleep(max(0.0, min(rng.uniform(*think), until - time.perf_counter())))
 
 
 async def run(clients: list[httpx.AsyncClient], documents: list[int], seconds: float,
-              think: tuple[float, float], seed: int) -> tuple[Samples, float]:  # fmt: skip
+              think: tuple[float, float], seed: int, pid: int) -> Samples:  # fmt: skip
     samples = Samples()
+    cpu, own = server_cpu(pid), time.process_time()
     start = time.perf_counter()
     until = start + seconds
     await asyncio.gather(*(
         reviewer(c, documents, samples, until, think, random.Random(seed * 1000 + i))
         for i, c in enumerate(clients)
     ))  # fmt: skip
-    return samples, time.perf_counter() - start
+    samples.wall = time.perf_counter() - start
+    after = server_cpu(pid)
+    if cpu is not None and after is not None:
+        samples.server_cpu = after - cpu
+    samples.client_cpu = time.process_time() - own
+    return samples
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -217,20 +262,27 @@ def line(label: str, values: list[float]) -> str:
             f"max {max(values):7.1f} ms  mean {statistics.fmean(values):6.1f} ms")  # fmt: skip
 
 
-def report(samples: Samples, wall: float, target: bool) -> None:
+def report(samples: Samples, target: bool) -> None:
+    wall = samples.wall
     errors = ", ".join(f"{k} × {v}" for k, v in sorted(samples.errors.items())) or "0"
     print(f"  requests {samples.requests} in {wall:.1f} s: {samples.requests / wall:.1f} req/s "
           f"(document views {len(samples.views)}, lists {len(samples.lists)}); "
           f"errors {errors}")  # fmt: skip
     print(line("document view", samples.views))
     print(line("list pages", samples.lists))
+    if samples.server_cpu is not None and samples.requests:
+        per = samples.server_cpu / samples.requests * 1000
+        print(f"  CPU: server {samples.server_cpu:.1f} s ({per:.1f} ms per request, "
+              f"{samples.server_cpu / wall:.2f} cores), load generator {samples.client_cpu:.1f} s "
+              f"({samples.client_cpu / wall:.2f} cores); machine load average "
+              f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     if target and samples.views:
         p95 = percentile(samples.views, 95)
         verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
         print(f"  target: document view p95 < {TARGET_P95_MS:.0f} ms: {verdict} ({p95:.1f} ms)")
 
 
-async def bench(url: str, documents: list[int], names: list[str], password: str,
+async def bench(url: str, pid: int, documents: list[int], names: list[str], password: str,
                 args: argparse.Namespace) -> None:  # fmt: skip
     started = time.perf_counter()
     clients = []
@@ -252,39 +304,64 @@ async def bench(url: str, documents: list[int], names: list[str], password: str,
         think = (args.think_min, args.think_max)
         print(f"load: {len(clients)} users, think time uniform {think[0]}–{think[1]} s, "
               f"{args.duration:.0f} s; 80 % document views, 20 % list pages")  # fmt: skip
-        samples, wall = await run(clients, documents, args.duration, think, 1)
-        report(samples, wall, target=True)
+        report(await run(clients, documents, args.duration, think, 1, pid), target=True)
         if args.saturation > 0:
             print(f"saturation: the same {len(clients)} users with no think time, "
                   f"{args.saturation:.0f} s")  # fmt: skip
-            samples, wall = await run(clients, documents, args.saturation, (0.0, 0.0), 2)
-            report(samples, wall, target=False)
+            samples = await run(clients, documents, args.saturation, (0.0, 0.0), 2, pid)
+            report(samples, target=False)
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
-def profile(folder: Path, documents: int) -> None:
-    """Where one document view's time goes, in-process (pyinstrument, when installed)."""
+def profile(folder: Path) -> None:
+    """Where a document view's time goes: the route's two steps (``documents.detail`` and the
+    page's template) run in-process on the seeds, views cached, under pyinstrument."""
     try:
-        profiler = importlib.import_module("pyinstrument").Profiler(interval=0.0005)
+        profiler = importlib.import_module("pyinstrument").Profiler(interval=0.0002)
     except ImportError:
         print("  (pyinstrument is not installed: pip install pyinstrument)")
         return
     sys.path.insert(0, str(ROOT))
-    from tests.webutil import Browser, add_user, ingest_seed, make_app
+    import timeit
+
+    from starlette.requests import Request
+
+    from tests.webutil import context, ingest_seed, make_app
+    from yusuan.web import documents as service
+    from yusuan.web.principal import SYSTEM
+    from yusuan.web.templating import render
 
     app = make_app(f"sqlite:///{folder / 'profile.db'}", folder / "profile")
-    add_user(app, "rev", "reviewer")
-    ids = [ingest_seed(app, s).disclosure_id for s in ("000", "001", "002", "003")][:documents]
-    browser = Browser(app)
-    browser.login("rev")
-    for doc in ids:
-        browser.get(f"/documents/{doc}")  # cached views, as under load
+    ctx = context(app)
+    ids = [
+        doc
+        for s in ("000", "001", "002", "003")
+        if (doc := ingest_seed(app, s).disclosure_id) is not None
+    ]
+
+    def view(doc: int) -> int:
+        request = Request({"type": "http", "method": "GET", "path": f"/documents/{doc}",
+                           "query_string": b"", "headers": [], "app": app})  # fmt: skip
+        request.state.principal = SYSTEM
+        detail = service.detail(ctx, SYSTEM, doc)
+        page = render(request, "document.html", {"doc": detail, "panes": detail.view.panes})
+        return len(page.body)
+
+    sizes = [view(doc) for doc in ids]  # views built and cached
+    runs = [timeit.timeit(lambda: [view(doc) for doc in ids], number=10) for _ in range(5)]
+    detail = [timeit.timeit(lambda: [service.detail(ctx, SYSTEM, doc) for doc in ids], number=10)
+              for _ in range(5)]  # fmt: skip
+    per = 1000 / (10 * len(ids))
+    print(f"  one view ({min(sizes) // 1024}–{max(sizes) // 1024} KB of HTML): best "
+          f"{min(runs) * per:.2f} ms, of which documents.detail {min(detail) * per:.2f} ms "
+          f"(the rest is the page's template)")  # fmt: skip
     with profiler:
         for _ in range(50):
             for doc in ids:
-                browser.get(f"/documents/{doc}")
+                view(doc)
     print(profiler.output_text(unicode=True, color=False, show_all=False))
+    ctx.store.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -306,13 +383,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"web (yusuan serve --workers {args.workers}, SQLite, on {HOST}; {os.cpu_count()} "
               f"cores shared by the server and the load generator; target document view "
               f"p95 < {TARGET_P95_MS:.0f} ms with 50 users)")  # fmt: skip
-        with server(folder, args.workers, password) as url:
+        with server(folder, args.workers, password) as (url, pid):
             documents, names = prepare(url, password, args.users)
             print(f"  store: {len(documents)} documents (the seeds and the example)")
-            asyncio.run(bench(url, documents, names, password, args))
+            asyncio.run(bench(url, pid, documents, names, password, args))
         if args.profile:
             print("profile: one document view, in-process, views cached")
-            profile(folder, len(documents))
+            profile(folder)
 
 
 if __name__ == "__main__":

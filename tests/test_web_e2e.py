@@ -350,9 +350,7 @@ def test_reviewer_downloads_the_checklist_and_json(browser: Browser, site: Site)
     ctx.close()
 
 
-def test_reviewer_returns_then_passes_and_dismisses_a_finding(
-    browser: Browser, site: Site
-) -> None:
+def test_reviewer_returns_then_passes_and_dismisses_a_finding(browser: Browser, site: Site) -> None:
     ctx, page = session(browser, site, "shenhe")
     doc = site.documents[SEED_UNIT][0]
     page.goto(f"/documents/{doc}")
@@ -501,8 +499,9 @@ def test_unit_user_sees_only_their_unit(browser: Browser, site: Site) -> None:
             response_api = api.get(path)
             assert response_api.status_code == 404, path
             assert response_api.json() == {"detail": "未找到该文件，或您没有权限查看"}
-        assert api.put(f"/api/documents/{other}/review",
-                       json={"status": "reviewed", "note": ""}).status_code in (403, 404)
+        assert api.put(
+            f"/api/documents/{other}/review", json={"status": "reviewed", "note": ""}
+        ).status_code in (403, 404)
         assert api.delete(f"/api/documents/{other}").status_code in (403, 404)
         queue = api.get("/api/queue", params={"status": "returned"}).json()
         assert [d["id"] for d in queue] == [example]

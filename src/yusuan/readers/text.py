@@ -62,7 +62,7 @@ class TextDocument:
 
 def detect_style(raw_lines: list[str]) -> str:
     tabbed = sum(1 for line in raw_lines if "\t" in line)
-    markdown = sum(1 for line in raw_lines if _MD_HEADING.match(line))
+    markdown = sum(1 for line in raw_lines if "#" in line and _MD_HEADING.match(line))
     layout_marks = sum(1 for line in raw_lines if NBSP in line or "@#@#@" in line)
     if layout_marks > tabbed:
         return "layout"
@@ -110,7 +110,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> TextDocument:
         if "\f" in raw:
             page += raw.count("\f")
             raw = raw.replace("\f", "")
-        if raw.strip() in marks:
+        if marks and raw.strip() in marks:
             continue
         if style != "layout":
             # Converters leave tags and Markdown marks in every style but layout text.

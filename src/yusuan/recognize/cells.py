@@ -205,12 +205,12 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
     """Rows of tab-style lines, padded or cut to the table's width."""
     rows: list[RawRow] = []
     width = spec.width
+    spans_columns = len(spec.groups[0].text_slots) > 1
     for line in lines:
         cells = line.cells if line.cells is not None else [line.text.strip()]
-        cells = [c.replace(NBSP, "").strip() for c in cells]
+        cells = [c.replace(NBSP, "").strip() if NBSP in c else c.strip() for c in cells]
         if not any(cells):
             continue
-        spans_columns = len(spec.groups[0].text_slots) > 1
         if len(cells) < width and spans_columns and _is_total_with_figures(cells):
             # A total row printed on a page of its own, its merged label cell spanning the
             # code and name columns: the label goes first, the figures in the last columns.
@@ -218,9 +218,9 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
             cells = cells[:1] + [BLANK] * gap + cells[1:]
         if len(cells) < width:
             cells = cells + [BLANK] * (width - len(cells))
-        extra = [c for c in cells[width:] if c]
-        boxes = list(line.boxes or [])[:width]
-        confidences = list(line.confidences or [])[:width]
+        extra = [c for c in cells[width:] if c] if len(cells) > width else []
+        boxes = line.boxes[:width] if line.boxes else []
+        confidences = line.confidences[:width] if line.confidences else []
         rows.append(
             RawRow(
                 cells[:width],

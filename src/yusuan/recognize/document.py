@@ -67,7 +67,8 @@ def clean_lines(lines: list[Line]) -> list[Line]:
 def _is_toc(line: Line, before_body: bool = True) -> bool:
     """A table-of-contents entry: dot leaders, or (before the body starts) a heading whose
     last cell is a page number. Inside the body "合计 | 583" is a table row, not a TOC entry."""
-    if _TOC_ENTRY.search(line.text):
+    text = line.text
+    if ("..." in text or "……" in text) and _TOC_ENTRY.search(text):  # (what it needs)
         return True
     return (
         before_body

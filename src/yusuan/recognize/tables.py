@@ -133,6 +133,11 @@ class TableBuilder:
         self.style = style
         self.warnings: list[tuple[str, Source]] = []
         self.numeric_keys = {c.key for g in spec.groups for c in g.columns if c.numeric}
+        # Per group, worked out once rather than for every row: its width and its code slots.
+        self._shapes = [
+            (g, g.width, tuple(slot for slot in g.text_slots if slot.startswith("code")))
+            for g in spec.groups
+        ]
 
     def _columns(self, header: list[Line]) -> list[Column]:
         printed = header_paths(header, self.spec.width) if self.style != "layout" else []
@@ -188,12 +193,11 @@ class TableBuilder:
         position = 0
         source = Source(self.path, raw.lines[0] if raw.lines else None, raw.page)
         first_label = ""
-        for group in self.spec.groups:
-            width = group.width
+        for group, width, code_slots in self._shapes:
             cells = raw.cells[position : position + width]
             start = position
             position += width
-            row = self._group_row(group, cells, source)
+            row = self._group_row(group, cells, source, code_slots)
             if row is not None and raw.boxes:
                 self._locate_cells(group, row, raw, start, source)
             if row is None:
@@ -222,15 +226,15 @@ class TableBuilder:
             if raw.confidences:
                 cell.confidence = min(cell.confidence, raw.confidences[slot])
 
-    def _group_row(self, group: GroupSpec, cells: list[str], source: Source) -> Row | None:
+    def _group_row(
+        self, group: GroupSpec, cells: list[str], source: Source, code_slots: tuple[str, ...]
+    ) -> Row | None:
         texts = dict(zip(group.text_slots, cells, strict=False))
         numbers = cells[len(group.text_slots) :]
         code: str | None = None
         label = "".join(texts.get("name", "").split())
         # A code printed in one column ("code") or split over 类/款/项 columns ("code_*").
-        raw_code = "".join(
-            _code_part(slot, texts[slot]) for slot in group.text_slots if slot.startswith("code")
-        )
+        raw_code = "".join([_code_part(slot, texts[slot]) for slot in code_slots])
         if raw_code:
             if _CODE.match(raw_code):
                 code = raw_code
@@ -243,13 +247,15 @@ class TableBuilder:
         gov_econ = texts.get("gov_econ")
         row = Row(label, code, side=group.side, source=source)
         numeric_iter = iter(numbers)
+        row_cells = row.cells
         for col in group.columns:
             if col.numeric:
-                row.cells[col.key] = _make_cell(next(numeric_iter, ""), source, True)
+                row_cells[col.key] = _make_cell(next(numeric_iter, ""), source, True)
             else:
-                row.cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
-        for key, cell in row.cells.items():
-            if cell.text and cell.amount is None and key in self.numeric_keys:
+                row_cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
+        numeric_keys = self.numeric_keys
+        for key, cell in row_cells.items():
+            if cell.amount is None and cell.text and key in numeric_keys:
                 self.warnings.append(
                     (f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source)
                 )
