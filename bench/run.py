@@ -114,3 +114,7 @@ if __name__ == "__main__":
     import web  # bench/web.py: the document view's latency with 50 users on `yusuan serve`
 
     web.main([])
+    print()
+    import scale  # bench/scale.py: comparison queries at 100,000 disclosures (takes ~40 min)
+
+    scale.main()

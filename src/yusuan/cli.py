@@ -303,7 +303,7 @@ def _is_input_workbook(file: Path) -> bool:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--format", "formats", default="docx,pdf,html,xlsx", show_default=True,
-    help="逗号分隔：docx,pdf,html,xlsx",
+    help="逗号分隔：docx,pdf,html,xlsx,txt（txt 为制表符分隔的文本）",
 )  # fmt: skip
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出目录")
 def render(file: Path, formats: str, output: Path) -> None:
@@ -353,7 +353,7 @@ def demo(output: Path) -> None:
     table.columns[-1].overflow = "fold"  # show the whole path, wrapped
     problems = 0
     for fmt, path in written.items():
-        if fmt in ("docx", "xlsx", "pdf"):
+        if fmt in ("docx", "xlsx", "pdf", "html"):
             back = read(path)
             counts = run_check(back).counts()
             same = _same_tables(disclosure, back)

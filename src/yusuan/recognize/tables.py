@@ -10,7 +10,6 @@ from yusuan.model import Cell, Column, Row, RowKind, Source, Table
 from yusuan.money import parse_amount
 from yusuan.readers.text import Line
 from yusuan.recognize.cells import (
-    BLANK,
     RawRow,
     assemble_layout_rows,
     is_amount,
@@ -115,14 +114,6 @@ def _row_kind(spec: TableSpec, code: str | None, label: str, gov_econ: str | Non
     if spec.hierarchy == "econ":
         return RowKind.GROUP if label in ECONOMIC_GROUPS and not gov_econ else RowKind.ITEM
     return RowKind.LINE
-
-
-def _make_cell(text: str, source: Source, numeric: bool) -> Cell:
-    text = text.strip()
-    if not numeric or not text:
-        return Cell(text, None, source)
-    amount = parse_amount(text)
-    return Cell(text, amount, source, 1.0 if amount is not None else 0.0)
 
 
 class TableBuilder:
@@ -240,19 +231,26 @@ class TableBuilder:
                 code = raw_code
             else:
                 label = raw_code + label
-        if not group.text_slots and any(n != BLANK for n in numbers):
+        # (cells are strings: a blank one is cells.BLANK, the empty string)
+        if not group.text_slots and any(numbers):
             label = "合计"  # a table of one printed row of figures (Shanghai's 三公 table)
-        if not label and not code and all(n == BLANK for n in numbers):
+        if not label and not code and not any(numbers):
             return None
         gov_econ = texts.get("gov_econ")
         row = Row(label, code, side=group.side, source=source)
         numeric_iter = iter(numbers)
         row_cells = row.cells
-        for col in group.columns:
+        for col in group.columns:  # (inlined: this runs for every cell of every table)
             if col.numeric:
-                row_cells[col.key] = _make_cell(next(numeric_iter, ""), source, True)
+                text = next(numeric_iter, "").strip()
+                if text:
+                    amount = parse_amount(text)
+                    cell = Cell(text, amount, source, 1.0 if amount is not None else 0.0)
+                else:
+                    cell = Cell(text, None, source)
             else:
-                row_cells[col.key] = _make_cell(texts.get(col.key, ""), source, False)
+                cell = Cell(texts.get(col.key, "").strip(), None, source)
+            row_cells[col.key] = cell
         numeric_keys = self.numeric_keys
         for key, cell in row_cells.items():
             if cell.amount is None and cell.text and key in numeric_keys:
