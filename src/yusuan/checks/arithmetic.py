@@ -5,7 +5,7 @@ from __future__ import annotations
 from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Severity
 from yusuan.checks.views import (
-    children,
+    children_by_code,
     class_lines,
     coded_sides,
     economic_groups,
@@ -68,8 +68,10 @@ def row_totals(ck: Checker) -> None:
 )
 def code_hierarchy(ck: Checker) -> None:
     for table, side, rows in coded_sides(ck.disclosure.tables):
+        by_code = children_by_code(rows)  # (children(rows, parent) for each: quadratic)
         for parent in rows:
-            kids = children(rows, parent)
+            assert parent.code is not None
+            kids = by_code.get(parent.code, [])
             if not kids:
                 continue
             for key in numeric_keys(table, side):

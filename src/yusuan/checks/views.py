@@ -50,6 +50,16 @@ def children(rows: list[Row], parent: Row) -> list[Row]:
     return [r for r in rows if r.code and len(r.code) == length and r.code.startswith(parent.code)]
 
 
+def children_by_code(rows: list[Row]) -> dict[str, list[Row]]:
+    """``children(rows, parent)`` for every parent at once, by the parent's code: a row is a
+    direct child of the code its own code is without its last two digits."""
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.code:
+            found.setdefault(row.code[:-2], []).append(row)
+    return found
+
+
 def total_row(table: Table, side: Side | None = None) -> Row | None:
     for row in rows_of(table, side):
         if row.label in TOTAL_LABELS and not row.code:

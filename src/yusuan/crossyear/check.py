@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -99,9 +100,14 @@ def money(value: Decimal) -> str:
     return f"{value.quantize(CENT):,.2f}".replace(",", "")
 
 
+@lru_cache(maxsize=1024)
+def _file_name(path: str) -> str:
+    return Path(path).name if path else ""
+
+
 def _place(side: Side, figure: Stored) -> str:
     where = f"{side.year}年表{figure.table}“{figure.row or '合计'}”"
-    name = Path(side.path).name if side.path else ""
+    name = _file_name(side.path)
     if figure.line is not None:
         where += f"，{name}第{figure.line}行" if name else f"，第{figure.line}行"
     return where
@@ -227,7 +233,7 @@ def _stored(rows: dict[int, list[_Row]], key: str, fact: Decimal | None) -> Stor
 def _facts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for chunk in _chunks(ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(s.Fact.disclosure_id, s.Fact.key, s.Fact.value)
             .where(s.Fact.disclosure_id.in_(chunk), s.Fact.key.in_(list(FACT_CELLS)))
         )  # fmt: skip
@@ -252,20 +258,22 @@ def _figure_rows(session: Session, ids: Iterable[int]) -> dict[int, dict[int, li
             .order_by(r.disclosure_id, r.table_no, r.row_no)
         )  # fmt: skip
         at: tuple[int, int, int] | None = None
-        for row in session.execute(query):
-            if (row.disclosure_id, row.table_no, row.row_no) != at:  # a row's cells come together
-                at = (row.disclosure_id, row.table_no, row.row_no)
-                last = _Row(row.row_no, row.label, row.kind, row.side, row.line, row.page)
-                found[row.disclosure_id][row.table_no].append(last)
-            if row.column is not None:
-                last.cells[row.column] = (row.text, row.amount)
+        for did, table_no, row_no, label, kind, side, line, page, column, text, amount in (
+            session.connection().execute(query).all()
+        ):  # fmt: skip
+            if (did, table_no, row_no) != at:  # a row's cells come one after the other
+                at = (did, table_no, row_no)
+                last = _Row(row_no, label, kind, side, line, page)
+                found[did][table_no].append(last)
+            if column is not None:
+                last.cells[column] = (text, amount)
     return found
 
 
 def _sides(session: Session, ids: Iterable[int]) -> dict[int, Side]:
     found: dict[int, Side] = {}
     for chunk in _chunks(ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(s.Disclosure.id, s.Disclosure.year, s.SourceFile.path)
             .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
             .where(s.Disclosure.id.in_(chunk))
@@ -284,7 +292,7 @@ def _claims(
     found: dict[int, list[Claim]] = {}
     wanted = sorted(set(ids))
     for chunk in _chunks(wanted):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(s.ClaimSet.disclosure_id, s.ClaimSet.data)
             .where(s.ClaimSet.disclosure_id.in_(chunk))
         )  # fmt: skip
@@ -305,7 +313,7 @@ def _with_stale(session: Session, ids: Iterable[int]) -> set[int]:
     """Those of ``ids`` that have XYEAR findings stored."""
     found: set[int] = set()
     for chunk in _chunks(ids):
-        found.update(session.scalars(
+        found.update(session.connection().scalars(
             select(s.Finding.disclosure_id).distinct()
             .where(s.Finding.disclosure_id.in_(chunk), s.Finding.rule.like("XYEAR-%"))
         ))  # fmt: skip
@@ -373,7 +381,7 @@ def _save(session: Session, results: Iterable[CrossCheck]) -> None:
             .group_by(f.disclosure_id, f.severity)
         ):  # fmt: skip
             counts[did][severity] = count
-    table = s.Disclosure.__table__
+    table = s.Base.metadata.tables["disclosures"]
     session.connection().execute(
         update(table).where(table.c.id == bindparam("did")).values(
             errors=bindparam("e"), warnings=bindparam("w"), infos=bindparam("i")

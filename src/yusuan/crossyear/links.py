@@ -202,7 +202,7 @@ def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
 def _by_id(session: Session, ids: Iterable[int]) -> dict[int, Candidate]:
     found: dict[int, Candidate] = {}
     for chunk in _chunks(sorted(set(ids))):
-        for row in session.execute(select(*_COLUMNS).where(_D.id.in_(chunk))):
+        for row in session.connection().execute(select(*_COLUMNS).where(_D.id.in_(chunk))):
             found[row.id] = _candidate(row)
     return found
 
@@ -218,7 +218,7 @@ def _in_years(
     for column, values in ((_D.unit_id, sorted(set(units))), (_D.code, sorted(set(codes)))):
         for chunk in _chunks(values):
             query = select(*_COLUMNS).where(column.in_(chunk), _D.year.in_(wanted))
-            found.update((row.id, _candidate(row)) for row in session.execute(query))
+            found.update((row.id, _candidate(row)) for row in session.connection().execute(query))
     return list(found.values())
 
 
@@ -257,7 +257,7 @@ def _write_links(session: Session, links: Sequence[Link]) -> None:
 def _stored_links(session: Session, ids: Iterable[int]) -> dict[int, Link]:
     found: dict[int, Link] = {}
     for chunk in _chunks(sorted(set(ids))):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(_L.disclosure_id, _L.previous_id, _L.method, _L.candidates, _L.note)
             .where(_L.disclosure_id.in_(chunk))
         )  # fmt: skip
@@ -269,7 +269,7 @@ def _with_claims(session: Session, ids: Iterable[int]) -> set[int]:
     """Those of ``ids`` written with their claims (and so with their unit code read)."""
     found: set[int] = set()
     for chunk in _chunks(sorted(set(ids))):
-        found.update(session.scalars(select(_C.disclosure_id).where(_C.disclosure_id.in_(chunk))))
+        found.update(session.connection().scalars(select(_C.disclosure_id).where(_C.disclosure_id.in_(chunk))))
     return found
 
 

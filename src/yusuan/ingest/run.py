@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import Select, select
@@ -79,9 +80,10 @@ def ingest(
             summary.add(outcome)
             display.done()
             stored += outcome.status == "stored"
-            if stored >= LINK_EVERY:  # link as it goes (failures are tried again at the end)
+            if stored >= LINK_EVERY:  # link as it goes; what fails is tried again at the end
                 stored = 0
-                linked.update(link_pending(url)[0])
+                with suppress(Exception):  # (the database unreachable for a moment, …)
+                    linked.update(link_pending(url)[0])
 
         if jobs and engine == "dask":
             from yusuan.ingest.dask_engine import run_dask
@@ -133,7 +135,7 @@ def link_pending(url: str) -> tuple[set[int], int]:
         store.close()
 
 
-def _unlinked() -> Select[tuple[int]]:
+def _unlinked() -> Select[int]:
     """The ids of stored disclosures without a year link."""
     return (
         select(s.Disclosure.id)

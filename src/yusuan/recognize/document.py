@@ -51,6 +51,16 @@ def _running_headers(lines: list[Line]) -> set[str]:
     }
 
 
+def _furniture(compact: str) -> bool:
+    # (only a short line, a page-end marker or a 公开表 number can match _FURNITURE)
+    return (
+        len(compact) <= 5 or compact[:5] in _FURNITURE_HEADS or compact.startswith("@#@#@")
+    ) and bool(_FURNITURE.match(compact))
+
+
+_FURNITURE_HEADS = ("预算公开表", "部门公开表", "单位公开表")
+
+
 def clean_lines(lines: list[Line]) -> list[Line]:
     headers = _running_headers(lines)
     kept = []
@@ -58,7 +68,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
         compact = line.compact
         if not compact and NBSP not in line.text:
             continue  # a line of no-break spaces is a row of blank cells, not an empty line
-        if compact in headers or _FURNITURE.match(compact):
+        if compact in headers or _furniture(compact):
             continue
         kept.append(line)
     return kept
@@ -76,6 +86,12 @@ def _is_toc(line: Line, before_body: bool = True) -> bool:
         and len([c for c in line.cells if c]) == 2
         and line.cells[-1].isdigit()
     )
+
+
+def _is_part(line: Line, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` (_PART1, _PART2: "第…部分…") matches the line."""
+    compact = line.compact
+    return compact.startswith("第") and "部分" in compact[:5] and bool(pattern.match(compact))
 
 
 def _title_of(line: Line, profile: Profile = SHANXI) -> TableSpec | None:
@@ -132,7 +148,7 @@ def segment_shanghai(lines: list[Line], profile: Profile) -> Segments:
 def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
-    body_start = max((i for i, ln in enumerate(lines) if _PART1.match(ln.compact)), default=0)
+    body_start = max((i for i, ln in enumerate(lines) if _is_part(ln, _PART1)), default=0)
     toc = [_is_toc(line, i < body_start) for i, line in enumerate(lines)]
     for i, line in enumerate(lines):
         compact = line.compact
@@ -162,7 +178,7 @@ def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
             tables[spec.number] = (lines[i], body)
     start1 = (part1_at + 1) if part1_at is not None else 0
     stops = [x for x in (titles[0][0] if titles else None, part3_at) if x is not None]
-    part2_heads = [i for i, ln in enumerate(lines) if _PART2.match(ln.compact) and i > start1]
+    part2_heads = [i for i, ln in enumerate(lines) if _is_part(ln, _PART2) and i > start1]
     stop1 = min(stops + part2_heads[:1]) if (stops or part2_heads) else len(lines)
     part1 = lines[start1:stop1] if part1_at is not None else []
     part3 = lines[part3_at + 1 : part4_at or len(lines)] if part3_at is not None else []

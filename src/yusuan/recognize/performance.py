@@ -75,6 +75,10 @@ _ANY_LABEL = re.compile(
     )
 )
 _TEXT_LABELS = {_norm(label): label for label in _TEXTS}
+_TEXT_WORDS = {*_TEXT_LABELS, "总体目标"}  # the cells ``_read_texts`` reads after
+_FIELD_WORD = re.compile("|".join(re.escape(k) for _, ks in _FIELDS for k in ks))  # _FIELD_LABEL
+_SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"</?\w+[^>]*>")
 
 
 @lru_cache(maxsize=8192)
@@ -88,7 +92,7 @@ def _is_level2(normed: str) -> bool:
 
 
 def _cells(line: Line) -> list[str]:
-    return [c.strip() for c in line.cells] if line.cells is not None else [line.text.strip()]
+    return list(map(str.strip, line.cells)) if line.cells is not None else [line.text.strip()]
 
 
 def _next_value(cells: list[str], start: int) -> str | None:
@@ -131,7 +135,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
             indicator_rows.append(cells)
             continue
         normed = [_norm(c) if c else "" for c in cells]
-        if any(c in ("一级指标", "三级指标") for c in normed):
+        if "一级指标" in normed or "三级指标" in normed:
             header = normed
             continue
         first = next((c for c in normed if c), "")
@@ -139,9 +143,15 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
             header = []  # the tree starts without its header row
             indicator_rows.append(cells)
             continue
-        below = _read_fields(table, cells, normed, below)
-        _read_funds(table, cells, normed, source_seen, Source(doc.path, line.number))
-        _read_texts(table, cells, normed)
+        # Most rows name one kind of label: a search of the whole row first spares the cell by
+        # cell look for the other kinds (a cell's label at its start is found by either).
+        joined = "\n".join(normed)
+        has_field = _FIELD_WORD.search(joined) is not None
+        below = _read_fields(table, cells, normed if has_field else [], below)
+        if _ANY_FUND.search(joined):
+            _read_funds(table, cells, normed, source_seen, doc.path, line.number)
+        if not _TEXT_WORDS.isdisjoint(normed):
+            _read_texts(table, cells, normed)
     _read_indicators(table, header or [], indicator_rows)
     return table
 
@@ -166,14 +176,24 @@ def _read_fields(
                 value = rest or _next_value(cells, j + 1)
                 if value:
                     used.add(next((k for k in range(j + 1, len(cells)) if cells[k]), j))
-                    setattr(table, attr, re.sub(r"\s+", "", value))
+                    setattr(table, attr, _SPACES.sub("", value))
                 else:
                     waiting[j] = attr
     for column, attr in below.items():
         value = cells[column] if column < len(cells) and column not in used else ""
         if value and not _is_label(value) and getattr(table, attr) in (None, ""):
-            setattr(table, attr, re.sub(r"\s+", "", value))
+            setattr(table, attr, _SPACES.sub("", value))
     return waiting
+
+
+@lru_cache(maxsize=4096)  # the same labels in every table
+def _fund_labels(normed: str) -> tuple[tuple[str, str], ...]:
+    """The fund keys whose label a cell starts with, each with the rest of the cell after it."""
+    return tuple(
+        (key, normed[found.end() :].lstrip(":"))
+        for key, pattern in _FUND_LABELS
+        if (found := pattern.match(normed)) is not None
+    )
 
 
 def _read_funds(
@@ -181,14 +201,13 @@ def _read_funds(
     cells: list[str],
     normed: list[str],
     seen: dict[str, int],
-    source: Source,
+    path: str,
+    line: int,
 ) -> None:
     for j, n in enumerate(normed):
         if not n or not _ANY_FUND.match(n):
             continue
-        for key, pattern in _FUND_LABELS:
-            if not pattern.match(n):
-                continue
+        for key, rest in _fund_labels(n):
             if key == "total":
                 funds = table.period_funds if n.startswith("实施期") else table.annual_funds
             else:
@@ -199,7 +218,6 @@ def _read_funds(
                 funds = table.period_funds if count == 0 else table.annual_funds
             # The value is in the next cell; failing that, printed inside the label cell
             # ("其中: 中央财政资金 0").
-            rest = n[pattern.match(n).end() :].lstrip(":")  # type: ignore[union-attr]
             following = _next_value(cells, j + 1)
             glued = _AMOUNT_IN_CELL.fullmatch(rest) if rest else None
             text = following if following and parse_amount(following) is not None else None
@@ -207,7 +225,9 @@ def _read_funds(
                 text = glued.group(1)
             amount = parse_amount(text) if text else None
             if getattr(funds, key) is None:
-                cell = Cell(text, amount, source) if text and amount is not None else None
+                cell = (
+                    Cell(text, amount, Source(path, line)) if text and amount is not None else None
+                )
                 setattr(funds, key, cell)
 
 
@@ -227,7 +247,7 @@ def _read_texts(table: PerformanceTable, cells: list[str], normed: list[str]) ->
 
 
 def _strip_tags(text: str) -> str:
-    return re.sub(r"</?\w+[^>]*>", "", text).strip()
+    return _TAG.sub("", text).strip()
 
 
 def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list[str]]) -> None:

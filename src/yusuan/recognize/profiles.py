@@ -8,6 +8,7 @@ A profile is data plus a little code; the recognizer, checks and exports take it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from yusuan.recognize.profile import SHANXI_TABLES, TABLE_NAMES, TableSpec
 from yusuan.recognize.shanghai import SHANGHAI_TABLE_NAMES, SHANGHAI_TABLES
@@ -26,10 +27,21 @@ class Profile:
         return self.tables[number - 1]
 
     def title_of(self, compact: str) -> TableSpec | None:
-        for spec in self.tables:
-            if spec.title.match(compact):
-                return spec
-        return None
+        if PROFILES.get(self.key) is self:  # the same lines are asked about again and again
+            return _title_of(self.key, compact)
+        return _first_title(self.tables, compact)
+
+
+def _first_title(tables: tuple[TableSpec, ...], compact: str) -> TableSpec | None:
+    for spec in tables:
+        if spec.title.match(compact):
+            return spec
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _title_of(key: str, compact: str) -> TableSpec | None:
+    return _first_title(PROFILES[key].tables, compact)
 
 
 SHANXI = Profile(

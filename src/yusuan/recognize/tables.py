@@ -21,6 +21,7 @@ from yusuan.recognize.profile import ECONOMIC_GROUPS, GroupSpec, TableSpec
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")
 _NO_DATA = ("本表无数据", "为空表")
+_SPACES = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^1(?:\s+\d+)+$")
 _KIND_BY_CODE_LENGTH = {3: RowKind.CLASS, 5: RowKind.SECTION, 7: RowKind.ITEM}
 
@@ -76,7 +77,7 @@ def header_paths(header: list[Line], width: int) -> list[str]:
     for line in header:
         if line.cells is None or _is_numbering(line):
             continue
-        cells = [re.sub(r"\s+", "", c) for c in line.cells][:width]
+        cells = [_SPACES.sub("", c) for c in line.cells][:width]
         grid.append(cells + [""] * (width - len(cells)))
     for r, cells in enumerate(grid):
         for c in range(1, width):
@@ -152,8 +153,9 @@ class TableBuilder:
     def build(self, title: str, lines: list[Line], source: Source) -> Table:
         table = Table(self.spec.number, self.spec.key, title, source=source)
         body_lines = []
+        no_data_a, no_data_b = _NO_DATA
         for line in lines:
-            if any(mark in line.compact for mark in _NO_DATA):
+            if no_data_a in line.compact or no_data_b in line.compact:
                 table.no_data = True
             else:
                 body_lines.append(line)

@@ -52,19 +52,15 @@ def insert_rows(
         for position, key in enumerate(columns)
         if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
-    tuples = [head + values(row) for row in rows]
-    if converters:
-        tuples = [_convert(t, converters) for t in tuples]
+    tuples: list[Any] = [head + values(row) for row in rows]
+    if converters:  # column by column: one C-level pass per converted column
+        by_column: list[Any] = list(zip(*tuples, strict=True))
+        for position, converter in converters:
+            by_column[position] = map(converter, by_column[position])
+        tuples = list(zip(*by_column, strict=True))
     marks = ", ".join("?" * len(columns))
     cursor = driver.cursor()
     try:
         cursor.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", tuples)
     finally:
         cursor.close()
-
-
-def _convert(values: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]) -> Any:
-    converted = list(values)
-    for position, convert in converters:
-        converted[position] = convert(converted[position])
-    return converted
