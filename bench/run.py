@@ -115,6 +115,10 @@ if __name__ == "__main__":
 
     web.main([])
     print()
+    import corpus  # bench/corpus.py: 10,000 synthetic documents, injected defects found
+
+    corpus.main()
+    print()
     import scale  # bench/scale.py: comparison queries at 100,000 disclosures (takes ~40 min)
 
     scale.main()
