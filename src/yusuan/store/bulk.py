@@ -34,33 +34,53 @@ def insert_rows(
     if dialect.name not in ("postgresql", "sqlite"):
         connection.execute(table.insert(), [{**fixed, **row} for row in rows])
         return
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
+    statement, converters = _prepared(connection, table, tuple(columns))
     values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
     driver = connection.connection.driver_connection
     assert driver is not None
     if dialect.name == "postgresql":
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy,
-        ):
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(head + values(row))
         return
-    converters: list[tuple[int, Callable[[Any], Any]]] = [
-        (position, convert)
-        for position, key in enumerate(columns)
-        if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
     tuples: list[Any] = [head + values(row) for row in rows]
     if converters:  # column by column: one C-level pass per converted column
         by_column: list[Any] = list(zip(*tuples, strict=True))
         for position, converter in converters:
             by_column[position] = map(converter, by_column[position])
         tuples = list(zip(*by_column, strict=True))
-    marks = ", ".join("?" * len(columns))
     cursor = driver.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", tuples)
+        cursor.executemany(statement, tuples)
     finally:
         cursor.close()
+
+
+_Prepared = tuple[str, list[tuple[int, Callable[[Any], Any]]]]
+_PREPARED: dict[tuple[str, str, tuple[str, ...]], _Prepared] = {}
+
+
+def _prepared(connection: Connection, table: Table, columns: tuple[str, ...]) -> _Prepared:
+    """The statement (COPY on PostgreSQL, INSERT on SQLite) and SQLite's bind conversions for
+    these columns of ``table``, built once per process."""
+    dialect = connection.dialect
+    cache_key = (dialect.name, table.name, columns)
+    found = _PREPARED.get(cache_key)
+    if found is not None:
+        return found
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    if dialect.name == "postgresql":
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+    else:
+        converters = [
+            (position, convert)
+            for position, key in enumerate(columns)
+            if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+            is not None
+        ]
+        marks = ", ".join("?" * len(columns))
+        statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+    found = _PREPARED[cache_key] = (statement, converters)
+    return found

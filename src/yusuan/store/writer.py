@@ -52,6 +52,8 @@ _INSERT_UNIT = {  # ON CONFLICT DO NOTHING: one statement where a savepoint woul
     .returning(_UNITS.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+_INSERT_FILE = insert(_FILES)
+_INSERT_DISCLOSURE = insert(_DISCLOSURES)
 _ADOPT = (
     update(_UNITS)
     .where(_UNITS.c.id == bindparam("child"), _UNITS.c.parent_id.is_(None))
@@ -147,7 +149,7 @@ def _source_file(connection: Connection, file: FileInfo, failed_id: int | None) 
             .values(error=None, ingested_at=s.now(), **values)
         )
         return failed_id
-    result = connection.execute(insert(_FILES), {"sha256": file.sha256, **values})
+    result = connection.execute(_INSERT_FILE, {"sha256": file.sha256, **values})
     return _new_id(result)
 
 
@@ -160,7 +162,7 @@ def _write(connection: Connection, record: DocumentRecord, failed_id: int | None
         _VERSIONS, {"unit_id": unit_id, "year": record.year, "scope": record.scope}
     )
     result = connection.execute(
-        insert(_DISCLOSURES),
+        _INSERT_DISCLOSURE,
         {
             "unit_id": unit_id, "year": record.year, "scope": record.scope,
             "version": (version or 0) + 1, "profile": record.profile,
