@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yusuan.budget.io import DataFileError, validate
 from yusuan.budget.model import BudgetData
+from yusuan.budget.paths import get_path, set_path
 from yusuan.files import write_atomically
 from yusuan.recognize.profile import ECONOMIC_GROUPS
 
@@ -177,21 +178,6 @@ _NOTE = Font(name="宋体", color="808080")
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _get(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
-    return obj
-
-
-def _set(target: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        target = target.setdefault(part, {})
-    target[parts[-1]] = value
-
-
 def _cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -269,7 +255,7 @@ def _write_facts(ws: Worksheet, data: BudgetData | None) -> None:
     ws.add_data_validation(yes_no)
     for row, (label, path, kind, note) in enumerate(FACTS, start=2):
         ws.cell(row, 1, label).font = _BODY
-        target = ws.cell(row, 2, _cell_value(_get(data, path)) if data is not None else None)
+        target = ws.cell(row, 2, _cell_value(get_path(data, path)) if data is not None else None)
         target.font = _BODY
         target.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row, 3, note).font = _NOTE
@@ -316,7 +302,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, data: BudgetData | None) -> None:
     items = getattr(data, sheet.field) if data is not None else []
     for r, item in enumerate(items, start=3):
         for column, col in enumerate(sheet.columns, start=1):
-            value = _get(item, col.path)
+            value = get_path(item, col.path)
             if value is not None and value != "":
                 cell = ws.cell(r, column, _cell_value(value))
                 cell.font = _BODY
@@ -373,7 +359,7 @@ def read_workbook(path: Path) -> BudgetData:
             row[1] if len(row) > 1 else None, kind, f"工作表“基本信息”“{row[0]}”", problems
         )
         if value is not None:
-            _set(raw, path_, value)
+            set_path(raw, path_, value)
     for sheet in SHEETS:
         if sheet.title not in wb.sheetnames:
             continue
@@ -388,7 +374,7 @@ def read_workbook(path: Path) -> BudgetData:
                 kind = "choice:" + ",".join(col.choices) if col.kind == "choice" else col.kind
                 parsed = _parse(value, kind, where, problems)
                 if parsed is not None:
-                    _set(item, col.path, parsed)
+                    set_path(item, col.path, parsed)
             items.append(item)
         raw[sheet.field] = items
     _read_indicators(wb, raw)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from yusuan.budget.model import BudgetData
+from yusuan.budget.paths import get_path, set_path
 from yusuan.budget.workbook import FACTS, SHEETS
 
 Item = dict[str, Any]
@@ -27,24 +28,6 @@ _KEYS: dict[str, Callable[[Item], Any]] = {
     "operating_costs": lambda item: item.get("unit"),
 }
 _INDICATORS = ("period_indicators", "annual_indicators")
-
-
-def _get(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(part)
-    return obj
-
-
-def _set(target: Item, path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        nested = target.get(part)
-        if not isinstance(nested, dict):
-            nested = target[part] = {}
-        target = nested
-    target[parts[-1]] = value
 
 
 def _match(rows: list[Item], old: list[Item], key: Callable[[Item], Any]) -> list[Item | None]:
@@ -60,13 +43,13 @@ def _row(new: Item, base: Item | None, columns: list[str]) -> Item:
         return new
     merged = copy.deepcopy(base)
     for path in columns:
-        value = _get(new, path)
+        value = get_path(new, path)
         if path.startswith("goals.") and value is None and not merged.get("goals"):
             continue  # a project without goals stays without them
         if path.startswith("goals.texts.") and value is None:
             (merged["goals"].get("texts") or {}).pop(path.rsplit(".", 1)[1], None)
             continue  # a text left empty is no text (texts hold strings only)
-        _set(merged, path, value)
+        set_path(merged, path, value)
     if new.get("goals") or merged.get("goals"):
         goals = merged.get("goals") or {}
         for name in _INDICATORS:
@@ -80,7 +63,7 @@ def merge(uploaded: BudgetData, draft: BudgetData) -> BudgetData:
     new = uploaded.model_dump(mode="python")
     result = copy.deepcopy(draft.model_dump(mode="python"))
     for _, path, _, _ in FACTS:
-        _set(result, path, _get(new, path))
+        set_path(result, path, get_path(new, path))
     for sheet in SHEETS:
         rows: list[Item] = new.get(sheet.field) or []
         columns = [col.path for col in sheet.columns]

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from yusuan.budget.model import BudgetData
+from yusuan.budget.paths import get_path, set_path
 from yusuan.budget.workbook import KINDS, SOURCES
 from yusuan.recognize.profile import ECONOMIC_GROUPS
 
@@ -149,24 +150,6 @@ SECTIONS: tuple[Section, ...] = (
 )  # fmt: skip
 
 
-def _get(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
-    return obj
-
-
-def _set(target: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        nested = target.get(part)
-        if not isinstance(nested, dict):
-            nested = target[part] = {}
-        target = nested
-    target[parts[-1]] = value
-
-
 def _shown(value: Any, kind: str) -> str:
     if value is None:
         return ""
@@ -213,12 +196,12 @@ def state_of(data: BudgetData) -> FormState:
     for section in SECTIONS:
         if section.items is None:
             for f in section.fields:
-                state.values[f.path] = _shown(_get(data, f.path), f.kind)
+                state.values[f.path] = _shown(get_path(data, f.path), f.kind)
             continue
         items = getattr(data, section.items)
         for row, item in enumerate(items):
             for f in section.fields:
-                state.values[state.name(section, row, f)] = _shown(_get(item, f.path), f.kind)
+                state.values[state.name(section, row, f)] = _shown(get_path(item, f.path), f.kind)
         state.existing[section.items] = len(items)
         state.rows[section.items] = len(items) + section.new_rows
     return state
@@ -288,7 +271,7 @@ def apply(data: BudgetData, form: Mapping[str, Any]) -> Submitted:
                 text = _form_text(form, f.path)
                 state.values[f.path] = text if f.kind != "bool" else ("1" if text else "")
                 try:
-                    _set(raw, f.path, _parse(f, text))
+                    set_path(raw, f.path, _parse(f, text))
                 except _Bad as exc:
                     state.errors[f.path] = str(exc)
             continue
@@ -331,7 +314,7 @@ def _apply_list(section: Section, raw: dict[str, Any], form: Mapping[str, Any],
         item = copy.deepcopy(existing[row]) if row < len(existing) else {}
         for f in section.fields:
             try:
-                _set(item, f.path, _parse(f, texts[f.path]))
+                set_path(item, f.path, _parse(f, texts[f.path]))
             except _Bad as exc:
                 state.errors[f"{prefix}.{f.path}"] = str(exc)
         positions[len(kept)] = row
