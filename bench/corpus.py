@@ -68,9 +68,7 @@ def bench(kind: str) -> None:
             run("ingest", str(corpus), "--db", url, "--workers", "2")
             seconds = time.perf_counter() - started
             print(f"  ingest (2 workers): {seconds:.0f} s, {COUNT / seconds:.1f} documents/s")
-            engine = create_engine(url)
-            print(f"  database size: {size_of(engine, url) / 2**20:,.0f} MiB")
-            engine.dispose()
+            print(f"  database size: {size_of(url) / 2**20:,.0f} MiB")
             errors = errors_by_file(url, corpus)
         missed = Counter()
         for defect in defects:

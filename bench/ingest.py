@@ -32,13 +32,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests/corpus.py
 
 from tests.corpus import seed_copies  # noqa: E402
+from tests.pgtemp import throwaway_database  # noqa: E402
 from yusuan.ingest.progress import IngestProgress  # noqa: E402
 from yusuan.ingest.run import ingest  # noqa: E402
 
@@ -116,21 +117,8 @@ def sqlite_size(url: str) -> int:
     return Path(path).stat().st_size
 
 
-@contextmanager
-def postgres_db() -> Iterator[str]:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    name = f"yusuan_bench_{secrets.token_hex(4)}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+def postgres_db() -> AbstractContextManager[str]:
+    return throwaway_database(PG_SERVER, "yusuan_bench")
 
 
 def postgres_size(url: str) -> int:

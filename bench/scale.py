@@ -19,7 +19,6 @@ Then ANALYZE, and each comparison query of `yusuan compare` / `yusuan trend` run
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -32,9 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/pgtemp.py
+
+from ingest import postgres_size, sqlite_size  # noqa: E402 - bench/ingest.py, beside this file
+
+from tests.pgtemp import throwaway_database  # noqa: E402
+
 YUSUAN = str(Path(sys.executable).with_name("yusuan"))
 TARGET = int(os.environ.get("YUSUAN_BENCH_SCALE", "100000"))
 BASE = int(os.environ.get("YUSUAN_BENCH_SCALE_BASE", "1000"))
@@ -79,16 +83,8 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'scale.db'}"
         return
-    name = f"yusuan_scale_{secrets.token_hex(4)}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    with throwaway_database(PG_SERVER, "yusuan_scale") as url:
+        yield url
 
 
 def _columns(engine: Engine, table: str) -> list[str]:
@@ -139,13 +135,8 @@ def replicate(engine: Engine, target: int) -> int:
         return connection.scalar(select(func.count()).select_from(text("disclosures"))) or 0
 
 
-def size_of(engine: Engine, url: str) -> int:
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Path(make_url(url).database or "").stat().st_size
-    with engine.connect() as connection:
-        return int(connection.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+def size_of(url: str) -> int:
+    return sqlite_size(url) if url.startswith("sqlite") else postgres_size(url)
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, list[float], int]:
@@ -210,10 +201,10 @@ def bench(kind: str) -> None:
             print(f"  copied to {count:,} disclosures in {time.perf_counter() - started:.0f} s")
             with engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
-            size = size_of(engine, url)
+            engine.dispose()
+            size = size_of(url)
             print(f"  database size: {size / 2**30:.2f} GiB "
                   f"({size / count * 10000 / 2**20:,.0f} MiB per 10,000 disclosures)")  # fmt: skip
-            engine.dispose()
             queries(url)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -43,32 +43,19 @@ PG_SERVER = os.environ.get("YUSUAN_TEST_PG", "postgresql+psycopg://postgres@127.
 DATABASES = ("sqlite", "postgresql")
 
 
-def _pg_admin():  # type: ignore[no-untyped-def]
-    from sqlalchemy import create_engine
-
-    return create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture(params=DATABASES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A URL of an empty database of each kind."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'yusuan.db'}"
         return
-    import secrets
+    from contextlib import ExitStack
 
-    from sqlalchemy.engine import make_url
+    from tests.pgtemp import throwaway_database
 
-    name = f"yusuan_test_{secrets.token_hex(4)}"
-    admin = _pg_admin()
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    except Exception as exc:  # a missing server fails the test, with the reason
-        pytest.fail(f"PostgreSQL at {PG_SERVER} is not usable: {exc}")
-    try:
-        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(throwaway_database(PG_SERVER, "yusuan_test"))
+        except Exception as exc:  # a missing server fails the test, with the reason
+            pytest.fail(f"PostgreSQL at {PG_SERVER} is not usable: {exc}")
+        yield url
