@@ -14,7 +14,10 @@ the worker processes (read, check, record, write), of the coordinating process (
 progress, the cross-year step) and of the PostgreSQL backends serving the run (sampled from their
 processes by a thread of the coordinating process whose own time is left out; the server's
 background writer and checkpointer are not counted). "per core" = 1000 / the sum: the documents
-one fully used core gets through. Size per 10,000 disclosures is extrapolated from the growth of
+one fully used core gets through; "client" leaves the PostgreSQL server's share out (the cores
+of the machines that ingest, when the shared server has its own). CPU time per document varies
+by some 10 % between runs on a shared machine, so each configuration runs
+YUSUAN_BENCH_INGEST_REPEATS times (default 3) and the median run is shown. Size per 10,000 disclosures is extrapolated from the growth of
 the database during the run: the SQLite file (after a WAL checkpoint) or `pg_database_size`.
 
 PostgreSQL: a throw-away database on the server at YUSUAN_BENCH_PG (default: the local server
@@ -33,6 +36,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +51,7 @@ SHARED = Path(os.environ.get("YUSUAN_SHARED", ROOT.parent / "shared"))
 DOCS = int(os.environ.get("YUSUAN_BENCH_INGEST_DOCS", "200"))
 PG_SERVER = os.environ.get("YUSUAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORKERS = (1, 2)
+REPEATS = int(os.environ.get("YUSUAN_BENCH_INGEST_REPEATS", "3"))
 
 
 class _Clock(IngestProgress):
@@ -187,29 +192,61 @@ class _ServerCpu:
         return sum(self.seen.values())
 
 
+@dataclass(slots=True)
+class Measured:
+    """One ingest run: wall rates, CPU ms per document (worker, coordinator, server), size."""
+
+    stored: int
+    rate: float
+    steady: float
+    cpu: tuple[float, float, float]
+    per_disclosure: float  # bytes
+
+    @property
+    def per_core(self) -> float:
+        """Documents per second one fully used core gets through, counting every process."""
+        return 1000 / sum(self.cpu)
+
+    @property
+    def per_client_core(self) -> float:
+        """The same without the database server's CPU (a shared server has its own machine)."""
+        return 1000 / (self.cpu[0] + self.cpu[1])
+
+
+def measure(kind: str, files: list[Path], folder: Path, workers: int) -> Measured:
+    database = sqlite_db(folder) if kind == "sqlite" else postgres_db()
+    with database as url:
+        before = empty_size(url)
+        clock = _Clock()
+        server = _ServerCpu(url) if kind == "postgresql" else nullcontext()
+        coordinator = time.process_time()
+        with server:
+            summary = ingest(files, url, workers=workers, progress=clock)
+        coordinator = time.process_time() - coordinator - getattr(server, "own", 0.0)
+        after = sqlite_size(url) if kind == "sqlite" else postgres_size(url)
+    if summary.failed:
+        print(f"  {summary.failed[:3]}")
+    n = max(summary.processed, 1)
+    cpu = (summary.cpu_seconds, coordinator, getattr(server, "seconds", 0.0))
+    worker, coord, server_ms = (1000 * c / n for c in cpu)
+    return Measured(summary.stored, summary.rate, clock.steady(), (worker, coord, server_ms),
+                    (after - before) / max(summary.stored, 1))  # fmt: skip
+
+
 def run(kind: str, files: list[Path], folder: Path) -> None:
+    """REPEATS runs of each configuration; the run with the median per-core rate is printed,
+    with the lowest and highest per-core rate of all runs beside it."""
     for workers in WORKERS:
-        database = sqlite_db(folder) if kind == "sqlite" else postgres_db()
-        with database as url:
-            before = empty_size(url)
-            clock = _Clock()
-            server = _ServerCpu(url) if kind == "postgresql" else nullcontext()
-            coordinator = time.process_time()
-            with server:
-                summary = ingest(files, url, workers=workers, progress=clock)
-            coordinator = time.process_time() - coordinator - getattr(server, "own", 0.0)
-            after = sqlite_size(url) if kind == "sqlite" else postgres_size(url)
-        if summary.failed:
-            print(f"  {summary.failed[:3]}")
-        n = max(summary.processed, 1)
-        cpu = [summary.cpu_seconds, coordinator, getattr(server, "seconds", 0.0)]
-        per_doc = [1000 * c / n for c in cpu]
-        per_disclosure = (after - before) / max(summary.stored, 1)
+        runs = sorted((measure(kind, files, folder, workers) for _ in range(REPEATS)),
+                      key=lambda m: m.per_core)  # fmt: skip
+        m = runs[len(runs) // 2]
+        spread = f"{runs[0].per_core:.0f}–{runs[-1].per_core:.0f}"
+        client = f"{m.per_client_core:.1f}" if kind == "postgresql" else "="
         print(
-            f"  {kind:<11} {workers:>3} {summary.stored:>6} {summary.rate:>8.1f} "
-            f"{clock.steady():>7.1f} {per_doc[0]:>7.1f} {per_doc[1]:>6.1f} {per_doc[2]:>6.1f} "
-            f"{1000 / sum(per_doc):>9.1f} {per_disclosure / 1024:>7.0f} "
-            f"{per_disclosure * 10_000 / 1024**3:>8.2f}"
+            f"  {kind:<11} {workers:>3} {m.stored:>6} {m.rate:>8.1f} {m.steady:>7.1f} "
+            f"{m.cpu[0]:>7.1f} {m.cpu[1]:>6.1f} {m.cpu[2]:>6.1f} {m.per_core:>9.1f} "
+            f"{spread:>9} {client:>8} {m.per_disclosure / 1024:>7.0f} "
+            f"{m.per_disclosure * 10_000 / 1024**3:>8.2f}"
         )
 
 
@@ -289,13 +326,14 @@ def main(parts: list[str]) -> None:
         print(f"ingest (parse + check + store, one transaction per document; {origin};")
         print(f"target >= 50 docs/s per core; {os.cpu_count()} cores on this machine)")
         kinds = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
+        print(f"{REPEATS} runs of each; median run shown, range of its per-core rate beside it")
         print(
             f"  {'database':<11} {'wkr':>3} {'stored':>6} {'docs/s':>8} {'steady':>7} "
-            f"{'worker':>7} {'coord':>6} {'server':>6} {'per core':>9} {'KB/doc':>7} "
-            f"{'GB/10k':>8}"
+            f"{'worker':>7} {'coord':>6} {'server':>6} {'per core':>9} {'range':>9} "
+            f"{'client':>8} {'KB/doc':>7} {'GB/10k':>8}"
         )
         print(f"  {'':<11} {'':>3} {'':>6} {'(wall)':>8} {'(wall)':>7} "
-              f"{'CPU ms per document':>21} {'docs/s':>9}")  # fmt: skip
+              f"{'CPU ms per document':>21} {'docs/s':>9} {'':>9} {'docs/s':>8}")  # fmt: skip
         for kind in kinds:
             run(kind, files, folder)
         if "writers" in parts:

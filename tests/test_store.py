@@ -42,7 +42,16 @@ def test_document_is_stored_whole_and_once(db_url: str) -> None:
             assert facts["three_public"] == Decimal("75000.00")
             assert "abroad" not in facts  # printed blank: no fact, not 0
             cells = session.scalar(select(func.count()).select_from(s.TableCell))
-            assert cells == sum(len(r.cells) for t in parsed("001").tables.values() for r in t.rows)
+            # every cell with a figure or printed text; blank ones are not stored
+            printed = [c for t in parsed("001").tables.values() for r in t.rows
+                       for c in r.cells.values() if c.amount is not None or c.text]  # fmt: skip
+            assert cells == len(printed)
+            blank = session.scalar(
+                select(func.count()).select_from(s.TableCell).where(
+                    s.TableCell.amount.is_(None), s.TableCell.text == ""
+                )
+            )
+            assert blank == 0
             blob = session.scalar(select(s.Document.model_json_gz))
         assert blob is not None
         assert load_model(blob).tables[3].rows[0].cells["total"].text == "1867.77"

@@ -11,6 +11,7 @@ the Chinese), XLSX numbers written from their decimal text. Amounts are in 元.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ from yusuan.files import write_atomically
 from yusuan.store import schema as s
 from yusuan.store.db import Store
 from yusuan.store.facts import FACT_LABELS
+from yusuan.store.records import located
 
 FORMATS = ("csv", "xlsx", "parquet")
 WHAT = ("facts", "cells", "findings", "compare")
@@ -100,12 +102,16 @@ def _findings(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]
     f = s.Finding
     query = (
         select(*_REF_QUERY, f.rule, f.family, f.severity, f.rounding, f.title, f.message,
-               f.expected, f.actual, f.difference, f.locations)
+               f.expected, f.actual, f.difference, f.locations, s.SourceFile.path)
         .join(f, f.disclosure_id == D.id)
+        .join(s.SourceFile, s.SourceFile.id == D.source_file_id)
         .where(D.id.in_(ids))
         .order_by(D.id, f.id)
     )  # fmt: skip
-    yield from (tuple(row) for row in run(session, query))
+    for *row, locations, path in run(session, query):
+        # stored without the document's own path (``records.stored_location``): put it back
+        cited = [located(loc, path or "") for loc in json.loads(locations or "[]")]
+        yield (*row, json.dumps(cited, ensure_ascii=False))
 
 
 _READERS: dict[str, Callable[[Session, Sequence[int]], Iterator[tuple[Any, ...]]]] = {

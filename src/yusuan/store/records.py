@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from yusuan.checks.findings import Finding
+from yusuan.checks.findings import Finding, Location
 from yusuan.checks.render.json import location_json
 from yusuan.checks.report import Report
 from yusuan.export.json import to_json_bytes
@@ -74,7 +74,27 @@ def _text(value: Decimal | str | None) -> str | None:
     return None if value is None else str(value)
 
 
-def finding_row(finding: Finding) -> dict[str, Any]:
+def stored_location(location: Location, own_file: str | None) -> dict[str, Any]:
+    """A cited location as stored: without the keys that are None and without the file when it is
+    the finding's own document (readers put that document's path back, ``located``); an
+    addend-by-addend 尾差 finding cites dozens of cells, and the path was most of their bytes."""
+    data = location_json(location)
+    if own_file is not None and data["file"] == own_file:
+        del data["file"]
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def located(data: dict[str, Any], own_file: str) -> dict[str, Any]:
+    """A stored location as ``location_json`` writes it, its file put back when left out."""
+    full = dict.fromkeys(("label", "text", "file", "line", "page", "table", "row", "column"))
+    full.update(data)
+    if "file" not in data:
+        full["file"] = own_file
+    return full
+
+
+def finding_row(finding: Finding, own_file: str | None = None) -> dict[str, Any]:
+    """A finding as stored; its locations in ``own_file`` (the document's path) without it."""
     return {
         "rule": finding.rule,
         "family": finding.family,
@@ -85,7 +105,7 @@ def finding_row(finding: Finding) -> dict[str, Any]:
         "expected": _text(finding.expected),
         "actual": _text(finding.actual),
         "difference": finding.difference,
-        "locations": _encode([location_json(loc) for loc in finding.locations]),
+        "locations": _encode([stored_location(loc, own_file) for loc in finding.locations]),
     }
 
 
@@ -123,6 +143,8 @@ def _tables(record: DocumentRecord, d: Disclosure) -> None:
             )
             for key, cell in row.cells.items():
                 amount = cell.amount
+                if amount is None and not cell.text:
+                    continue  # blank: not stored (a missing cell reads as blank)
                 confidence = cell.confidence
                 add_cell(
                     {
@@ -190,7 +212,7 @@ def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
         counts=report.counts(),
         model_json_gz=gzip.compress(to_json_bytes(d), _GZIP_LEVEL, mtime=0),
         facts=facts(d),
-        findings=[finding_row(f) for f in report.findings],
+        findings=[finding_row(f, file.path) for f in report.findings],
         code=unit_code(d),
         claims=claims_json(claims(d)),
     )

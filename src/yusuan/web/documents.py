@@ -208,7 +208,8 @@ def findings(
         r.finding_id: r
         for r in session.scalars(select(FindingReview).where(FindingReview.disclosure_id == d.id))
     }
-    return [finding_view(f, view, file_name, decisions.get(f.id)) for f in rows]
+    path = session.scalar(select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id))
+    return [finding_view(f, view, file_name, decisions.get(f.id), path or "") for f in rows]
 
 
 def detail(ctx: AppContext, principal: Principal, disclosure_id: int) -> DocumentDetail:

@@ -20,6 +20,7 @@ from yusuan.model import Column, Disclosure, Row, Side, Table
 from yusuan.money import format_amount
 from yusuan.store import schema as s
 from yusuan.store.accounts import DECISION_LABELS, FindingReview
+from yusuan.store.records import located
 from yusuan.web.sources import SourceLine
 
 LOW_CONFIDENCE = 0.9
@@ -249,9 +250,14 @@ def _where(location: dict[str, Any], file_name: str) -> str:
 
 
 def finding_view(
-    finding: s.Finding, view: DocumentView | None, file_name: str, review: FindingReview | None
+    finding: s.Finding,
+    view: DocumentView | None,
+    file_name: str,
+    review: FindingReview | None,
+    own_file: str = "",
 ) -> FindingView:
-    locations: list[dict[str, Any]] = json.loads(finding.locations or "[]")
+    """``own_file``: the document's stored path (its locations are stored without it)."""
+    locations = [located(x, own_file) for x in json.loads(finding.locations or "[]")]
     targets: list[str] = []
     lines: list[int] = []
     for location in locations:

@@ -24,7 +24,7 @@ from yusuan.checks.report import Report
 from yusuan.model import Source
 from yusuan.store import schema as s
 from yusuan.store.accounts import DocumentSource, FindingReview
-from yusuan.store.records import load_model
+from yusuan.store.records import load_model, located
 from yusuan.web import access
 from yusuan.web.context import AppContext
 from yusuan.web.documents import review_state
@@ -47,12 +47,12 @@ def _amount(text: str | None) -> Decimal | str | None:
         return text
 
 
-def _finding(row: s.Finding) -> Finding:
+def _finding(row: s.Finding, own_file: str) -> Finding:
     return Finding(
         rule=row.rule, family=row.family, severity=Severity(row.severity), title=row.title,
         message=row.message, expected=_amount(row.expected), actual=_amount(row.actual),
         difference=row.difference,
-        locations=[_location(loc) for loc in json.loads(row.locations or "[]")],
+        locations=[_location(located(loc, own_file)) for loc in json.loads(row.locations or "[]")],
         rounding=row.rounding,
     )  # fmt: skip
 
@@ -70,6 +70,9 @@ class StoredReport:
             )
             model = load_model(blob) if blob is not None else None
             source = session.get(DocumentSource, d.id)
+            path = session.scalar(
+                select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id)
+            )
             rows = session.scalars(
                 select(s.Finding).where(s.Finding.disclosure_id == d.id).order_by(s.Finding.id)
             ).all()
@@ -88,7 +91,7 @@ class StoredReport:
                 unit_name=d.unit_name,
                 year=d.year,
                 scope=d.scope,
-                findings=[_finding(r) for r in kept],
+                findings=[_finding(r, path or "") for r in kept],
                 rules_run=[r.id for r in rules_for(model)] if model is not None else [],
                 reading_issues=[i.message for i in model.issues] if model is not None else [],
                 checked_at=d.ingested_at.isoformat(timespec="seconds"),
