@@ -17,8 +17,9 @@ background writer and checkpointer are not counted). "per core" = 1000 / the sum
 one fully used core gets through; "client" leaves the PostgreSQL server's share out (the cores
 of the machines that ingest, when the shared server has its own). CPU time per document varies
 by some 10 % between runs on a shared machine, so each configuration runs
-YUSUAN_BENCH_INGEST_REPEATS times (default 3) and the median run is shown. Size per 10,000 disclosures is extrapolated from the growth of
-the database during the run: the SQLite file (after a WAL checkpoint) or `pg_database_size`.
+YUSUAN_BENCH_INGEST_REPEATS times (default 3) and the median run is shown. Size per 10,000
+disclosures is extrapolated from the growth of the database during the run: the SQLite file
+(after a WAL checkpoint) or `pg_database_size`.
 
 PostgreSQL: a throw-away database on the server at YUSUAN_BENCH_PG (default: the local server
 the tests use); skipped with a note when it cannot be reached.

@@ -75,7 +75,8 @@ def test_trend_by_code_follows_a_mapped_code(db_url: str, tmp_path: Path) -> Non
             rows = [r for r in code_trend(session, "示例市数据服务中心", level=7)
                     if r.code == "2010350"]  # fmt: skip
         assert [(r.ref.year, r.printed_code, r.amount) for r in rows] == [
-            (2024, "2010302", Decimal("3106600.00")), (2025, "2010350", Decimal("3123100.00"))
+            (2024, "2010302", Decimal("3106600.00")),
+            (2025, "2010350", Decimal("3123100.00")),
         ]
         assert rows[1].change == Decimal("16500.00") and rows[1].rate == Decimal("0.53")
         assert rows[1].name == "事业运行"

@@ -99,7 +99,9 @@ def test_changed_prior_figure_is_named_in_one_error(db_url: str) -> None:
         assert finding.rule == "XYEAR-CHANGE" and finding.severity.value == "error"
         assert finding.family == "cross_year"
         assert (finding.expected, finding.actual, finding.difference) == (
-            Decimal("-0.55"), Decimal("1.65"), Decimal("2.20")
+            Decimal("-0.55"),
+            Decimal("1.65"),
+            Decimal("2.20"),
         )
         for words in ("机关运行经费", "2025年", "59.45", "2024年", "60.00", "减少0.55万元",
                       "比2024年预算增加1.65万元", "表11"):  # fmt: skip

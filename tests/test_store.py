@@ -47,9 +47,9 @@ def test_document_is_stored_whole_and_once(db_url: str) -> None:
                        for c in r.cells.values() if c.amount is not None or c.text]  # fmt: skip
             assert cells == len(printed)
             blank = session.scalar(
-                select(func.count()).select_from(s.TableCell).where(
-                    s.TableCell.amount.is_(None), s.TableCell.text == ""
-                )
+                select(func.count())
+                .select_from(s.TableCell)
+                .where(s.TableCell.amount.is_(None), s.TableCell.text == "")
             )
             assert blank == 0
             blob = session.scalar(select(s.Document.model_json_gz))

@@ -217,11 +217,17 @@ def _store_rules_markdown() -> list[str]:
     """Rules that need the database (last year's document): run by `yusuan crosscheck`."""
     from yusuan.crossyear.rules import FAMILY, FAMILY_LABEL, STORE_RULES
 
-    lines = ["", f"## {FAMILY_LABEL} ({FAMILY}, on a database)", "",
-             "These rules compare a stored disclosure with the same unit's stored disclosure of "
-             "the year before. `yusuan check` does not run them (it sees one document); "
-             "`yusuan crosscheck --db URL` does and stores their findings with the disclosure.",
-             "", "| id | templates | severity | title | what it checks |", "|---|---|---|---|---|"]
+    lines = [
+        "",
+        f"## {FAMILY_LABEL} ({FAMILY}, on a database)",
+        "",
+        "These rules compare a stored disclosure with the same unit's stored disclosure of "
+        "the year before. `yusuan check` does not run them (it sees one document); "
+        "`yusuan crosscheck --db URL` does and stores their findings with the disclosure.",
+        "",
+        "| id | templates | severity | title | what it checks |",
+        "|---|---|---|---|---|",
+    ]
     for rule in STORE_RULES.values():
         profiles = "、".join(_PROFILE_NAMES.get(p, p) for p in rule.profiles)
         lines.append(f"| {rule.id} | {profiles} | {rule.severity.label} | {rule.title} "

@@ -89,11 +89,17 @@ def compare(db: str | None, year: int | None, unit: str | None, scope: str | Non
 @click.command()
 @click.option("--db", help=DB_HELP)
 @click.option("--unit", required=True, help="单位名称（完整名称，或能唯一确定单位的部分名称）")
-@click.option("--metric", type=click.Choice(TREND_METRICS), default="facts", show_default=True,
-              help="facts：主要数据；codes：按功能分类科目（按最新目录对应编码）；其余同 compare")
+@click.option(
+    "--metric",
+    type=click.Choice(TREND_METRICS),
+    default="facts",
+    show_default=True,
+    help="facts：主要数据；codes：按功能分类科目（按最新目录对应编码）；其余同 compare",
+)
 @click.option("--scope", type=click.Choice(["单位", "部门"]), help="单位预算或部门预算")
-@click.option("--level", type=click.Choice(["3", "5", "7"]),
-              help="codes：只列类（3）、款（5）或项（7）")
+@click.option(
+    "--level", type=click.Choice(["3", "5", "7"]), help="codes：只列类（3）、款（5）或项（7）"
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)  # fmt: skip
 def trend(db: str | None, unit: str, metric: str, scope: str | None, level: str | None,
@@ -133,9 +139,13 @@ def trend(db: str | None, unit: str, metric: str, scope: str | None, level: str 
 @click.option("--db", help=DB_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="输出文件：.csv、.xlsx 或 .parquet")  # fmt: skip
-@click.option("--what", type=click.Choice(["facts", "cells", "findings", "compare"]),
-              default="facts", show_default=True,
-              help="facts：主要数据；cells：全部表格单元格；findings：检查问题；compare：比较结果")
+@click.option(
+    "--what",
+    type=click.Choice(["facts", "cells", "findings", "compare"]),
+    default="facts",
+    show_default=True,
+    help="facts：主要数据；cells：全部表格单元格；findings：检查问题；compare：比较结果",
+)
 @click.option("--metric", type=click.Choice(COMPARE_METRICS), default="three_public",
               show_default=True, help="--what compare 时的比较项目")  # fmt: skip
 @click.option("--year", type=int, help="只导出该年度")

@@ -293,7 +293,7 @@ def class_spending(session: Session, *, year: int | None = None, unit: str | Non
     totals: dict[int, Decimal | None] = {}
     for row in run(session, query):
         where = ref(row)
-        kind, row_code, label, amount = row[len(REF_COLUMNS):]
+        kind, row_code, label, amount = row[len(REF_COLUMNS) :]
         if kind == "total":
             totals.setdefault(where.disclosure_id, amount)
         elif row_code:

@@ -57,14 +57,20 @@ def _columns(spec: str) -> list[Column]:
 
 COLUMNS: dict[str, list[Column]] = {
     "facts": [*_REF, *_columns("key:text label:text value:money")],
-    "cells": [*_REF, *_columns(
-        "table_no:int row_no:int code:text label:text kind:text side:text column:text "
-        "amount:money text:text confidence:float"
-    )],
-    "findings": [*_REF, *_columns(
-        "rule:text family:text severity:text rounding:bool title:text message:text "
-        "expected:text actual:text difference:decimal locations:text"
-    )],
+    "cells": [
+        *_REF,
+        *_columns(
+            "table_no:int row_no:int code:text label:text kind:text side:text column:text "
+            "amount:money text:text confidence:float"
+        ),
+    ],
+    "findings": [
+        *_REF,
+        *_columns(
+            "rule:text family:text severity:text rounding:bool title:text message:text "
+            "expected:text actual:text difference:decimal locations:text"
+        ),
+    ],
 }
 
 
@@ -76,9 +82,14 @@ def _ids(session: Session, year: int | None, unit: str | None, scope: str | None
 def _facts(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     f = s.Fact
     order = {key: n for n, key in enumerate(FACT_LABELS)}
-    rows = list(run(session,
-        select(*_REF_QUERY, f.key, f.value).join(f, f.disclosure_id == D.id).where(D.id.in_(ids))
-    ))
+    rows = list(
+        run(
+            session,
+            select(*_REF_QUERY, f.key, f.value)
+            .join(f, f.disclosure_id == D.id)
+            .where(D.id.in_(ids)),
+        )
+    )
     rows.sort(key=lambda r: (r[0], order.get(r[5], len(order)), r[5]))
     for row in rows:
         yield (*row[:5], row[5], FACT_LABELS.get(row[5], row[5]), row[6])

@@ -28,12 +28,21 @@ HUNDRED = Decimal(100)
 TREND_METRICS: dict[str, tuple[str, ...]] = {
     "facts": tuple(FACT_LABELS),
     "three_public": (
-        "three_public", "abroad", "reception", "vehicles", "vehicle_purchase", "vehicle_operation"
+        "three_public",
+        "abroad",
+        "reception",
+        "vehicles",
+        "vehicle_purchase",
+        "vehicle_operation",
     ),
     "operating_costs": ("operating_costs", "public"),
     "personnel_share": ("personnel", "general_basic", "personnel_share"),
     "per_head": (
-        "expenditure_total", "basic", "staff_actual", "expenditure_per_head", "basic_per_head"
+        "expenditure_total",
+        "basic",
+        "staff_actual",
+        "expenditure_per_head",
+        "basic_per_head",
     ),
     "findings": ("errors", "warnings", "infos"),
 }

@@ -151,7 +151,9 @@ def _by_name(
         if matching:
             chosen = _latest(matching)
             if len(matching) > 1:
-                notes.append(f"{year}年有{len(matching)}份同名同编码的文件，已取第{chosen.version}版")
+                notes.append(
+                    f"{year}年有{len(matching)}份同名同编码的文件，已取第{chosen.version}版"
+                )
             if differing:
                 notes.append(
                     f"{year}年另有{len(differing)}份名称相同但单位编码不同（{_codes(differing)}）"
@@ -175,7 +177,9 @@ def _by_name(
                     "本年文件未印单位编码，无法确定上年文件")  # fmt: skip
     chosen = _latest(by_name)
     if len(by_name) > 1:
-        notes.append(f"{year}年有{len(by_name)}份该单位的文件（多个版本），已取第{chosen.version}版")
+        notes.append(
+            f"{year}年有{len(by_name)}份该单位的文件（多个版本），已取第{chosen.version}版"
+        )
     others = {c.unit_name for c in by_code if c.unit_id != target.unit_id}
     if others:
         notes.append(f"单位编码{target.code}在{year}年另有“{'、'.join(sorted(others))}”使用")
@@ -269,7 +273,11 @@ def _with_claims(session: Session, ids: Iterable[int]) -> set[int]:
     """Those of ``ids`` written with their claims (and so with their unit code read)."""
     found: set[int] = set()
     for chunk in _chunks(sorted(set(ids))):
-        found.update(session.connection().scalars(select(_C.disclosure_id).where(_C.disclosure_id.in_(chunk))))
+        found.update(
+            session.connection().scalars(
+                select(_C.disclosure_id).where(_C.disclosure_id.in_(chunk))
+            )
+        )
     return found
 
 
@@ -277,9 +285,7 @@ def _set_code(session: Session, target: Candidate, code: str | None) -> Candidat
     if code is None or code == target.code:
         return target
     session.execute(update(_D).where(_D.id == target.id).values(code=code))
-    session.execute(
-        update(_U).where(_U.id == target.unit_id, _U.code.is_(None)).values(code=code)
-    )
+    session.execute(update(_U).where(_U.id == target.unit_id, _U.code.is_(None)).values(code=code))
     return Candidate(target.id, target.unit_id, target.year, target.scope, target.profile,
                      target.version, code, target.unit_name)  # fmt: skip
 
