@@ -291,8 +291,9 @@ def class_spending(session: Session, *, year: int | None = None, unit: str | Non
         query = query.where(D.id.in_(ids))
     found: list[tuple[DisclosureRef, str, str, Decimal | None]] = []
     totals: dict[int, Decimal | None] = {}
+    refs: dict[int, DisclosureRef] = {}  # one per disclosure, not per row (~4 rows each)
     for row in run(session, query):
-        where = ref(row)
+        where = refs.get(row[0]) or refs.setdefault(row[0], ref(row))
         kind, row_code, label, amount = row[len(REF_COLUMNS) :]
         if kind == "total":
             totals.setdefault(where.disclosure_id, amount)

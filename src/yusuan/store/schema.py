@@ -148,6 +148,7 @@ class TableRow(Base):
     """One printed row of a table, with its code, kind, side and source line/page."""
 
     __tablename__ = "table_rows"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # (as table_cells)
 
     disclosure_id: Mapped[int] = mapped_column(
         ForeignKey("disclosures.id", ondelete="CASCADE"), primary_key=True
@@ -168,8 +169,9 @@ class TableCell(Base):
 
     Blank cells (no amount, nothing printed) are not stored, so a row's missing column reads as
     blank (outer joins from ``table_rows`` give NULL); they are six in ten of a template's cells.
-    On SQLite the table is ``WITHOUT ROWID``: its rows live in the primary key's b-tree, one tree
-    to write instead of two."""
+    On SQLite the table (like ``table_rows`` and ``table_columns``) is ``WITHOUT ROWID``: its
+    rows live in the primary key's b-tree, one tree to write instead of two, and a document's
+    rows of one table lie next to each other for the comparisons that read them."""
 
     __tablename__ = "table_cells"
     __table_args__ = (

@@ -1,5 +1,6 @@
-"""lean cells: blank cells are no longer stored; on SQLite table_cells and table_columns become
-WITHOUT ROWID tables (rows kept in the primary key's b-tree: one tree to write, not two)
+"""lean cells: blank cells are no longer stored; on SQLite table_rows, table_cells and
+table_columns become WITHOUT ROWID tables (rows kept in the primary key's b-tree: one tree to
+write, not two, and a document's rows of a table next to each other for the comparisons)
 
 Revision ID: 0005
 Revises: 0004
@@ -17,7 +18,26 @@ depends_on = None
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _cells(name: str, with_rowid: bool) -> None:
+def _rows(name: str, with_rowid: bool) -> None:
+    op.create_table(
+        name,
+        sa.Column("disclosure_id", Id, nullable=False),
+        sa.Column("table_no", sa.SmallInteger(), nullable=False),
+        sa.Column("row_no", sa.SmallInteger(), nullable=False),
+        sa.Column("label", sa.Text(), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=True),
+        sa.Column("code_class", sa.String(length=3), nullable=True),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("side", sa.String(length=12), nullable=True),
+        sa.Column("line", sa.Integer(), nullable=True),
+        sa.Column("page", sa.SmallInteger(), nullable=True),
+        sa.ForeignKeyConstraint(["disclosure_id"], ["disclosures.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("disclosure_id", "table_no", "row_no"),
+        sqlite_with_rowid=with_rowid,
+    )
+
+
+def _cells(name: str, rows: str, with_rowid: bool) -> None:
     op.create_table(
         name,
         sa.Column("disclosure_id", Id, nullable=False),
@@ -29,7 +49,7 @@ def _cells(name: str, with_rowid: bool) -> None:
         sa.Column("confidence", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
             ["disclosure_id", "table_no", "row_no"],
-            ["table_rows.disclosure_id", "table_rows.table_no", "table_rows.row_no"],
+            [f"{rows}.disclosure_id", f"{rows}.table_no", f"{rows}.row_no"],
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("disclosure_id", "table_no", "row_no", "column"),
@@ -54,20 +74,25 @@ def _columns(name: str, with_rowid: bool) -> None:
 _NOT_BLANK = "NOT (amount IS NULL AND text = '')"
 
 
-def _rebuild(with_rowid: bool, keep: str) -> None:
-    """SQLite: copy both tables into new ones of the wanted kind (neither has rows pointing at
-    it, so dropping the old ones cascades nowhere)."""
-    for table, create in (("table_cells", _cells), ("table_columns", _columns)):
-        create(f"{table}_new", with_rowid)
-        where = f" WHERE {keep}" if table == "table_cells" and keep else ""
-        op.execute(f'INSERT INTO {table}_new SELECT * FROM "{table}"{where}')
+def _rebuild(with_rowid: bool, keep_cells: str) -> None:
+    """SQLite: copy the three tables into new ones of the wanted kind. The new cells point at
+    the new rows from the start, so dropping the old rows (after the old cells) cascades nowhere;
+    renaming the new rows table updates that reference."""
+    _rows("table_rows_new", with_rowid)
+    op.execute("INSERT INTO table_rows_new SELECT * FROM table_rows")
+    _cells("table_cells_new", "table_rows_new", with_rowid)
+    op.execute(f"INSERT INTO table_cells_new SELECT * FROM table_cells WHERE {keep_cells}")
+    _columns("table_columns_new", with_rowid)
+    op.execute("INSERT INTO table_columns_new SELECT * FROM table_columns")
+    for table in ("table_cells", "table_rows", "table_columns"):
         op.drop_table(table)
+    for table in ("table_rows", "table_cells", "table_columns"):
         op.rename_table(f"{table}_new", table)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        _rebuild(with_rowid=False, keep=_NOT_BLANK)
+        _rebuild(with_rowid=False, keep_cells=_NOT_BLANK)
     else:
         op.execute(f"DELETE FROM table_cells WHERE NOT ({_NOT_BLANK})")
 
@@ -75,4 +100,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The blank cells are not restored: a missing cell reads as blank everywhere.
     if op.get_bind().dialect.name == "sqlite":
-        _rebuild(with_rowid=True, keep="")
+        _rebuild(with_rowid=True, keep_cells="1 = 1")
