@@ -57,8 +57,9 @@ def test_older_store_upgrades_and_keeps_its_documents(db_url: str) -> None:
         # seed 001's table 3 row 0 is 合计 1867.77; a blank cell beside it, as 0004 stores kept
         with engine.begin() as connection:
             connection.execute(
-                insert(_CELLS).values(disclosure_id=did, table_no=3, row_no=0, column="blank",
-                                      amount=None, text="")  # fmt: skip
+                insert(_CELLS).values(
+                    disclosure_id=did, table_no=3, row_no=0, column="blank", amount=None, text=""
+                )
             )
         rows, columns = _count(engine, "table_rows"), _count(engine, "table_columns")
 

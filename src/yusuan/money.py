@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
+@lru_cache(maxsize=8192)  # the same few amounts recur through a document's tables and text
 def parse_amount(text: str | None) -> Decimal | None:
     """Parse "1,908.14", "583", "-0.5" or "－"; return ``None`` for blank or non-numeric text."""
     if text is None:

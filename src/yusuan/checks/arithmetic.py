@@ -69,12 +69,13 @@ def row_totals(ck: Checker) -> None:
 def code_hierarchy(ck: Checker) -> None:
     for table, side, rows in coded_sides(ck.disclosure.tables):
         by_code = children_by_code(rows)  # (children(rows, parent) for each: quadratic)
+        keys = numeric_keys(table, side)
         for parent in rows:
             assert parent.code is not None
             kids = by_code.get(parent.code, [])
             if not kids:
                 continue
-            for key in numeric_keys(table, side):
+            for key in keys:
                 ck.sum(
                     cell_figure(table, parent, key),
                     [cell_figure(table, k, key) for k in kids],
@@ -116,10 +117,11 @@ def economic_sums(ck: Checker) -> None:
     if table is None:
         return
     groups = list(economic_groups(table))
+    keys = numeric_keys(table)
     for group, items in groups:
         if not items:
             continue
-        for key in numeric_keys(table):
+        for key in keys:
             ck.sum(
                 cell_figure(table, group, key),
                 [cell_figure(table, i, key) for i in items],
@@ -191,10 +193,11 @@ def subtotals(ck: Checker) -> None:
         table = ck.table(number)
         if table is None:
             continue
+        keys = numeric_keys(table)
         for head, members in subtotal_groups(table):
             if not members:
                 continue
-            for key in numeric_keys(table):
+            for key in keys:
                 ck.sum(
                     cell_figure(table, head, key),
                     [cell_figure(table, m, key) for m in members],

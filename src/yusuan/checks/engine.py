@@ -90,7 +90,7 @@ class Figure:
 
 def cell_figure(table: Table, row: Row, key: str) -> Figure:
     cell: Cell | None = row.cells.get(key)
-    return Figure(cell.amount if cell is not None else None, cell=(table, row, key))
+    return Figure(cell.amount if cell is not None else None, None, (table, row, key))
 
 
 def _cell_location(table: Table, row: Row, key: str) -> Location:
@@ -157,9 +157,11 @@ class Checker:
 
     def sum(self, total: Figure, parts: list[Figure], what: str) -> None:
         """``total`` should be the sum of ``parts``; blank counts as zero."""
-        if total.value is None and all(p.value is None for p in parts):
+        values = [p.value for p in parts if p.value is not None]
+        if total.value is None and not values:
             return
-        expected = sum((value_of(p) for p in parts), Decimal(0))
+        # Blank parts count as zero: leaving them out of the sum gives the same Decimal.
+        expected = sum(values, Decimal(0))
         self.compare(what, expected, total, parts, summands=len(parts))
 
     def same(self, a: Figure, b: Figure, what: str, summands: int = 1) -> None:
@@ -176,7 +178,7 @@ class Checker:
         others: list[Figure],
         summands: int,
     ) -> None:
-        got = value_of(actual)
+        got = actual.value if actual.value is not None else Decimal(0)  # value_of(actual)
         difference = got - expected
         if difference == 0:
             return

@@ -98,6 +98,8 @@ def shares(section: SectionText) -> list[Stated]:
     found: list[Stated] = []
     section.parsed["shares"] = found
     for clause in section.clauses():
+        if "%" not in clause or "万元" not in clause:
+            continue  # (every phrase read here has both: spare the regex)
         for match in _SHARE.finditer(clause):
             amount, share = parse_amount(match.group(2)), parse_amount(match.group(3))
             if amount is None:
@@ -122,6 +124,8 @@ def amounts(section: SectionText) -> list[Stated]:
     found: list[Stated] = []
     section.parsed["amounts"] = found
     for clause in section.clauses():
+        if "万元" not in clause:
+            continue  # (every phrase read here has one: spare the regex)
         for match in _AMOUNT.finditer(clause):
             amount = parse_amount(match.group(2))
             if amount is None:
@@ -158,6 +162,8 @@ def changes(section: SectionText) -> list[Change]:
     found: list[Change] = []
     section.parsed["changes"] = found
     for clause in section.clauses():
+        if "比" not in clause or "万元" not in clause:
+            continue  # (every phrase read here has both: spare the regex)
         for match in _CHANGE.finditer(clause):
             before = clause[: match.start()]
             # The amount the change refers to: the first amount of the sentence part that

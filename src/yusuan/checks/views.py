@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from yusuan.model import Row, RowKind, Side, Table
 
@@ -61,19 +62,20 @@ def children_by_code(rows: list[Row]) -> dict[str, list[Row]]:
 
 
 def total_row(table: Table, side: Side | None = None) -> Row | None:
-    for row in rows_of(table, side):
-        if row.label in TOTAL_LABELS and not row.code:
+    for row in table.rows:  # (rows_of(table, side) without building the list)
+        if row.side == side and row.label in TOTAL_LABELS and not row.code:
             return row
     return None
 
 
 def labelled(table: Table, label: str, side: Side | None = None) -> Row | None:
-    for row in rows_of(table, side):
-        if row.label == label:
+    for row in table.rows:
+        if row.label == label and row.side == side:
             return row
     return None
 
 
+@lru_cache(maxsize=4096)  # asked of the same few labels by many rules
 def numbered(label: str) -> tuple[str, str] | None:
     """ "八、社会保障和就业支出" → ("八", "社会保障和就业支出")."""
     found = _NUMBERED.match(label)

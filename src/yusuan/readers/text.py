@@ -114,8 +114,9 @@ def read_text(path: str | Path, data: bytes | None = None) -> TextDocument:
             raw = raw.replace("\f", "")
         if marks and raw.strip() in marks:
             continue
-        if not layout:
-            # Converters leave tags and Markdown marks in every style but layout text.
+        if not layout and ("<" in raw or "#" in raw or "*" in raw or "- " in raw):
+            # Converters leave tags and Markdown marks in every style but layout text. (The test
+            # of ``_clean_markdown`` is repeated here to spare most lines the call.)
             raw = _clean_markdown(raw)
         cells: list[str] | None = None
         if not layout and "\t" in raw:

@@ -206,9 +206,13 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
     rows: list[RawRow] = []
     width = spec.width
     spans_columns = len(spec.groups[0].text_slots) > 1
+    strip = str.strip
     for line in lines:
         cells = line.cells if line.cells is not None else [line.text.strip()]
-        cells = [c.replace(NBSP, "").strip() if NBSP in c else c.strip() for c in cells]
+        if NBSP in "".join(cells):  # (one test for the whole row: most rows have none)
+            cells = [c.replace(NBSP, "").strip() for c in cells]
+        else:
+            cells = list(map(strip, cells))
         if not any(cells):
             continue
         if len(cells) < width and spans_columns and _is_total_with_figures(cells):
@@ -216,16 +220,21 @@ def tab_rows(spec: TableSpec, lines: list[Line]) -> list[RawRow]:
             # code and name columns: the label goes first, the figures in the last columns.
             gap = width - len(cells)
             cells = cells[:1] + [BLANK] * gap + cells[1:]
+        extra: list[str] = []
         if len(cells) < width:
-            cells = cells + [BLANK] * (width - len(cells))
-        extra = [c for c in cells[width:] if c] if len(cells) > width else []
+            cells += [BLANK] * (width - len(cells))  # (``cells`` is a fresh list: ours to pad)
+        elif len(cells) > width:
+            extra = [c for c in cells[width:] if c]
+            cells = cells[:width]
+        text = line.text
+        indent = _indent(text) if text.startswith("\u3000") else 0
         boxes = line.boxes[:width] if line.boxes else []
         confidences = line.confidences[:width] if line.confidences else []
         rows.append(
             RawRow(
-                cells[:width],
+                cells,
                 [line.number],
-                _indent(line.text),
+                indent,
                 extra,
                 line.page,
                 boxes + [None] * (width - len(boxes)) if boxes else [],

@@ -68,7 +68,12 @@ def clean_lines(lines: list[Line]) -> list[Line]:
         compact = line.compact
         if not compact and NBSP not in line.text:
             continue  # a line of no-break spaces is a row of blank cells, not an empty line
-        if compact in headers or _furniture(compact):
+        if compact in headers:
+            continue
+        # (``_furniture`` inlined: its cheap tests first, this runs for every line)
+        if (
+            len(compact) <= 5 or compact[:5] in _FURNITURE_HEADS or compact.startswith("@#@#@")
+        ) and _FURNITURE.match(compact):
             continue
         kept.append(line)
     return kept
@@ -148,8 +153,14 @@ def segment_shanghai(lines: list[Line], profile: Profile) -> Segments:
 def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
-    body_start = max((i for i, ln in enumerate(lines) if _is_part(ln, _PART1)), default=0)
-    toc = [_is_toc(line, i < body_start) for i, line in enumerate(lines)]
+    # Part headings ("第…部分…"), found in one pass: the last Part 1 heading starts the body.
+    heads = [i for i, ln in enumerate(lines) if ln.compact.startswith("第")]
+    body_start = max((i for i in heads if _is_part(lines[i], _PART1)), default=0)
+    # After the body starts only dot leaders make a TOC entry: look for them before calling.
+    toc = [_is_toc(line, True) for line in lines[:body_start]] + [
+        _is_toc(line, False) if "..." in line.text or "……" in line.text else False
+        for line in lines[body_start:]
+    ]
     for i, line in enumerate(lines):
         compact = line.compact
         if toc[i]:
@@ -161,9 +172,9 @@ def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
                 part3_at = i
             elif _PART4.match(compact):
                 part4_at = i
-        else:
+        elif part3_at is None:  # (tables are only looked for before Part 3)
             spec = _title_of(line, profile)
-            if spec is not None and (part3_at is None or i < part3_at):
+            if spec is not None:
                 titles.append((i, spec))
     end_of_tables = part3_at if part3_at is not None else (part4_at or len(lines))
     tables: dict[int, tuple[Line, list[Line]]] = {}
@@ -178,7 +189,7 @@ def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
             tables[spec.number] = (lines[i], body)
     start1 = (part1_at + 1) if part1_at is not None else 0
     stops = [x for x in (titles[0][0] if titles else None, part3_at) if x is not None]
-    part2_heads = [i for i, ln in enumerate(lines) if _is_part(ln, _PART2) and i > start1]
+    part2_heads = [i for i in heads if _is_part(lines[i], _PART2) and i > start1]
     stop1 = min(stops + part2_heads[:1]) if (stops or part2_heads) else len(lines)
     part1 = lines[start1:stop1] if part1_at is not None else []
     part3 = lines[part3_at + 1 : part4_at or len(lines)] if part3_at is not None else []

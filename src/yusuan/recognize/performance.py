@@ -66,7 +66,14 @@ _LEVEL2 = re.compile(
 )
 
 
-_ANY_FUND = re.compile("|".join(p.pattern[1:] for _, p in _FUND_LABELS))
+# Any of the _FUND_LABELS, searched for in whole rows. Spelled out so that every alternative
+# starts with a literal character: the regex engine then jumps to the places where one of those
+# characters occurs instead of trying each alternative at every position of long rows. Keep it
+# in step with _FUND_LABELS.
+_ANY_FUND = re.compile(
+    r"实施期资金总额|年度资金总额|其中[:,]中央财政资金|中央财政资金|省级财[政改]资金"
+    r"|市县\(区\)财政资金?|单位自筹|其他资金"
+)
 _FIELD_LABEL = re.compile(r"^\d*(?:" + "|".join(k for _, ks in _FIELDS for k in ks) + ")")
 _ANY_LABEL = re.compile(
     "|".join(
@@ -138,7 +145,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         if "一级指标" in normed or "三级指标" in normed:
             header = normed
             continue
-        first = next((c for c in normed if c), "")
+        first = next(filter(None, normed), "")
         if first == "绩效指标" or first in _LEVEL1:
             header = []  # the tree starts without its header row
             indicator_rows.append(cells)
@@ -147,7 +154,8 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         # cell look for the other kinds (a cell's label at its start is found by either).
         joined = "\n".join(normed)
         has_field = _FIELD_WORD.search(joined) is not None
-        below = _read_fields(table, cells, normed if has_field else [], below)
+        if has_field or below:  # (otherwise there is nothing to read nor to carry forward)
+            below = _read_fields(table, cells, normed if has_field else [], below)
         if _ANY_FUND.search(joined):
             _read_funds(table, cells, normed, source_seen, doc.path, line.number)
         if not _TEXT_WORDS.isdisjoint(normed):

@@ -242,23 +242,29 @@ class TableBuilder:
         row = Row(label, code, side=group.side, source=source)
         numeric_iter = iter(numbers)
         row_cells = row.cells
+        numeric_keys = self.numeric_keys
         for col in group.columns:  # (inlined: this runs for every cell of every table)
+            key = col.key
             if col.numeric:
                 text = next(numeric_iter, "").strip()
-                if text:
-                    amount = parse_amount(text)
-                    cell = Cell(text, amount, source, 1.0 if amount is not None else 0.0)
-                else:
-                    cell = Cell(text, None, source)
+                if not text:
+                    row_cells[key] = Cell(text, None, source)
+                    continue
+                amount = parse_amount(text)
+                if amount is not None:
+                    row_cells[key] = Cell(text, amount, source, 1.0)
+                    continue
+                row_cells[key] = Cell(text, None, source, 0.0)
             else:
-                cell = Cell(texts.get(col.key, "").strip(), None, source)
-            row_cells[col.key] = cell
-        numeric_keys = self.numeric_keys
-        for key, cell in row_cells.items():
-            if cell.amount is None and cell.text and key in numeric_keys:
-                self.warnings.append(
-                    (f"表{self.spec.number}“{label}”的“{key}”不是数字：{cell.text}", source)
-                )
+                text = texts.get(key, "").strip()
+                row_cells[key] = Cell(text, None, source)
+                if not text or key not in numeric_keys:
+                    continue
+            # Printed text where the template has a number (column keys are unique in a group,
+            # so warning here keeps the order of the row's cells).
+            self.warnings.append(
+                (f"表{self.spec.number}“{label}”的“{key}”不是数字：{text}", source)
+            )
         row.kind = _row_kind(self.spec, code, label, gov_econ.strip() if gov_econ else None)
         return row
 
