@@ -4,8 +4,10 @@
     .venv/bin/python bench/ingest.py writers      # also: workers write vs one writing process
 
 Corpus: text documents made by `yusuan synth` when that command works, else copies of the four
-seeds with renamed units (tests/corpus.py); YUSUAN_BENCH_INGEST_DOCS documents (default 200); with
-YUSUAN_BENCH_INGEST_SEEDS=1 always the seed copies. Each run starts from an empty database.
+seeds with renamed units (tests/corpus.py); YUSUAN_BENCH_INGEST_DOCS documents (default 500: enough
+that start-up, imports and the last cross-year batch weigh little per document, as in a real
+batch); with YUSUAN_BENCH_INGEST_SEEDS=1 always the seed copies. Each run starts from an empty
+database.
 
 Wall-clock rates: "docs/s" is the summary's figure for the whole command, "steady" the rate
 between the first and the last document finished (start-up left out).
@@ -49,7 +51,7 @@ from yusuan.ingest.progress import IngestProgress  # noqa: E402
 from yusuan.ingest.run import ingest  # noqa: E402
 
 SHARED = Path(os.environ.get("YUSUAN_SHARED", ROOT.parent / "shared"))
-DOCS = int(os.environ.get("YUSUAN_BENCH_INGEST_DOCS", "200"))
+DOCS = int(os.environ.get("YUSUAN_BENCH_INGEST_DOCS", "500"))
 PG_SERVER = os.environ.get("YUSUAN_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORKERS = (1, 2)
 REPEATS = int(os.environ.get("YUSUAN_BENCH_INGEST_REPEATS", "3"))
