@@ -60,6 +60,7 @@ COPIES: list[tuple[str, dict[str, str]]] = [
     ("table_rows", {"disclosure_id": "disclosure_id + {off_disclosures}"}),
     ("table_cells", {"disclosure_id": "disclosure_id + {off_disclosures}"}),
     ("table_columns", {"disclosure_id": "disclosure_id + {off_disclosures}"}),
+    ("class_spending", {"disclosure_id": "disclosure_id + {off_disclosures}"}),
     ("facts", {"disclosure_id": "disclosure_id + {off_disclosures}",
                "value": "round(value * {factor}, 2)"}),
     ("projects", {"id": "id + {off_projects}",

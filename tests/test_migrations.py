@@ -4,6 +4,7 @@ every document, and ends with the schema the code declares."""
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -15,7 +16,7 @@ import yusuan
 from tests.conftest import parsed, seed_path
 from yusuan.store import schema as s
 from yusuan.store.db import MIGRATIONS, Store, make_engine, migrate
-from yusuan.store.records import FileInfo, to_record
+from yusuan.store.records import FileInfo, class_spending, to_record
 from yusuan.store.writer import save_record
 
 _CELLS = s.TableCell.__table__
@@ -51,6 +52,7 @@ def test_older_store_upgrades_and_keeps_its_documents(db_url: str) -> None:
         d = parsed("001")
         record = to_record(d, yusuan.check(d), FileInfo(str(path), hashlib.sha256(data).hexdigest(),
                                                          len(data)))  # fmt: skip
+        record.classes = []  # (a writer before 0006 had no class_spending table to fill)
         did = save_record(Store(db_url, engine), record).disclosure_id
         assert did is not None
         printed = _cells(engine)
@@ -68,6 +70,20 @@ def test_older_store_upgrades_and_keeps_its_documents(db_url: str) -> None:
         assert _cells(engine) == printed  # every printed cell kept as it was, the blank one gone
         assert (did, 3, 0, "total", record.facts["expenditure_total"], "1867.77") in printed
         assert (_count(engine, "table_rows"), _count(engine, "table_columns")) == (rows, columns)
+        # 0006 filled class_spending from the stored rows: seed 001's table 3 prints the 类 208
+        # 8.91, 210 1852.71 and 221 6.14万元 (rows 1, 5 and 15) of a 合计 of 1867.77万元
+        classes = s.ClassSpending.__table__
+        with engine.connect() as connection:
+            stored = set(connection.execute(select(
+                classes.c.row_no, classes.c.code, classes.c.label, classes.c.amount, classes.c.share
+            ).where(classes.c.disclosure_id == did)))  # fmt: skip
+        assert stored == {
+            (1, "208", "社会保障和就业支出", Decimal("89100.00"), Decimal("0.48")),
+            (5, "210", "卫生健康支出", Decimal("18527100.00"), Decimal("99.19")),
+            (15, "221", "住房保障支出", Decimal("61400.00"), Decimal("0.33")),
+        }
+        # … as the writer stores them for a new document
+        assert stored == {tuple(c.values()) for c in class_spending(d)}
         with engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), s.Base.metadata)
         assert differences == []  # the upgraded schema is the one the models declare
@@ -84,7 +100,7 @@ def test_older_store_upgrades_and_keeps_its_documents(db_url: str) -> None:
         # the cascades survive the rebuild: deleting the disclosure deletes its tidy rows
         with engine.begin() as connection:
             connection.execute(delete(s.Disclosure.__table__).where(s.Disclosure.id == did))
-        assert [_count(engine, t) for t in _TIDY] == [0, 0, 0]
+        assert [_count(engine, t) for t in (*_TIDY, "class_spending")] == [0, 0, 0, 0]
         with engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(s.Fact.__table__)) == 0
     finally:

@@ -6,8 +6,8 @@ Every function takes a reading ``Session`` (``store.reader()``) and keyword filt
 newest version of a republished disclosure —, ``limit``) and returns typed rows, amounts in 元.
 
 Index use: disclosures of a year come from ``ix_disclosures_year``; their figures from the primary
-keys of ``facts`` (disclosure_id, key) and ``table_rows``/``table_cells`` (disclosure_id,
-table_no, …); the newest-version test from ``uq_disclosures_version``; the ranking by findings
+keys of ``facts`` (disclosure_id, key) and ``class_spending`` (disclosure_id, row_no); the
+newest-version test from ``uq_disclosures_version``; the ranking by findings
 from ``ix_disclosures_year_errors`` (year, errors, warnings).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from yusuan.analytics.base import (
@@ -35,8 +35,6 @@ from yusuan.analytics.base import (
 from yusuan.store import schema as s
 
 HUNDRED = Decimal(100)
-# Spending by 功能分类 code: the table of each template that lists it with a "total" column.
-SPENDING_TABLE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +257,11 @@ def per_head(session: Session, *, year: int | None = None, unit: str | None = No
 
 
 def _class_rows(year: int | None, unit: str | None, scope: str | None, latest: bool) -> Any:
-    r, c = s.TableRow, s.TableCell
-    return (
-        disclosures(year=year, unit=unit, scope=scope, latest=latest)
-        .join(r, and_(r.disclosure_id == D.id, r.table_no == literal(SPENDING_TABLE),
-                      r.kind.in_(("class", "total"))))
-        .outerjoin(c, and_(c.disclosure_id == r.disclosure_id, c.table_no == r.table_no,
-                           c.row_no == r.row_no, c.column == "total"))
-    )  # fmt: skip
+    """The disclosures compared joined to their 类 rows (``class_spending``: one range each)."""
+    c = s.ClassSpending
+    return disclosures(year=year, unit=unit, scope=scope, latest=latest).join(
+        c, c.disclosure_id == D.id
+    )
 
 
 def class_spending(session: Session, *, year: int | None = None, unit: str | None = None,
@@ -277,64 +272,51 @@ def class_spending(session: Session, *, year: int | None = None, unit: str | Non
     Without ``code``: every 类 of each disclosure, by unit name and year, largest 类 first;
     ``limit`` counts disclosures. With ``code`` (one 类): the disclosures spending most on it
     first; ``limit`` counts rows."""
-    r, c = s.TableRow, s.TableCell
-    query = _class_rows(year, unit, scope, latest).add_columns(r.kind, r.code, r.label, c.amount)
+    c = s.ClassSpending
     if code is not None:
-        query = query.where(r.kind == "class", r.code == code)
+        query = _class_rows(year, unit, scope, latest).add_columns(
+            c.code, c.label, c.amount, c.share
+        )
+        query = query.where(c.code == code)
         query = query.order_by(c.amount.desc().nulls_last(), D.unit_name, D.year, D.id)
         if limit:
             query = query.limit(limit)
-    elif limit:
-        page = disclosures(year=year, unit=unit, scope=scope, latest=latest).with_only_columns(D.id)
-        page = page.order_by(D.unit_name, D.year, D.id).limit(limit)
-        ids = [row[0] for row in run(session, page)]
-        query = query.where(D.id.in_(ids))
-    found: list[tuple[DisclosureRef, str, str, Decimal | None]] = []
-    totals: dict[int, Decimal | None] = {}
-    refs: dict[int, DisclosureRef] = {}  # one per disclosure, not per row (~4 rows each)
-    for row in run(session, query):
-        where = refs.get(row[0]) or refs.setdefault(row[0], ref(row))
-        kind, row_code, label, amount = row[len(REF_COLUMNS) :]
-        if kind == "total":
-            totals.setdefault(where.disclosure_id, amount)
-        elif row_code:
-            found.append((where, row_code, label, amount))
-    if code is not None and found:
-        totals = _spending_totals(session, [w.disclosure_id for w, *_ in found])
-    rows = [ClassSpendingRow(w, k, n, a, ratio(a, totals.get(w.disclosure_id), HUNDRED))
-            for w, k, n, a in found]  # fmt: skip
-    if code is None:
-        rows.sort(key=lambda x: (x.ref.unit_name, x.ref.year or 0, x.ref.disclosure_id,
-                                 -(x.amount or 0), x.code))  # fmt: skip
+        width = len(REF_COLUMNS)
+        return [ClassSpendingRow(ref(row), *row[width:]) for row in run(session, query)]
+    # Every 类 of the disclosures compared: their references once each (a year has 14,300), then
+    # their 类 rows by disclosure id, so the ~4 rows of each do not repeat its unit name.
+    compared = disclosures(year=year, unit=unit, scope=scope, latest=latest)
+    if limit:
+        compared = compared.order_by(D.unit_name, D.year, D.id).limit(limit)
+    refs = {int(row[0]): ref(row) for row in run(session, compared)}
+    groups: dict[int, list[ClassSpendingRow]] = {did: [] for did in refs}
+    ids: Any = list(refs) if limit else compared.with_only_columns(D.id)
+    query = select(c.disclosure_id, c.code, c.label, c.amount, c.share).where(
+        c.disclosure_id.in_(ids)
+    )
+    for did, *values in run(session, query):
+        groups[did].append(ClassSpendingRow(refs[did], *values))
+    # Sorted here, not by the database, so both give the same order: disclosures by unit name
+    # and year, each one's 类 largest first.
+    rows: list[ClassSpendingRow] = []
+    for did in sorted(refs, key=lambda k: _by_name(refs[k])):
+        rows += sorted(groups[did], key=lambda x: (-(x.amount or 0), x.code))
     return rows
 
 
-def _spending_totals(session: Session, ids: list[int]) -> dict[int, Decimal | None]:
-    """The 合计 of each disclosure's spending table (its first total row)."""
-    r, c = s.TableRow, s.TableCell
-    query = (
-        select(r.disclosure_id, c.amount)
-        .outerjoin(c, and_(c.disclosure_id == r.disclosure_id, c.table_no == r.table_no,
-                           c.row_no == r.row_no, c.column == "total"))
-        .where(r.disclosure_id.in_(ids), r.table_no == literal(SPENDING_TABLE), r.kind == "total")
-        .order_by(r.disclosure_id, r.row_no)
-    )  # fmt: skip
-    totals: dict[int, Decimal | None] = {}
-    for did, amount in run(session, query):
-        totals.setdefault(int(did), amount)
-    return totals
+def _by_name(where: DisclosureRef) -> tuple[str, int, int]:
+    return where.unit_name, where.year or 0, where.disclosure_id
 
 
 def class_totals(session: Session, *, year: int | None = None, unit: str | None = None,
                  scope: str | None = None, latest: bool = True) -> list[ClassTotal]:  # fmt: skip
     """Spending by 类 summed over the disclosures compared (exact), largest first."""
-    r, c = s.TableRow, s.TableCell
+    c = s.ClassSpending
     query = (
         _class_rows(year, unit, scope, latest)
-        .where(r.kind == "class", r.code.is_not(None))
-        .with_only_columns(r.code, func.max(r.label), func.count(func.distinct(D.id)),
+        .with_only_columns(c.code, func.max(c.label), func.count(func.distinct(D.id)),
                            cents_sum(c.amount))
-        .group_by(r.code)
+        .group_by(c.code)
     )  # fmt: skip
     totals = [
         ClassTotal(code, name, int(count), from_cents(amount) or Decimal(0))

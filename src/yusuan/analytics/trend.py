@@ -15,12 +15,12 @@ from sqlalchemy import and_, literal, select
 from sqlalchemy.orm import Session
 
 from yusuan.analytics.base import REF_COLUMNS, D, DisclosureRef, newest_version, ratio, ref
-from yusuan.analytics.compare import SPENDING_TABLE
 from yusuan.crossyear.codemap import CodeMap, load_codemap
 from yusuan.errors import YusuanError
 from yusuan.store import schema as s
 from yusuan.store.facts import FACT_LABELS
 from yusuan.store.names import normalize_name
+from yusuan.store.records import SPENDING_TABLE
 
 HUNDRED = Decimal(100)
 

@@ -182,6 +182,7 @@ def _write(connection: Connection, record: DocumentRecord, failed_id: int | None
     insert_rows(connection, _TABLES["table_columns"], record.columns, fixed)
     facts = [{"key": k, "value": v} for k, v in record.facts.items()]
     insert_rows(connection, _TABLES["facts"], facts, fixed)
+    insert_rows(connection, _TABLES["class_spending"], record.classes, fixed)
     insert_rows(connection, _TABLES["projects"], record.projects, fixed)
     insert_rows(connection, _TABLES["indicators"], record.indicators, fixed)
     insert_rows(connection, _TABLES["findings"], record.findings, fixed)
