@@ -291,16 +291,19 @@ def class_spending(session: Session, *, year: int | None = None, unit: str | Non
     refs = {int(row[0]): ref(row) for row in run(session, compared)}
     groups: dict[int, list[ClassSpendingRow]] = {did: [] for did in refs}
     ids: Any = list(refs) if limit else compared.with_only_columns(D.id)
-    query = select(c.disclosure_id, c.code, c.label, c.amount, c.share).where(
-        c.disclosure_id.in_(ids)
+    # Each one's 类 largest first (a blank one as 0), ordered by the database: numbers and
+    # digit codes sort the same on both. The disclosures are sorted here, by unit name and year,
+    # because the databases may collate names differently.
+    query = (
+        select(c.disclosure_id, c.code, c.label, c.amount, c.share)
+        .where(c.disclosure_id.in_(ids))
+        .order_by(c.disclosure_id, func.coalesce(c.amount, 0).desc(), c.code)
     )
     for did, *values in run(session, query):
         groups[did].append(ClassSpendingRow(refs[did], *values))
-    # Sorted here, not by the database, so both give the same order: disclosures by unit name
-    # and year, each one's 类 largest first.
     rows: list[ClassSpendingRow] = []
     for did in sorted(refs, key=lambda k: _by_name(refs[k])):
-        rows += sorted(groups[did], key=lambda x: (-(x.amount or 0), x.code))
+        rows += groups[did]
     return rows
 
 
