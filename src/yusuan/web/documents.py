@@ -131,6 +131,11 @@ def _cache_key(session: Session, d: s.Disclosure) -> tuple[int, str]:
     return d.id, sha or ""
 
 
+def stored_path(session: Session, d: s.Disclosure) -> str | None:
+    """The path the document's source file was stored under (its ``source_files`` entry)."""
+    return session.scalar(select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id))
+
+
 def cached_view(ctx: AppContext, session: Session, d: s.Disclosure) -> DocumentView:
     """The document's model view, built once per process (stored documents never change)."""
     key = _cache_key(session, d)
@@ -144,7 +149,7 @@ def cached_view(ctx: AppContext, session: Session, d: s.Disclosure) -> DocumentV
     if source is not None:
         lines = unpack(source.lines_json_gz)
     else:
-        path = session.scalar(select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id))
+        path = stored_path(session, d)
         found = read_lines(Path(path)) if path else None
         lines = found or []
         if found is not None:
@@ -208,7 +213,7 @@ def findings(
         r.finding_id: r
         for r in session.scalars(select(FindingReview).where(FindingReview.disclosure_id == d.id))
     }
-    path = session.scalar(select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id))
+    path = stored_path(session, d)
     return [finding_view(f, view, file_name, decisions.get(f.id), path or "") for f in rows]
 
 
@@ -226,7 +231,7 @@ def source_path(ctx: AppContext, principal: Principal, disclosure_id: int) -> tu
     """The stored source file and the name it was uploaded under."""
     with ctx.store.reader() as session:
         d = access.disclosure(session, principal, disclosure_id)
-        path = session.scalar(select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id))
+        path = stored_path(session, d)
         source = session.get(DocumentSource, d.id)
         name = source.original_name if source else Path(path or "").name
     return Path(path or ""), name

@@ -27,7 +27,7 @@ from yusuan.store.accounts import DocumentSource, FindingReview
 from yusuan.store.records import load_model, located
 from yusuan.web import access
 from yusuan.web.context import AppContext
-from yusuan.web.documents import review_state
+from yusuan.web.documents import review_state, stored_path
 from yusuan.web.principal import Principal
 
 
@@ -70,9 +70,7 @@ class StoredReport:
             )
             model = load_model(blob) if blob is not None else None
             source = session.get(DocumentSource, d.id)
-            path = session.scalar(
-                select(s.SourceFile.path).where(s.SourceFile.id == d.source_file_id)
-            )
+            path = stored_path(session, d)
             rows = session.scalars(
                 select(s.Finding).where(s.Finding.disclosure_id == d.id).order_by(s.Finding.id)
             ).all()
