@@ -29,8 +29,9 @@ from yusuan.checks.render.text import print_report
 from yusuan.checks.render.xlsx import sheet_titles, write_xlsx
 from yusuan.checks.report import Report
 from yusuan.model import Source
+from yusuan.numerals import cn_numeral
 from yusuan.readers.encoding import decode_text
-from yusuan.recognize.profile import PART3_SECTIONS, TABLE_NAMES, cn_numeral
+from yusuan.templates.shanxi import PART3_SECTIONS, TABLE_NAMES
 
 NARR_LINE = 421  # seed 000: 第三部分 五 names “一般公共预算支出0.58万元” as a class of expenditure
 

@@ -296,8 +296,15 @@ class Disclosure:
     issues: list[Issue] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
 
-    def table(self, number: int) -> Table | None:
-        return self.tables.get(number)
+    def table(self, key: str) -> Table | None:
+        """The table the template calls ``key`` (``expenditure_summary``), if the document has it.
+
+        Tables are addressed by meaning, not by their printed number, which differs between
+        templates."""
+        for table in self.tables.values():
+            if table.key == key:
+                return table
+        return None
 
     def section(self, number: str) -> Section | None:
         for s in self.sections:

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+WAN = Decimal(10000)  # 元 per 万元
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -34,3 +36,10 @@ def format_amount(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return ""
     return f"{value:.{places}f}"
+
+
+def to_yuan(amount: Decimal | None, unit: str | None) -> Decimal | None:
+    """An amount printed in ``unit`` (万元 when not said) in 元."""
+    if amount is None:
+        return None
+    return amount * WAN if (unit or "万元") == "万元" else amount

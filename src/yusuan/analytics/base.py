@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Executable, Result, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
-from yusuan.store.names import normalize_name
 
 D = s.Disclosure
 CENTS = Decimal(100)

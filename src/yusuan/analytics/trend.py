@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from yusuan.analytics.base import REF_COLUMNS, D, DisclosureRef, newest_version, ratio, ref
 from yusuan.crossyear.codemap import CodeMap, load_codemap
 from yusuan.errors import YusuanError
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.facts import FACT_LABELS
-from yusuan.store.names import normalize_name
 from yusuan.store.records import SPENDING_TABLE
 
 HUNDRED = Decimal(100)

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.budget.defaults import GLOSSARY
 from yusuan.budget.model import BudgetData, FiscalSources, FunctionLine, Project, Sources
-from yusuan.checks.catalog import function_codes
+from yusuan.catalog import function_codes
 from yusuan.model import (
     Annex,
     Cell,
@@ -27,7 +27,7 @@ from yusuan.model import (
     Staffing,
     Table,
 )
-from yusuan.recognize.profile import (
+from yusuan.templates.shanxi import (
     CLASS_CODES,
     ECONOMIC_GROUPS,
     NUMBERED_CLASSES,

@@ -36,7 +36,6 @@ from yusuan.budget.model import (
     UnitCosts,
 )
 from yusuan.budget.reconstruct import Reconstruction, reconstruct
-from yusuan.checks.statements import SectionText, changes
 from yusuan.model import (
     Cell,
     Disclosure,
@@ -48,7 +47,8 @@ from yusuan.model import (
     Side,
     Table,
 )
-from yusuan.recognize.profile import parse_cn_numeral
+from yusuan.numerals import parse_cn_numeral
+from yusuan.sentences import SectionText, changes
 
 ZERO = Decimal(0)
 WAN = Decimal(10000)
@@ -64,14 +64,14 @@ class _Reader:
         self.r = r
         self.notes: list[str] = []
 
-    def table(self, number: int) -> Table | None:
-        return self.d.tables.get(number)
+    def table(self, key: str) -> Table | None:
+        return self.d.table(key)
 
     def y(self, row: Row | None, key: str) -> Decimal | None:
         return self.r.of(row.cells.get(key)) if row is not None else None
 
-    def code_row(self, number: int, code: str, side: Side | None = None) -> Row | None:
-        table = self.table(number)
+    def code_row(self, key: str, code: str, side: Side | None = None) -> Row | None:
+        table = self.table(key)
         if table is None:
             return None
         return next((r for r in table.rows if r.code == code and r.side == side), None)
@@ -87,7 +87,7 @@ def _leaves(table: Table) -> list[Row]:
 
 
 def _functions(rd: _Reader) -> list[FunctionLine]:
-    t3 = rd.table(3) or rd.table(2)
+    t3 = rd.table("expenditure_summary") or rd.table("income_summary")
     if t3 is None:
         return []
     carry_source = _carryover_source(rd)
@@ -95,8 +95,10 @@ def _functions(rd: _Reader) -> list[FunctionLine]:
     for row in _leaves(t3):
         code = row.code
         assert code is not None
-        t2, t5, t8 = rd.code_row(2, code), rd.code_row(5, code), rd.code_row(8, code)
-        t9 = rd.code_row(9, code, Side.EXPENDITURE)
+        t2 = rd.code_row("income_summary", code)
+        t5 = rd.code_row("general_expenditure", code)
+        t8 = rd.code_row("fund_expenditure", code)
+        t9 = rd.code_row("capital_budget", code, Side.EXPENDITURE)
         basic = Sources(
             general=rd.y(t5, "basic"), fund=rd.y(t8, "basic"), capital=rd.y(t9, "basic")
         )
@@ -106,7 +108,7 @@ def _functions(rd: _Reader) -> list[FunctionLine]:
         carried = rd.y(t2, "carryover") or ZERO
         basic3 = rd.y(row, "basic") or ZERO
         project3 = rd.y(row, "project") or ZERO
-        if t3.number == 2:  # no table 3: all current money is read as basic
+        if t3.key == "income_summary":  # no 预算支出总表: all current money is read as basic
             basic3, project3 = rd.y(row, "total") or ZERO, ZERO
         other_basic = basic3 - basic.total()
         other_project = project3 - project.total()
@@ -130,7 +132,7 @@ def _functions(rd: _Reader) -> list[FunctionLine]:
 
 def _carryover_source(rd: _Reader) -> str:
     """Which fiscal source carried-over money came from (table 4 splits it, by total only)."""
-    t4 = rd.table(4)
+    t4 = rd.table("fiscal_summary")
     if t4 is None:
         return "general"
     found, after = [], False
@@ -158,8 +160,9 @@ _PROJECT_KEYS = ("general", "fund", "capital", "special", "unit")
 def _projects(rd: _Reader) -> list[Project]:
     projects: list[Project] = []
     by_name: dict[tuple[str, str], Project] = {}
-    for number, attribute in ((12, "current"), (13, "carryover")):
-        table = rd.table(number)
+    tables = (("projects_current", "current"), ("projects_carryover", "carryover"))
+    for table_key, attribute in tables:
+        table = rd.table(table_key)
         unit_name = rd.d.meta.unit_name
         for row in table.rows if table is not None else []:
             if row.kind == RowKind.UNIT:
@@ -244,7 +247,7 @@ def _ind(indicator: object) -> dict[str, str]:
 
 
 def _economic(rd: _Reader) -> list[EconomicItem]:
-    table = rd.table(6)
+    table = rd.table("basic_by_economic")
     items: list[EconomicItem] = []
     group = ""
     for row in table.rows if table is not None else []:
@@ -268,7 +271,7 @@ def _fiscal(rd: _Reader, row: Row | None) -> FiscalSources:
 
 
 def _three_public(rd: _Reader) -> ThreePublic:
-    table = rd.table(10)
+    table = rd.table("three_public")
     rows = {r.label: r for r in table.rows} if table is not None else {}
     return ThreePublic(
         abroad=_fiscal(rd, rows.get("因公出国（境）费")),
@@ -279,7 +282,7 @@ def _three_public(rd: _Reader) -> ThreePublic:
 
 
 def _operating(rd: _Reader) -> list[UnitCosts]:
-    table = rd.table(11)
+    table = rd.table("operating_costs")
     return [
         UnitCosts(unit=r.label, amounts=_fiscal(rd, r))
         for r in (table.rows if table is not None else [])
@@ -367,7 +370,7 @@ def _section_text(d: Disclosure, number: int, sub: int | None = None) -> str:
 def _performance_pins(d: Disclosure) -> list[tuple[list[Cell], Decimal]]:
     """A performance table's 年度资金总额 (元) is the exact amount behind its project's table-12
     rows; pin their total, and the one funded source column, to it."""
-    t12 = d.tables.get(12)
+    t12 = d.table("projects_current")
     if t12 is None:
         return []
     annual: dict[str, Decimal] = {}
@@ -401,7 +404,7 @@ def to_budget_data(d: Disclosure) -> tuple[BudgetData, list[str]]:
     if not reconstruction.exact:
         rd.notes.append("文件中的表格数字相互不一致（超出尾差），按各表明细数提取，合计将重新计算")
     department, code = _department(d)
-    t11 = d.tables.get(11)
+    t11 = d.table("operating_costs")
     unit = Unit(
         name=d.meta.unit_name,
         year=d.meta.year or 2025,

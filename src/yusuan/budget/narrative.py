@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from yusuan.budget.build import WAN, wan
 from yusuan.budget.model import BudgetData, Change
 from yusuan.model import Disclosure, RowKind, Section, Side, Table
+from yusuan.numerals import cn_numeral
 from yusuan.recognize.narrative import read_facts
-from yusuan.recognize.profile import PART3_SECTIONS, cn_numeral
+from yusuan.templates.shanxi import PART3_SECTIONS
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -22,7 +22,7 @@ from yusuan.budget.io import DataFileError, validate
 from yusuan.budget.model import BudgetData
 from yusuan.budget.paths import get_path, set_path
 from yusuan.files import write_atomically
-from yusuan.recognize.profile import ECONOMIC_GROUPS
+from yusuan.templates.shanxi import ECONOMIC_GROUPS
 
 SOURCES = (("general", "一般公共预算"), ("fund", "政府性基金预算"), ("capital", "国有资本经营预算"),
            ("special", "财政专户管理资金"), ("unit", "单位资金"))  # fmt: skip

@@ -19,19 +19,19 @@ from yusuan.checks.views import (
 from yusuan.model import RowKind, Side, Table
 
 # Row identities: (table, side) → (total column, part columns).
-ROW_SUMS: dict[tuple[int, Side | None], tuple[str, tuple[str, ...]]] = {
-    (1, Side.EXPENDITURE): ("total", ("current", "carryover")),
-    (2, None): ("total", ("general", "fund", "capital", "special", "unit")),
-    (3, None): ("total", ("basic", "project")),
-    (4, Side.EXPENDITURE): ("total", ("general", "fund", "capital")),
-    (5, None): ("total", ("basic", "project")),
-    (6, None): ("total", ("personnel", "public")),
-    (8, None): ("total", ("basic", "project")),
-    (9, Side.EXPENDITURE): ("total", ("basic", "project")),
-    (10, None): ("total", ("general", "fund", "capital")),
-    (11, None): ("total", ("general", "fund", "capital")),
-    (12, None): ("total", ("general", "fund", "capital", "special", "unit")),
-    (13, None): ("total", ("general", "fund", "capital")),
+ROW_SUMS: dict[tuple[str, Side | None], tuple[str, tuple[str, ...]]] = {
+    ("budget_summary", Side.EXPENDITURE): ("total", ("current", "carryover")),
+    ("income_summary", None): ("total", ("general", "fund", "capital", "special", "unit")),
+    ("expenditure_summary", None): ("total", ("basic", "project")),
+    ("fiscal_summary", Side.EXPENDITURE): ("total", ("general", "fund", "capital")),
+    ("general_expenditure", None): ("total", ("basic", "project")),
+    ("basic_by_economic", None): ("total", ("personnel", "public")),
+    ("fund_expenditure", None): ("total", ("basic", "project")),
+    ("capital_budget", Side.EXPENDITURE): ("total", ("basic", "project")),
+    ("three_public", None): ("total", ("general", "fund", "capital")),
+    ("operating_costs", None): ("total", ("general", "fund", "capital")),
+    ("projects_current", None): ("total", ("general", "fund", "capital", "special", "unit")),
+    ("projects_carryover", None): ("total", ("general", "fund", "capital")),
 }
 
 
@@ -45,8 +45,8 @@ ROW_SUMS: dict[tuple[int, Side | None], tuple[str, tuple[str, ...]]] = {
     "单位资金”。",
 )
 def row_totals(ck: Checker) -> None:
-    for (number, side), (total_key, parts) in ROW_SUMS.items():
-        table = ck.table(number)
+    for (key, side), (total_key, parts) in ROW_SUMS.items():
+        table = ck.table(key)
         if table is None:
             continue
         for row in rows_of(table, side):
@@ -55,7 +55,7 @@ def row_totals(ck: Checker) -> None:
             ck.sum(
                 cell_figure(table, row, total_key),
                 [cell_figure(table, row, k) for k in parts if k in row.cells],
-                f"表{number}“{row.label or row.code}”的合计",
+                f"表{table.number}“{row.label or row.code}”的合计",
             )
 
 
@@ -67,7 +67,7 @@ def row_totals(ck: Checker) -> None:
     "按功能分类科目列示的表中，每个“类”应等于其下各“款”之和，每个“款”应等于其下各“项”之和。",
 )
 def code_hierarchy(ck: Checker) -> None:
-    for table, side, rows in coded_sides(ck.disclosure.tables):
+    for table, side, rows in coded_sides(ck.disclosure):
         by_code = children_by_code(rows)  # (children(rows, parent) for each: quadratic)
         keys = numeric_keys(table, side)
         for parent in rows:
@@ -91,7 +91,7 @@ def code_hierarchy(ck: Checker) -> None:
     "按功能分类科目列示的表中，“合计”行应等于各“类”（3位科目）之和。",
 )
 def table_totals(ck: Checker) -> None:
-    for table, side, rows in coded_sides(ck.disclosure.tables):
+    for table, side, rows in coded_sides(ck.disclosure):
         total = total_row(table, side)
         classes = [r for r in rows if r.code and len(r.code) == 3]
         if total is None or not classes:
@@ -113,7 +113,7 @@ def table_totals(ck: Checker) -> None:
     "合计应等于各经济分类之和。",
 )
 def economic_sums(ck: Checker) -> None:
-    table = ck.table(6)
+    table = ck.table("basic_by_economic")
     if table is None:
         return
     groups = list(economic_groups(table))
@@ -146,7 +146,7 @@ def economic_sums(ck: Checker) -> None:
     "“合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费”。",
 )
 def three_public_sums(ck: Checker) -> None:
-    table = ck.table(10)
+    table = ck.table("three_public")
     if table is None:
         return
     rows = {r.label: r for r in table.rows}
@@ -178,7 +178,7 @@ def three_public_sums(ck: Checker) -> None:
     "部门行应等于其下各单位之和。",
 )
 def subtotals(ck: Checker) -> None:
-    t11 = ck.table(11)
+    t11 = ck.table("operating_costs")
     if t11 is not None:
         total = total_row(t11)
         units = [r for r in t11.rows if r.kind != RowKind.TOTAL]
@@ -189,10 +189,11 @@ def subtotals(ck: Checker) -> None:
                     [cell_figure(t11, u, key) for u in units],
                     "表11部门合计等于各单位之和",
                 )
-    for number in (12, 13):
-        table = ck.table(number)
+    for key_ in ("projects_current", "projects_carryover"):
+        table = ck.table(key_)
         if table is None:
             continue
+        number = table.number
         keys = numeric_keys(table)
         for head, members in subtotal_groups(table):
             if not members:
@@ -261,9 +262,9 @@ def _balance(ck: Checker, table: Table, carry_label: str) -> None:
     "本年支出合计等于各类支出之和，支出总计 = 本年支出合计 + 年终结转，且收入总计 = 支出总计。",
 )
 def balance(ck: Checker) -> None:
-    t1 = ck.table(1)
+    t1 = ck.table("budget_summary")
     if t1 is not None:
         _balance(ck, t1, "上年结转")
-    t4 = ck.table(4)
+    t4 = ck.table("fiscal_summary")
     if t4 is not None:
         _balance(ck, t4, "上年财政拨款结转")

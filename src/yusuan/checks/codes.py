@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from yusuan.checks.catalog import economic_groups_by_name, function_codes
+from yusuan.catalog import economic_groups_by_name, function_codes
 from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.views import (
-    CODED_TABLES,
     class_lines,
     coded_sides,
+    coded_tables,
     economic_groups,
 )
-from yusuan.recognize.profile import CLASS_CODES, NUMBERED_CLASSES
+from yusuan.templates.shanxi import CLASS_CODES, NUMBERED_CLASSES
 
 PERSONNEL_GROUPS = ("工资福利支出", "对个人和家庭的补助")
 PUBLIC_GROUPS = ("商品和服务支出",)
@@ -25,7 +25,7 @@ PUBLIC_GROUPS = ("商品和服务支出",)
     "7位“项”级科目应列在其5位“款”级科目之下，5位“款”级科目应列在其3位“类”级科目之下。",
 )
 def nesting(ck: Checker) -> None:
-    for table, _side, rows in coded_sides(ck.disclosure.tables):
+    for table, _side, rows in coded_sides(ck.disclosure):
         present = {r.code for r in rows}
         for row in rows:
             assert row.code is not None
@@ -51,10 +51,11 @@ def nesting(ck: Checker) -> None:
     "（如208 社会保障和就业支出）。",
 )
 def class_names(ck: Checker) -> None:
-    for number in (1, 4):
-        table = ck.table(number)
+    for key in ("budget_summary", "fiscal_summary"):
+        table = ck.table(key)
         if table is None:
             continue
+        number = table.number
         lines = class_lines(table)
         for row, wanted in zip(lines, NUMBERED_CLASSES, strict=False):
             if row.label != wanted:
@@ -71,9 +72,8 @@ def class_names(ck: Checker) -> None:
                 severity=Severity.WARNING,
             )
     by_code = dict(CLASS_CODES)
-    for number in CODED_TABLES:
-        table = ck.table(number)
-        for row in table.rows if table is not None else []:
+    for table in coded_tables(ck.disclosure):
+        for row in table.rows:
             if row.code and len(row.code) == 3:
                 class_name = by_code.get(row.code)
                 if class_name is None:
@@ -105,11 +105,11 @@ def class_names(ck: Checker) -> None:
 def catalog(ck: Checker) -> None:
     known = function_codes()
     seen: dict[str, tuple[int, str]] = {}
-    for number in CODED_TABLES:
-        table = ck.table(number)
-        for row in table.rows if table is not None else []:
+    for table in coded_tables(ck.disclosure):
+        for row in table.rows:
             if not row.code or not row.label:
                 continue
+            number = table.number
             where = [Location(row.source, f"表{number} {row.code}", row.label, number, row.key)]
             first = seen.setdefault(row.code, (number, row.label))
             if first[1] != row.label:
@@ -143,7 +143,7 @@ def catalog(ck: Checker) -> None:
     "科目应列在其所属的经济分类之下（按已知经济科目目录判断）。",
 )
 def economic(ck: Checker) -> None:
-    table = ck.table(6)
+    table = ck.table("basic_by_economic")
     if table is None:
         return
     groups_of = economic_groups_by_name()
@@ -153,7 +153,15 @@ def economic(ck: Checker) -> None:
             if home is not None and home != group.label:
                 ck.report(
                     f"表6“{item.label}”属于“{home}”，却列在“{group.label}”之下",
-                    [Location(item.source, f"表6 {item.label}", item.label, 6, item.key)],
+                    [
+                        Location(
+                            item.source,
+                            f"表{table.number} {item.label}",
+                            item.label,
+                            table.number,
+                            item.key,
+                        )
+                    ],
                     expected=home,
                     actual=group.label,
                 )

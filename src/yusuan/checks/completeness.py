@@ -6,10 +6,10 @@ from collections import Counter
 
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.names import normalize_name
 from yusuan.model import RowKind, Source
-from yusuan.recognize.profile import PART3_SECTIONS, cn_numeral
-from yusuan.recognize.profiles import get_profile
+from yusuan.names import comparable
+from yusuan.numerals import cn_numeral
+from yusuan.templates import template_of
 
 
 def _file(ck: Checker) -> Source:
@@ -25,7 +25,7 @@ def _file(ck: Checker) -> Source:
     ("shanxi", "shanghai"),
 )
 def tables_present(ck: Checker) -> None:
-    for number, name in get_profile(ck.disclosure.meta.profile).table_names.items():
+    for number, name in template_of(ck.disclosure).table_names.items():
         if number not in ck.disclosure.tables:
             ck.report(f"未找到表{number}“{name}”", [Location(_file(ck), f"表{number}")])
 
@@ -44,7 +44,7 @@ def parts_present(ck: Checker) -> None:
     if not d.organization:
         ck.report("第一部分缺少“机构设置情况”", [Location(_file(ck), "第一部分 概况")])
     present = {s.number for s in d.sections}
-    for number, title in PART3_SECTIONS.items():
+    for number, title in template_of(d).sections.items():
         if cn_numeral(number) not in present:
             ck.report(
                 f"第三部分缺少“{cn_numeral(number)}、{title}”",
@@ -67,7 +67,7 @@ def empty_tables(ck: Checker) -> None:
         has_values = any(
             cell.amount for row in table.rows for cell in row.cells.values() if cell.amount
         )
-        names = get_profile(ck.disclosure.meta.profile).table_names
+        names = template_of(ck.disclosure).table_names
         where = [Location(table.source, f"表{number}“{names.get(number, '')}”")]
         if table.no_data and has_values:
             ck.report(f"表{number}注明“本表无数据”，但列有金额", where, severity=Severity.ERROR)
@@ -85,11 +85,11 @@ def empty_tables(ck: Checker) -> None:
 )
 def performance_tables_present(ck: Checker) -> None:
     d = ck.disclosure
-    t12 = d.tables.get(12)
+    t12 = d.table("projects_current")
     tables = [t for t in d.performance_tables if not t.whole_unit]
-    counts = Counter(normalize_name(t.project) for t in tables)
+    counts = Counter(comparable(t.project) for t in tables)
     for table in tables:
-        key = normalize_name(table.project)
+        key = comparable(table.project)
         if counts[key] > 1:
             counts[key] = 0  # report each duplicated project once
             ck.report(
@@ -97,23 +97,32 @@ def performance_tables_present(ck: Checker) -> None:
                 [
                     Location(t.source, "附件 项目支出绩效目标表", t.project)
                     for t in tables
-                    if normalize_name(t.project) == key
+                    if comparable(t.project) == key
                 ],
             )
     if t12 is None:
         return
-    projects = {normalize_name(r.label): r for r in t12.rows if r.kind == RowKind.PROJECT}
-    published = {normalize_name(t.project) for t in tables}
+    projects = {comparable(r.label): r for r in t12.rows if r.kind == RowKind.PROJECT}
+    published = {comparable(t.project) for t in tables}
     for key, row in projects.items():
         if key not in published:
             ck.report(
-                f"表12项目“{row.label}”没有绩效目标表",
-                [Location(row.source, f"表12 {row.label}", row.label, 12, row.key, "total")],
+                f"表{t12.number}项目“{row.label}”没有绩效目标表",
+                [
+                    Location(
+                        row.source,
+                        f"表{t12.number} {row.label}",
+                        row.label,
+                        t12.number,
+                        row.key,
+                        "total",
+                    )
+                ],
             )
     for table in tables:
-        if normalize_name(table.project) not in projects and table.project:
+        if comparable(table.project) not in projects and table.project:
             ck.report(
-                f"绩效目标表“{table.project}”在表12中找不到同名项目",
+                f"绩效目标表“{table.project}”在表{t12.number}中找不到同名项目",
                 [Location(table.source, "附件 项目支出绩效目标表", table.project)],
                 severity=Severity.WARNING,
             )

@@ -36,7 +36,7 @@ def _by_code(table: Table, side: Side | None = None) -> dict[str, Row]:
 
 
 def _pairs(
-    ck: Checker, a: int, b: int, side_a: Side | None = None, side_b: Side | None = None
+    ck: Checker, a: str, b: str, side_a: Side | None = None, side_b: Side | None = None
 ) -> Iterator[tuple[Table, Table, Row, Row | None]]:
     """Rows of table ``a`` with a code, each with the row of table ``b`` with the same code."""
     ta, tb = ck.table(a), ck.table(b)
@@ -50,7 +50,7 @@ def _pairs(
 
 def _only_fiscal(ck: Checker) -> bool:
     """True when table 2 shows no 财政专户 or 单位资金 money (all money is 财政拨款)."""
-    t2 = ck.table(2)
+    t2 = ck.table("income_summary")
     if t2 is None:
         return False
     total = total_row(t2)
@@ -66,7 +66,7 @@ def _only_fiscal(ck: Checker) -> bool:
     "应等于表2合计行的相应栏目；表1“上年结转”应等于表2合计行的“上年结转”。",
 )
 def t1_income_vs_t2(ck: Checker) -> None:
-    t1, t2 = ck.table(1), ck.table(2)
+    t1, t2 = ck.table("budget_summary"), ck.table("income_summary")
     if t1 is None or t2 is None:
         return
     total = total_row(t2)
@@ -106,7 +106,9 @@ def _class_rows(table: Table) -> dict[str, Row]:
     "“上年结转安排”应等于表2同类的“上年结转”；表1列出金额的类在表3中应有对应的类。",
 )
 def t1_classes_vs_t3(ck: Checker) -> None:
-    t1, t2, t3 = ck.table(1), ck.table(2), ck.table(3)
+    t1 = ck.table("budget_summary")
+    t2 = ck.table("income_summary")
+    t3 = ck.table("expenditure_summary")
     if t1 is None or t3 is None:
         return
     t3_classes = _class_rows(t3)
@@ -157,7 +159,7 @@ def t1_classes_vs_t3(ck: Checker) -> None:
     "表3每个科目的支出合计应等于表2同一科目的“本年收入合计 + 上年结转”，两表科目应一一对应。",
 )
 def t3_vs_t2(ck: Checker) -> None:
-    for t3, t2, row, other in _pairs(ck, 3, 2):
+    for t3, t2, row, other in _pairs(ck, "expenditure_summary", "income_summary"):
         total = cell_figure(t3, row, "total")
         if other is None:
             if total.value:
@@ -171,7 +173,7 @@ def t3_vs_t2(ck: Checker) -> None:
             [cell_figure(t2, other, "total"), cell_figure(t2, other, "carryover")],
             f"表3科目{row.code}“{row.label}”合计等于表2本年收入与上年结转之和",
         )
-    table3, table2 = ck.table(3), ck.table(2)
+    table3, table2 = ck.table("expenditure_summary"), ck.table("income_summary")
     if table3 is not None and table2 is not None:
         t3, t2 = table3, table2
         t3_total, t2_total = total_row(t3), total_row(t2)
@@ -199,7 +201,7 @@ def t3_vs_t2(ck: Checker) -> None:
     "合计行亦同。",
 )
 def t5_vs_t2(ck: Checker) -> None:
-    t5, t2 = ck.table(5), ck.table(2)
+    t5, t2 = ck.table("general_expenditure"), ck.table("income_summary")
     if t5 is None or t2 is None:
         return
     rows5 = _by_code(t5)
@@ -237,7 +239,7 @@ def t5_vs_t2(ck: Checker) -> None:
     "表6（一般公共预算基本支出分经济科目）的合计应等于表5合计行的“基本支出”。",
 )
 def t6_vs_t5(ck: Checker) -> None:
-    t5, t6 = ck.table(5), ck.table(6)
+    t5, t6 = ck.table("general_expenditure"), ck.table("basic_by_economic")
     if t5 is None or t6 is None:
         return
     total5, total6 = total_row(t5), total_row(t6)
@@ -260,7 +262,7 @@ def t6_vs_t5(ck: Checker) -> None:
     "（仅在没有财政专户和单位资金时核对）。",
 )
 def t4_vs_t1(ck: Checker) -> None:
-    t1, t4, t2 = ck.table(1), ck.table(4), ck.table(2)
+    t1, t4, t2 = ck.table("budget_summary"), ck.table("fiscal_summary"), ck.table("income_summary")
     if t1 is None or t4 is None:
         return
     current1, _ = income_sources(t1)
@@ -306,11 +308,11 @@ def t4_vs_t1(ck: Checker) -> None:
     "表9支出每个科目的合计应等于表2同一科目的“国有资本经营预算”，表9收入合计亦同。",
 )
 def fund_tables_vs_t2(ck: Checker) -> None:
-    t2 = ck.table(2)
+    t2 = ck.table("income_summary")
     if t2 is None:
         return
     total2 = total_row(t2)
-    t7 = ck.table(7)
+    t7 = ck.table("fund_income")
     if t7 is not None and total2 is not None:
         total7 = total_row(t7)
         if total7 is not None:
@@ -319,10 +321,12 @@ def fund_tables_vs_t2(ck: Checker) -> None:
                 cell_figure(t2, total2, "fund"),
                 "表7合计与表2政府性基金合计",
             )
-    for number, key, side in ((8, "fund", None), (9, "capital", Side.EXPENDITURE)):
-        table = ck.table(number)
+    for table_key, key, side in (("fund_expenditure", "fund", None),
+                                 ("capital_budget", "capital", Side.EXPENDITURE)):  # fmt: skip
+        table = ck.table(table_key)
         if table is None:
             continue
+        number = table.number
         rows = _by_code(table, side)
         for code, row2 in _by_code(t2).items():
             figure2 = cell_figure(t2, row2, key)
@@ -342,7 +346,7 @@ def fund_tables_vs_t2(ck: Checker) -> None:
                 cell_figure(t2, total2, key),
                 f"表{number}合计与表2合计行",
             )
-    t9 = ck.table(9)
+    t9 = ck.table("capital_budget")
     if t9 is not None and total2 is not None:
         income = total_row(t9, Side.INCOME)
         if income is not None:
@@ -362,7 +366,7 @@ def fund_tables_vs_t2(ck: Checker) -> None:
     "其合计应等于表6合计行的“公用经费”。表11无数据（不适用的事业单位）时不核对。",
 )
 def t11_vs_t6(ck: Checker) -> None:
-    t11, t6 = ck.table(11), ck.table(6)
+    t11, t6 = ck.table("operating_costs"), ck.table("basic_by_economic")
     if t11 is None or t6 is None or t11.no_data:
         return
     total11, total6 = total_row(t11), total_row(t6)
@@ -396,7 +400,8 @@ def _top_rows(table: Table) -> list[Row]:
     "表12“一般公共预算”栏合计应等于表5合计行的“项目支出”。",
 )
 def projects_vs_t3(ck: Checker) -> None:
-    t3, t12, t13 = ck.table(3), ck.table(12), ck.table(13)
+    t3 = ck.table("expenditure_summary")
+    t12, t13 = ck.table("projects_current"), ck.table("projects_carryover")
     if t3 is None or t12 is None:
         return
     total3 = total_row(t3)
@@ -408,7 +413,7 @@ def projects_vs_t3(ck: Checker) -> None:
             for row in _top_rows(table)
         ]
         ck.sum(cell_figure(t3, total3, "project"), parts, "表3项目支出与表12、表13项目合计")
-    t5 = ck.table(5)
+    t5 = ck.table("general_expenditure")
     total5 = total_row(t5) if t5 is not None else None
     if t5 is not None and total5 is not None:
         ck.sum(
@@ -427,7 +432,7 @@ def projects_vs_t3(ck: Checker) -> None:
     "（表6只含一般公共预算基本支出，项目支出中安排的“三公”经费会使两者不同，故为警告）。",
 )
 def t10_vs_t6(ck: Checker) -> None:
-    t10, t6 = ck.table(10), ck.table(6)
+    t10, t6 = ck.table("three_public"), ck.table("basic_by_economic")
     if t10 is None or t6 is None:
         return
     pairs = (("②公务用车运行维护费", "公务用车运行维护费"), ("公务接待费", "公务接待费"))

@@ -122,8 +122,8 @@ class Checker:
     findings: list[Finding] = field(default_factory=list)
     memo: dict[object, object] = field(default_factory=dict)  # shared by rules of one run
 
-    def table(self, number: int) -> Table | None:
-        return self.disclosure.tables.get(number)
+    def table(self, key: str) -> Table | None:
+        return self.disclosure.table(key)
 
     def report(
         self,

@@ -11,7 +11,12 @@ from decimal import Decimal
 
 from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.statements import (
+from yusuan.checks.tolerance import share_tolerance, sum_tolerance
+from yusuan.checks.views import class_lines, coded, income_sources, labelled, numbered, total_row
+from yusuan.model import Figure as StatedFigure
+from yusuan.model import RowKind, Section, Side, Source, Table
+from yusuan.numerals import parse_cn_numeral
+from yusuan.sentences import (
     Change,
     SectionText,
     Stated,
@@ -19,14 +24,9 @@ from yusuan.checks.statements import (
     changes,
     first_amount,
     item_list,
+    line_at,
     shares,
 )
-from yusuan.checks.tolerance import share_tolerance, sum_tolerance
-from yusuan.checks.views import class_lines, coded, income_sources, labelled, numbered, total_row
-from yusuan.model import Figure as StatedFigure
-from yusuan.model import RowKind, Section, Side, Source, Table
-from yusuan.recognize.narrative import line_at
-from yusuan.recognize.profile import parse_cn_numeral
 
 HUNDRED = Decimal(100)
 
@@ -109,7 +109,8 @@ def _find(stated: list[Stated], *words: str) -> Stated | None:
     "及一般公共预算当年支出，应分别等于表1、表3、表4、表5的对应数。",
 )
 def totals(ck: Checker) -> None:
-    t1, t3, t4 = ck.table(1), ck.table(3), ck.table(4)
+    t1, t3 = ck.table("budget_summary"), ck.table("expenditure_summary")
+    t4 = ck.table("fiscal_summary")
     one = section_text(ck, 1)
     if one is not None and t1 is not None:
         grand_in = labelled(t1, "收入总计", Side.INCOME)
@@ -145,7 +146,7 @@ def totals(ck: Checker) -> None:
     four = section_text(ck, 4)
     if four is not None and t4 is not None:
         _fiscal_totals(ck, four, t4)
-    five, t5 = section_text(ck, 5), ck.table(5)
+    five, t5 = section_text(ck, 5), ck.table("general_expenditure")
     if five is not None and t5 is not None:
         for stated in amounts(five):
             if stated.name.endswith("一般公共预算当年支出"):
@@ -198,7 +199,7 @@ _INCOME_NAMES = {
     "计算，保留两位小数；舍入以内的差异不报告。",
 )
 def shares_rule(ck: Checker) -> None:
-    t1 = ck.table(1)
+    t1 = ck.table("budget_summary")
     two = section_text(ck, 2)
     if two is not None and t1 is not None:
         total = first_amount(two, "预算收入")
@@ -236,12 +237,13 @@ def shares_rule(ck: Checker) -> None:
     "名称写错时按金额指出应为哪一类。",
 )
 def classes(ck: Checker) -> None:
-    for number, table_no, key in ((4, 4, "total"), (5, 5, "total")):
+    for number, table_key in ((4, "fiscal_summary"), (5, "general_expenditure")):
         st = section_text(ck, number)
-        table = ck.table(table_no)
+        table = ck.table(table_key)
+        key = "total"
         if st is None or table is None:
             continue
-        if table_no == 4:
+        if table_key == "fiscal_summary":
             rows = {numbered(r.label)[1]: r for r in class_lines(table) if numbered(r.label)}  # type: ignore[index]
             listed = [s for s in amounts(st) if s.name.endswith("支出") and "包括" in s.clause]
         else:
@@ -254,12 +256,12 @@ def classes(ck: Checker) -> None:
                 continue
             same_amount = [n for n, r in rows.items() if r.amount(key) == stated.value]
             hint = (
-                f"，表{table_no}中金额为{stated.value}万元的类是“{same_amount[0]}”"
+                f"，表{table.number}中金额为{stated.value}万元的类是“{same_amount[0]}”"
                 if same_amount
                 else ""
             )
             ck.report(
-                f"{_where(st.section)}所列“{stated.name}{stated.text}万元”不是表{table_no}中的支出类名称{hint}",
+                f"{_where(st.section)}所列“{stated.name}{stated.text}万元”不是表{table.number}中的支出类名称{hint}",
                 [Location(stated.source, _where(st.section), stated.name)],
                 expected=same_amount[0] if same_amount else None,
                 actual=stated.name,
@@ -339,7 +341,7 @@ def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
 )
 def basic(ck: Checker) -> None:
     st = section_text(ck, 6)
-    t6 = ck.table(6)
+    t6 = ck.table("basic_by_economic")
     if st is None or t6 is None:
         return
     total = total_row(t6)
@@ -391,7 +393,7 @@ _THREE_PUBLIC = (
 )
 def three_public(ck: Checker) -> None:
     st = section_text(ck, 7)
-    t10 = ck.table(10)
+    t10 = ck.table("three_public")
     if st is None or t10 is None:
         return
     total = labelled(t10, "合计")
@@ -422,7 +424,7 @@ def three_public(ck: Checker) -> None:
 )
 def operating(ck: Checker) -> None:
     st = section_text(ck, 8)
-    t11 = ck.table(11)
+    t11 = ck.table("operating_costs")
     if st is None or t11 is None:
         return
     total = total_row(t11)
@@ -472,7 +474,7 @@ def procurement(ck: Checker) -> None:
 def performance(ck: Checker) -> None:
     d = ck.disclosure
     perf = d.performance
-    t12 = ck.table(12)
+    t12 = ck.table("projects_current")
     label = "第三部分 十、绩效管理情况"
 
     def fig(f: StatedFigure) -> Figure:
@@ -518,7 +520,7 @@ def performance(ck: Checker) -> None:
             "公开项目", published.value, published.text, "", ratio.source, ratio.value, ratio.text
         )
         _check_share(ck, st, share, perf.amount.value)
-    t1 = ck.table(1)
+    t1 = ck.table("budget_summary")
     whole = perf.whole_unit_amount
     if whole is not None and not perf.whole_unit_goal:
         if whole.value:

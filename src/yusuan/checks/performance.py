@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.names import normalize_name
 from yusuan.model import Cell, FundSources, PerformanceTable, Row, RowKind
+from yusuan.names import comparable
 
 TEN_THOUSAND = Decimal(10000)
 _VALUE_LIKE = re.compile(r"^[≥≤<>=＞＜]|\d|%$|^(?:及时|有效|提升|提高|逐年|显著|明显|长期)")
@@ -43,11 +43,11 @@ def _fund_figure(table: PerformanceTable, cell: Cell | None, what: str) -> Figur
 
 
 def _projects_by_name(ck: Checker) -> dict[str, list[Row]]:
-    t12 = ck.table(12)
+    t12 = ck.table("projects_current")
     found: dict[str, list[Row]] = defaultdict(list)
     for row in t12.rows if t12 is not None else []:
         if row.kind == RowKind.PROJECT:
-            found[normalize_name(row.label)].append(row)
+            found[comparable(row.label)].append(row)
     return found
 
 
@@ -60,12 +60,12 @@ def _projects_by_name(ck: Checker) -> dict[str, list[Row]]:
     "同名项目在表12中列有多行时按合计。表12金额舍入到0.01万元，故允许每行50元以内的差异。",
 )
 def funds_vs_t12(ck: Checker) -> None:
-    t12 = ck.table(12)
+    t12 = ck.table("projects_current")
     if t12 is None:
         return
     projects = _projects_by_name(ck)
     for table in _readable(ck):
-        rows = projects.get(normalize_name(table.project))
+        rows = projects.get(comparable(table.project))
         if not rows:
             continue
         amount = sum((r.amount("total") or Decimal(0) for r in rows), Decimal(0))
@@ -169,12 +169,12 @@ def sources_attribution(ck: Checker) -> None:
 )
 def department(ck: Checker) -> None:
     tables = [t for t in _readable(ck) if t.department]
-    counts = Counter(normalize_name(t.department or "") for t in tables)
+    counts = Counter(comparable(t.department or "") for t in tables)
     if len(counts) < 2:
         return
     usual = counts.most_common(1)[0][0]
     for table in tables:
-        if normalize_name(table.department or "") != usual:
+        if comparable(table.department or "") != usual:
             ck.report(
                 f"{_where(table)}主管部门及代码为“{table.department}”，其他绩效目标表为“{usual}”",
                 [Location(table.source, _where(table), table.department or "")],

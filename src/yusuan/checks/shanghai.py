@@ -12,17 +12,23 @@ from yusuan.checks.views import children, coded, labelled, numeric_keys, rows_of
 from yusuan.model import RowKind, Side, Table
 
 SH = ("shanghai",)
-CODED = (2, 3, 5, 6, 7)
-ROW_SUMS: dict[tuple[int, Side | None], tuple[str, tuple[str, ...]]] = {
-    (1, Side.EXPENDITURE): ("total", ("personnel", "public", "project")),
-    (2, None): ("total", ("fiscal", "business", "operating", "other")),
-    (3, None): ("total", ("basic", "project")),
-    (4, Side.EXPENDITURE): ("total", ("general", "fund", "capital")),
-    (5, None): ("total", ("basic", "project")),
-    (6, None): ("total", ("basic", "project")),
-    (7, None): ("total", ("basic", "project")),
-    (8, None): ("total", ("personnel", "public")),
-    (9, None): ("total", ("abroad", "reception", "car_total")),
+CODED = (
+    "income_summary",
+    "expenditure_summary",
+    "general_expenditure",
+    "fund_expenditure",
+    "capital_expenditure",
+)
+ROW_SUMS: dict[tuple[str, Side | None], tuple[str, tuple[str, ...]]] = {
+    ("budget_summary", Side.EXPENDITURE): ("total", ("personnel", "public", "project")),
+    ("income_summary", None): ("total", ("fiscal", "business", "operating", "other")),
+    ("expenditure_summary", None): ("total", ("basic", "project")),
+    ("fiscal_summary", Side.EXPENDITURE): ("total", ("general", "fund", "capital")),
+    ("general_expenditure", None): ("total", ("basic", "project")),
+    ("fund_expenditure", None): ("total", ("basic", "project")),
+    ("capital_expenditure", None): ("total", ("basic", "project")),
+    ("basic_by_economic", None): ("total", ("personnel", "public")),
+    ("three_public", None): ("total", ("abroad", "reception", "car_total")),
 }
 WAN = Decimal(10000)
 _CLASS_LINE = re.compile(r"^[一二三四五六七八九十]+、")
@@ -40,8 +46,8 @@ _CLASS_LINE = re.compile(r"^[一二三四五六七八九十]+、")
     SH,
 )
 def row_sums(ck: Checker) -> None:
-    for (number, side), (total_key, parts) in ROW_SUMS.items():
-        table = ck.table(number)
+    for (key, side), (total_key, parts) in ROW_SUMS.items():
+        table = ck.table(key)
         if table is None:
             continue
         for row in rows_of(table, side):
@@ -51,15 +57,15 @@ def row_sums(ck: Checker) -> None:
             ck.sum(
                 cell_figure(table, row, total_key),
                 [cell_figure(table, row, k) for k in parts if k in row.cells],
-                f"表{number}“{row.label or row.code}”的合计",
+                f"表{table.number}“{row.label or row.code}”的合计",
             )
-    t9 = ck.table(9)
+    t9 = ck.table("three_public")
     first = t9.rows[0] if t9 is not None and t9.rows else None
     if t9 is not None and first is not None and "car_total" in first.cells:
         ck.sum(
             cell_figure(t9, first, "car_total"),
             [cell_figure(t9, first, "car_purchase"), cell_figure(t9, first, "car_operation")],
-            "表9公务用车购置及运行费等于购置费与运行费之和",
+            f"表{t9.number}公务用车购置及运行费等于购置费与运行费之和",
         )
 
 
@@ -72,10 +78,11 @@ def row_sums(ck: Checker) -> None:
     SH,
 )
 def code_sums(ck: Checker) -> None:
-    for number in (*CODED, 8):
-        table = ck.table(number)
+    for key in (*CODED, "basic_by_economic"):
+        table = ck.table(key)
         if table is None:
             continue
+        number = table.number
         rows = coded(table)
         keys = numeric_keys(table)
         for parent in rows:
@@ -119,17 +126,18 @@ def _numbered(table: Table, side: Side) -> tuple[list, list]:  # type: ignore[ty
     SH,
 )
 def balance(ck: Checker) -> None:
-    for number in (1, 4):
-        table = ck.table(number)
+    for key in ("budget_summary", "fiscal_summary"):
+        table = ck.table(key)
         if table is None:
             continue
+        number = table.number
         grand_in = labelled(table, "收入总计", Side.INCOME)
         grand_out = labelled(table, "支出总计", Side.EXPENDITURE)
         tops, subs = _numbered(table, Side.INCOME)
         if grand_in is not None and tops:
             incomes = [cell_figure(table, r, "amount") for r in tops]
             ck.sum(cell_figure(table, grand_in, "amount"), incomes, f"表{number}收入总计")
-        if number == 1 and tops and subs:
+        if key == "budget_summary" and tops and subs:
             ck.sum(cell_figure(table, tops[0], "amount"),
                    [cell_figure(table, r, "amount") for r in subs],
                    f"表{number}{tops[0].label}等于其下各项资金之和")  # fmt: skip
@@ -159,14 +167,18 @@ def balance(ck: Checker) -> None:
     SH,
 )
 def cross(ck: Checker) -> None:
-    t1, t2, t3, t4, t5, t8 = (ck.table(n) for n in (1, 2, 3, 4, 5, 8))
+    t1, t2, t3, t4, t5, t8 = (
+        ck.table(key)
+        for key in ("budget_summary", "income_summary", "expenditure_summary", "fiscal_summary",
+                    "general_expenditure", "basic_by_economic")
+    )  # fmt: skip
     if t2 is not None and t3 is not None:
         rows2 = {r.code: r for r in coded(t2)}
         for row in coded(t3):
             other = rows2.get(row.code)
             if other is not None:
                 ck.same(cell_figure(t3, row, "total"), cell_figure(t2, other, "total"),
-                        f"表3科目{row.code}与表2")  # fmt: skip
+                        f"表{t3.number}科目{row.code}与表{t2.number}")  # fmt: skip
     for table, other_table, key, side in ((t1, t3, "total", Side.EXPENDITURE),
                                           (t4, t5, "general", Side.EXPENDITURE)):  # fmt: skip
         if table is None or other_table is None:
@@ -182,14 +194,14 @@ def cross(ck: Checker) -> None:
         total8, total5 = total_row(t8), total_row(t5)
         if total8 is not None and total5 is not None:
             ck.same(cell_figure(t8, total8, "total"), cell_figure(t5, total5, "basic"),
-                    "表8合计与表5基本支出合计")  # fmt: skip
+                    f"表{t8.number}合计与表{t5.number}基本支出合计")  # fmt: skip
     if t1 is not None and t2 is not None:
         tops, _ = _numbered(t1, Side.INCOME)
         total2 = total_row(t2)
         fiscal = next((r for r in tops if "财政拨款" in r.label), None)
         if fiscal is not None and total2 is not None:
             ck.same(cell_figure(t1, fiscal, "amount"), cell_figure(t2, total2, "fiscal"),
-                    "表1财政拨款收入与表2财政拨款收入合计")  # fmt: skip
+                    f"表{t1.number}财政拨款收入与表{t2.number}财政拨款收入合计")  # fmt: skip
 
 
 def _wan(value: Decimal | None) -> Decimal | None:
@@ -223,7 +235,7 @@ def _stated(ck: Checker, pattern: str) -> tuple[Decimal, str, Location] | None:
     SH,
 )
 def narrative(ck: Checker) -> None:
-    t9, t1 = ck.table(9), ck.table(1)
+    t9, t1 = ck.table("three_public"), ck.table("budget_summary")
     row9 = t9.rows[0] if t9 is not None and t9.rows else None
     checks: list[tuple[str, Decimal | None, Location | None]] = []
     if row9 is not None:
@@ -266,7 +278,7 @@ _PATH_SPLIT = re.compile(r"（[类款项]）|\([类款项]\)|-")
 )
 def narrative_codes(ck: Checker) -> None:
     explanation = next((s for s in ck.disclosure.sections if not s.number), None)
-    t3 = ck.table(3)
+    t3 = ck.table("expenditure_summary")
     if explanation is None or t3 is None:
         return
     names: dict[str, str] = {}  # "类名-款名-项名" → 7-digit code
@@ -284,7 +296,10 @@ def narrative_codes(ck: Checker) -> None:
         if code is None or match.group(0) in seen:
             continue  # a sentence repeated by an overflowing text box is checked once
         seen.add(match.group(0))
-        fiscal = [ck.table(n) for n in (5, 6, 7)]
+        fiscal = [
+            ck.table(k)
+            for k in ("general_expenditure", "fund_expenditure", "capital_expenditure")
+        ]
         figures = [
             cell_figure(t, r, "total") for t in fiscal if t is not None
             for r in coded(t) if r.code == code

@@ -6,23 +6,26 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from yusuan.model import Row, RowKind, Side, Table
+from yusuan.model import Disclosure, Row, RowKind, Side, Table
+from yusuan.templates import template_of
 
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 TOTAL_LABELS = ("合计", "总计", "部门合计")
 
 
-CODED_TABLES = (2, 3, 5, 7, 8, 9)  # the Shanxi tables listed by 类/款/项 code
+def coded_tables(disclosure: Disclosure) -> list[Table]:
+    """The tables the document's template lists by 类/款/项 code, in template order."""
+    found = []
+    for spec in template_of(disclosure).tables:
+        table = disclosure.table(spec.key) if spec.hierarchy == "code" else None
+        if table is not None:
+            found.append(table)
+    return found
 
 
-def coded_sides(
-    tables: dict[int, Table], numbers: tuple[int, ...] = CODED_TABLES
-) -> Iterator[tuple[Table, Side | None, list[Row]]]:
+def coded_sides(disclosure: Disclosure) -> Iterator[tuple[Table, Side | None, list[Row]]]:
     """Each side of each coded table present, with its coded rows."""
-    for number in numbers:
-        table = tables.get(number)
-        if table is None:
-            continue
+    for table in coded_tables(disclosure):
         for side in sides(table):
             yield table, side, coded(table, side)
 

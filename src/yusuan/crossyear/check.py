@@ -30,10 +30,10 @@ from yusuan.crossyear.claims import Claim, claims, load_claims
 from yusuan.crossyear.links import link_many
 from yusuan.crossyear.rules import XYEAR_CHANGE
 from yusuan.model import Disclosure, Source
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.db import Store
 from yusuan.store.facts import FACT_LABELS
-from yusuan.store.names import normalize_name
 from yusuan.store.records import finding_row, load_model
 
 WAN = Decimal(10000)

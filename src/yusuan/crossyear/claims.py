@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from yusuan.checks.statements import NUMBER, SectionText, changes, clean_name
 from yusuan.model import Disclosure, Source
 from yusuan.money import parse_amount
-from yusuan.recognize.profile import parse_cn_numeral
+from yusuan.numerals import parse_cn_numeral
+from yusuan.sentences import NUMBER, SectionText, changes, clean_name
 
 # "比上年增加C万元，增长R%" as printed, found again in its clause (the rate part is optional).
 _CHANGE_HEAD = re.compile(r"比(?:上年|\d{4}年)(?:预算数?)?(增加|减少)\s*")

@@ -2,7 +2,7 @@
 year before (same template and scope), written to ``year_links``.
 
 A previous-year disclosure is a candidate when it belongs to the same unit (units are keyed by
-their normalized name, ``yusuan.store.names``) or carries the same unit code. The code is what a
+their normalized name, ``yusuan.names``) or carries the same unit code. The code is what a
 document prints as its own (``主管部门及代码`` of a department's own document, e.g.
 "403-汾阳市医疗保障局"), kept in ``disclosures.code`` and, when first seen, ``units.code``.
 Codes tell apart units whose names normalize alike (the same name in two counties) and follow a
@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from yusuan.model import Disclosure
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.db import Store
-from yusuan.store.names import normalize_name
 from yusuan.store.records import load_model
 
 _CODED = re.compile(r"^\s*(\d{2,20})\s*[-－—–]\s*(.+?)\s*$")

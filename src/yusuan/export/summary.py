@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yusuan.model import Disclosure, RowKind, Side
-from yusuan.recognize.profiles import get_profile
+from yusuan.templates import get_template
 
 
 def _money(value: Decimal | None, unit: str) -> str:
@@ -14,7 +14,7 @@ def _money(value: Decimal | None, unit: str) -> str:
 
 def to_summary(disclosure: Disclosure) -> str:
     meta = disclosure.meta
-    profile = get_profile(meta.profile)
+    profile = get_template(meta.profile)
     unit = meta.amount_unit
     lines = [
         f"{meta.unit_name or '（未识别单位名称）'}　{meta.year or '?'}年度{meta.scope}预算公开",
@@ -27,13 +27,13 @@ def to_summary(disclosure: Disclosure) -> str:
             else ""
         ),
     ]
-    t1 = disclosure.tables.get(1)
+    t1 = disclosure.table("budget_summary")
     if t1 is not None:
         lines.append(
             f"收入总计：{_money(t1.value('收入总计', 'amount', Side.INCOME), unit)}；"
             f"支出总计：{_money(t1.value('支出总计', 'total', Side.EXPENDITURE), unit)}"
         )
-    t3 = disclosure.tables.get(3)
+    t3 = disclosure.table("expenditure_summary")
     if t3 is not None:
         lines.append(
             f"基本支出：{_money(t3.value('合计', 'basic'), unit)}；"
@@ -41,14 +41,14 @@ def to_summary(disclosure: Disclosure) -> str:
         )
     if profile.key != "shanxi":
         return _finish(disclosure, lines)
-    t10 = disclosure.tables.get(10)
+    t10 = disclosure.table("three_public")
     if t10 is not None:
         lines.append(f"“三公”经费：{_money(t10.value('合计', 'total'), unit)}")
-    t11 = disclosure.tables.get(11)
+    t11 = disclosure.table("operating_costs")
     if t11 is not None:
         total = t11.value("部门合计", "total") or t11.value("合计", "total")
         lines.append(f"机关运行经费：{_money(total, unit)}")
-    t12 = disclosure.tables.get(12)
+    t12 = disclosure.table("projects_current")
     if t12 is not None:
         projects = sum(1 for r in t12.rows if r.kind == RowKind.PROJECT)
         lines.append(

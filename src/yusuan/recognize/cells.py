@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from yusuan.readers.text import NBSP, Line
-from yusuan.recognize.profile import TableSpec
+from yusuan.templates.spec import TableSpec
 
 BLANK = ""
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")

@@ -13,9 +13,9 @@ from yusuan.errors import NotADisclosureError
 from yusuan.model import Disclosure, RowKind, Source, Table
 from yusuan.readers.text import NBSP, Line, TextDocument
 from yusuan.recognize.narrative import read_glossary, read_part1, read_part3
-from yusuan.recognize.profile import TableSpec
-from yusuan.recognize.profiles import SHANGHAI, SHANXI, Profile, detect
 from yusuan.recognize.tables import TableBuilder, classify_projects
+from yusuan.templates import SHANXI, Template, detect
+from yusuan.templates.spec import TableSpec
 
 _PART = re.compile(r"^第([一二三四])部分")
 _PART1 = re.compile(r"^第一部分概况$")
@@ -99,7 +99,7 @@ def _is_part(line: Line, pattern: re.Pattern[str]) -> bool:
     return compact.startswith("第") and "部分" in compact[:5] and bool(pattern.match(compact))
 
 
-def _title_of(line: Line, profile: Profile = SHANXI) -> TableSpec | None:
+def _title_of(line: Line, profile: Template = SHANXI) -> TableSpec | None:
     compact = line.compact
     if "表" not in compact or len(compact) > 60:
         return None
@@ -113,7 +113,7 @@ _SH_EXPLANATION = re.compile(r"^\d{4}年(单位|部门)?预算编制说明$")
 _SH_NOTES = re.compile(r"^其他相关情况说明$")
 
 
-def segment_shanghai(lines: list[Line], profile: Profile) -> Segments:
+def segment_shanghai(lines: list[Line], profile: Template) -> Segments:
     """Shanghai order: 主要职能, 机构设置, 名词解释, 预算编制说明, the tables, 其他相关情况说明."""
 
     def first(pattern: re.Pattern[str], start: int = 0) -> int | None:
@@ -150,7 +150,7 @@ def segment_shanghai(lines: list[Line], profile: Profile) -> Segments:
     return Segments(part1, tables, part3, part4)
 
 
-def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
+def segment(lines: list[Line], profile: Template = SHANXI) -> Segments:
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
     # Part headings ("第…部分…"), found in one pass: the last Part 1 heading starts the body.
@@ -197,6 +197,10 @@ def segment(lines: list[Line], profile: Profile = SHANXI) -> Segments:
     return Segments(part1, tables, part3, part4)
 
 
+# How a template orders its parts (``Template.layout``).
+SEGMENTERS = {"parts": segment, "named_sections": segment_shanghai}
+
+
 def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None:
     meta = disclosure.meta
     meta.source_file = doc.path
@@ -233,8 +237,7 @@ def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None
 def recognize(doc: TextDocument) -> Disclosure:
     lines = clean_lines(doc.lines)
     profile = detect([line.compact for line in lines])
-    split = segment_shanghai if profile is SHANGHAI else segment
-    segments = split(lines, profile)
+    segments = SEGMENTERS[profile.layout](lines, profile)
     if not segments.tables and not segments.part3 and not segments.part1:
         raise NotADisclosureError(
             doc.path,
@@ -305,7 +308,7 @@ def _units(disclosure: Disclosure) -> None:
             classify_projects(disclosure.tables[number], names)
 
 
-def _report_missing(disclosure: Disclosure, segments: Segments, profile: Profile) -> None:
+def _report_missing(disclosure: Disclosure, segments: Segments, profile: Template) -> None:
     path = disclosure.meta.source_file
     names_by_number = profile.table_names
     missing = [n for n in names_by_number if n not in disclosure.tables]

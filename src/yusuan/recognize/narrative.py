@@ -15,9 +15,10 @@ from yusuan.model import (
     Source,
 )
 from yusuan.money import parse_amount
+from yusuan.numerals import parse_cn_numeral
 from yusuan.readers.text import Line
 from yusuan.recognize.performance import is_performance_title, read_performance_table
-from yusuan.recognize.profile import parse_cn_numeral
+from yusuan.sentences import full_text, line_at
 
 if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
@@ -56,15 +57,6 @@ def join_lines(lines: list[Line]) -> tuple[str, list[tuple[int, int]]]:
         parts.append(text)
         offset += len(text)
     return "".join(parts), line_map
-
-
-def line_at(line_map: list[tuple[int, int]], offset: int) -> int | None:
-    found = None
-    for start, number in line_map:
-        if start > offset:
-            break
-        found = number
-    return found
 
 
 def read_part1(disclosure: Disclosure, lines: list[Line]) -> None:
@@ -208,15 +200,6 @@ def _fill(section: Section, body: dict[int, list[Line]]) -> None:
     section.text, section.line_map = join_lines(body.get(id(section), []))
     for sub in section.subsections:
         _fill(sub, body)
-
-
-def full_text(section: Section) -> str:
-    """A section's own text followed by its sub-sections' titles and texts."""
-    parts = [section.text]
-    for sub in section.subsections:
-        parts.append(f"{sub.number}{sub.title}")
-        parts.append(full_text(sub))
-    return "\n".join(p for p in parts if p)
 
 
 def _figure(match: re.Match[str] | None, group: int, section: Section, path: str) -> Figure | None:

@@ -16,7 +16,8 @@ from yusuan.recognize.cells import (
     layout_tokens,
     tab_rows,
 )
-from yusuan.recognize.profile import ECONOMIC_GROUPS, GroupSpec, TableSpec
+from yusuan.templates.shanxi import ECONOMIC_GROUPS
+from yusuan.templates.spec import GroupSpec, TableSpec
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")

@@ -131,7 +131,7 @@ def _frame(figure: Any) -> Any:
 
 def structure_slices(disclosure: Disclosure) -> tuple[list[Slice], Decimal] | None:
     """Table 5's class rows with their shares of the table total, or ``None`` without table 5."""
-    table = disclosure.table(5)
+    table = disclosure.table("general_expenditure")
     if table is None:
         return None
     rows = [
@@ -152,7 +152,7 @@ def structure_slices(disclosure: Disclosure) -> tuple[list[Slice], Decimal] | No
 def structure_chart(disclosure: Disclosure) -> bytes | None:
     """一般公共预算当年拨款结构图 as PNG, or ``None`` when the document has no table 5."""
     data = structure_slices(disclosure)
-    table = disclosure.table(5)
+    table = disclosure.table("general_expenditure")
     if data is None or table is None:
         return None
     slices, total = data
@@ -223,7 +223,7 @@ def _three_public_key(label: str) -> str | None:
 def three_public_slices(disclosure: Disclosure) -> tuple[list[Slice], Decimal] | None:
     """The four “三公” items of table 10 (blank counts as 0), or ``None`` without table 10. A
     table without the ① ② split keeps 公务用车购置及运行费 as one item."""
-    table = disclosure.table(10)
+    table = disclosure.table("three_public")
     if table is None:
         return None
     found: dict[str, Decimal | None] = {}
@@ -248,7 +248,7 @@ def three_public_chart(disclosure: Disclosure) -> bytes | None:
     """三公经费分布图 as PNG (a chart saying 无“三公”经费预算 when every item is zero or blank),
     or ``None`` when the document has no table 10."""
     data = three_public_slices(disclosure)
-    table = disclosure.table(10)
+    table = disclosure.table("three_public")
     if data is None or table is None:
         return None
     slices, total = data

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from yusuan import __version__
 from yusuan.model import Disclosure
-from yusuan.recognize.profile import TABLE_NAMES, cn_numeral
+from yusuan.numerals import cn_numeral
 from yusuan.render.layout import NO_DATA_NOTE, BodyCell, Grid
 from yusuan.render.outline import (
     Block,
@@ -34,6 +34,7 @@ from yusuan.render.outline import (
     TableBlock,
     build_outline,
 )
+from yusuan.templates.shanxi import TABLE_NAMES
 
 # Cells of performance tables printed as labels (shaded) rather than values.
 LABELS = frozenset(

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from yusuan.model import Disclosure, Row, RowKind, Side, Table
 from yusuan.money import format_amount
-from yusuan.recognize.profile import SHANXI_TABLES, TABLE_NAMES, GroupSpec
+from yusuan.templates.shanxi import SHANXI_TABLES, TABLE_NAMES
+from yusuan.templates.spec import GroupSpec
 
 _BASIC = ["合计", "基本支出", "项目支出"]
 

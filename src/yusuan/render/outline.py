@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from yusuan.model import Disclosure, FundSources, Indicator, PerformanceTable, Section
-from yusuan.recognize.profile import TABLE_NAMES, cn_numeral, parse_cn_numeral
+from yusuan.numerals import cn_numeral, parse_cn_numeral
 from yusuan.render.layout import Grid, table_grid
+from yusuan.templates.shanxi import TABLE_NAMES
 
 STRUCTURE_CHART = "一般公共预算当年拨款结构图"
 THREE_PUBLIC_CHART = "三公经费分布图"

@@ -34,7 +34,6 @@ from rich.cells import cell_len
 from yusuan.files import write_atomically
 from yusuan.model import Disclosure
 from yusuan.money import parse_amount
-from yusuan.recognize.profile import TABLE_NAMES
 from yusuan.render.layout import NO_DATA_NOTE, Grid, grids
 from yusuan.render.outline import (
     Block,
@@ -47,6 +46,7 @@ from yusuan.render.outline import (
     TableBlock,
     build_outline,
 )
+from yusuan.templates.shanxi import TABLE_NAMES
 
 COVER_TITLE = "封面"
 FONT_NAME = "宋体"

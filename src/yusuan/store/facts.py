@@ -79,7 +79,7 @@ def facts(disclosure: Disclosure) -> dict[str, Decimal]:
             found[key] = to_yuan(row.amount(column), unit_of(table))
 
     if disclosure.meta.profile == "shanxi":
-        t1 = disclosure.table(1)
+        t1 = disclosure.table("budget_summary")
         if t1 is not None:
             income = next((r for r in t1.rows if r.label == "收入总计"), None)
             spent = next((r for r in t1.rows if r.label == "支出总计"), None)
@@ -87,21 +87,21 @@ def facts(disclosure: Disclosure) -> dict[str, Decimal]:
                 found["income_total"] = to_yuan(income.amount("amount"), unit_of(t1))
             if spent is not None:
                 found["expenditure_total"] = to_yuan(spent.amount("total"), unit_of(t1))
-        put("basic", disclosure.table(3), None, "basic")
-        put("project", disclosure.table(3), None, "project")
-        t4 = disclosure.table(4)
+        put("basic", disclosure.table("expenditure_summary"), None, "basic")
+        put("project", disclosure.table("expenditure_summary"), None, "project")
+        t4 = disclosure.table("fiscal_summary")
         fiscal = next((r for r in t4.rows if r.label == "收入总计"), None) if t4 else None
         if t4 is not None and fiscal is not None:
             found["fiscal_total"] = to_yuan(fiscal.amount("amount"), unit_of(t4))
-        put("general_spending", disclosure.table(5), None, "total")
-        put("general_basic", disclosure.table(6), None, "total")
-        put("personnel", disclosure.table(6), None, "personnel")
-        put("public", disclosure.table(6), None, "public")
-        t10 = disclosure.table(10)
+        put("general_spending", disclosure.table("general_expenditure"), None, "total")
+        put("general_basic", disclosure.table("basic_by_economic"), None, "total")
+        put("personnel", disclosure.table("basic_by_economic"), None, "personnel")
+        put("public", disclosure.table("basic_by_economic"), None, "public")
+        t10 = disclosure.table("three_public")
         put("three_public", t10, None, "total")
         for label, key in _THREE_PUBLIC_ROWS.items():
             put(key, t10, label, "total")
-        put("operating_costs", disclosure.table(11), None, "total")
+        put("operating_costs", disclosure.table("operating_costs"), None, "total")
     staffing = disclosure.staffing
     for key, count in (
         ("staff_authorized", staffing.authorized),

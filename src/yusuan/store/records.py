@@ -18,8 +18,8 @@ from yusuan.checks.render.json import location_json
 from yusuan.checks.report import Report
 from yusuan.export.json import to_json_bytes
 from yusuan.model import Disclosure, RowKind
+from yusuan.names import normalize_name
 from yusuan.store.facts import WAN, facts, to_yuan
-from yusuan.store.names import normalize_name
 
 _PARENT = re.compile(r"(?:是|为)([\u4e00-\u9fff（）()]{2,40}?)(?:所属|下属|直属)")
 _PROJECT_TABLES = (12, 13)

@@ -18,10 +18,10 @@ from sqlalchemy import Connection, CursorResult, bindparam, delete, func, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.bulk import insert_rows
 from yusuan.store.db import Store
-from yusuan.store.names import normalize_name
 from yusuan.store.records import DocumentRecord, FileInfo
 
 _TABLES = s.Base.metadata.tables

@@ -23,9 +23,10 @@ from decimal import Decimal
 
 from yusuan.budget.build import wan
 from yusuan.budget.model import BudgetData
-from yusuan.checks.catalog import function_codes
+from yusuan.catalog import function_codes
 from yusuan.model import Cell, Disclosure, Row, RowKind, Section, Table
-from yusuan.recognize.profile import CLASS_CODES, TABLE_NAMES, cn_numeral
+from yusuan.numerals import cn_numeral
+from yusuan.templates.shanxi import CLASS_CODES, TABLE_NAMES
 
 CENT = Decimal("0.01")
 CROSS_YEAR = "cross_year"
@@ -174,7 +175,7 @@ def class_name(d: Disclosure, rng: random.Random) -> Defect | None:
 
 def economic_column(d: Disclosure, rng: random.Random) -> Defect | None:
     """A 工资福利支出 item's money printed in the 公用经费 column of table 6."""
-    table = d.tables.get(6)
+    table = d.table("basic_by_economic")
     if table is None:
         return None
     group = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from yusuan.checks.catalog import function_codes
+from yusuan.catalog import function_codes
 
 # Unit kinds: 行政单位 (the department's 机关), 参公 (事业单位 managed like civil servants),
 # 公益一类 / 公益二类 事业单位. 机关运行经费 applies to 行政 and 参公 units.

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from yusuan.budget.model import BudgetData
 from yusuan.budget.paths import get_path, set_path
 from yusuan.budget.workbook import KINDS, SOURCES
-from yusuan.recognize.profile import ECONOMIC_GROUPS
+from yusuan.templates.shanxi import ECONOMIC_GROUPS
 
 MAX_NEW_ROWS = 50  # rows a form may add to a list at once
 CENT = Decimal("0.01")

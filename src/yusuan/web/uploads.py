@@ -20,11 +20,11 @@ import yusuan
 from yusuan.errors import YusuanError
 from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
+from yusuan.names import normalize_name
 from yusuan.readers import load
 from yusuan.recognize.document import recognize
 from yusuan.store import schema as s
 from yusuan.store.accounts import DocumentSource, Upload
-from yusuan.store.names import normalize_name
 from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_record
 from yusuan.web import audit

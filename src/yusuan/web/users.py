@@ -11,9 +11,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.accounts import ROLES, ApiToken, Membership, User
-from yusuan.store.names import normalize_name
 from yusuan.web import access, audit
 from yusuan.web.auth import digest as token_digest
 from yusuan.web.auth import new_token, now

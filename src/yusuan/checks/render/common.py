@@ -13,7 +13,8 @@ from pathlib import PurePath
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.report import Report
 from yusuan.model import Disclosure, Source
-from yusuan.recognize.profile import PART3_SECTIONS, TABLE_NAMES, cn_numeral
+from yusuan.numerals import cn_numeral
+from yusuan.templates.shanxi import PART3_SECTIONS, TABLE_NAMES
 
 ROUNDING_LABEL = "尾差"
 ROUNDING_NOTE = "（尾差，舍入可以解释）"  # the checks end every 尾差 message with it

@@ -1,4 +1,4 @@
-"""The Shanghai 9-table template as data (上海市区级部门/单位预算).
+"""The Shanghai 预算 template (上海市区级部门/单位预算, 9 tables) as data.
 
 Codes are printed in three columns (类, 款, 项) and joined into one code; table amounts are in 元,
 except the 三公/机关运行经费 table (万元), which prints a single row of figures.
@@ -7,9 +7,17 @@ except the 三公/机关运行经费 table (万元), which prints a single row o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from yusuan.model import Side
-from yusuan.recognize.profile import ColumnSpec, GroupSpec, TableSpec
+from yusuan.templates.spec import (
+    ChecklistSpec,
+    ColumnSpec,
+    FactSpec,
+    GroupSpec,
+    TableSpec,
+    Template,
+)
 
 _SPLIT = ("code_class", "code_section", "code_item", "name")
 _CODED = re.compile(r"^(合计|\d{3})$")
@@ -27,9 +35,9 @@ def _cols(*pairs: tuple[str, str]) -> tuple[ColumnSpec, ...]:
 
 _BASIC = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
 
-SHANGHAI_TABLES: tuple[TableSpec, ...] = (
+_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
-        1, "sh_finance_summary", _title("财务收支预算总表"),
+        1, "budget_summary", _title("财务收支预算总表"),
         (
             GroupSpec(Side.INCOME, ("name",), _cols(("amount", "本年收入/预算数"))),
             GroupSpec(Side.EXPENDITURE, ("name",), _cols(
@@ -39,7 +47,7 @@ SHANGHAI_TABLES: tuple[TableSpec, ...] = (
         re.compile(r"^一、"),
     ),
     TableSpec(
-        2, "sh_income", _title("收入预算总表"),
+        2, "income_summary", _title("收入预算总表"),
         (GroupSpec(None, _SPLIT, _cols(
             ("total", "收入预算/合计"), ("fiscal", "收入预算/财政拨款收入"),
             ("business", "收入预算/事业收入"), ("operating", "收入预算/事业单位经营收入"),
@@ -47,12 +55,12 @@ SHANGHAI_TABLES: tuple[TableSpec, ...] = (
         _CODED, hierarchy="code",
     ),
     TableSpec(
-        3, "sh_expenditure", _title("支出预算总表"),
+        3, "expenditure_summary", _title("支出预算总表"),
         (GroupSpec(None, _SPLIT, _cols(*((k, "支出预算/" + h) for k, h in _BASIC))),),
         _CODED, hierarchy="code",
     ),
     TableSpec(
-        4, "sh_fiscal_summary", _title("财政拨款收支预算总表"),
+        4, "fiscal_summary", _title("财政拨款收支预算总表"),
         (
             GroupSpec(Side.INCOME, ("name",), _cols(("amount", "财政拨款收入/预算数"))),
             GroupSpec(Side.EXPENDITURE, ("name",), _cols(
@@ -63,29 +71,29 @@ SHANGHAI_TABLES: tuple[TableSpec, ...] = (
         re.compile(r"^一、"),
     ),
     TableSpec(
-        5, "sh_general", _title("一般公共预算支出功能分类预算表"),
+        5, "general_expenditure", _title("一般公共预算支出功能分类预算表"),
         (GroupSpec(None, _SPLIT, _cols(*((k, "一般公共预算支出/" + h) for k, h in _BASIC))),),
         _CODED, hierarchy="code",
     ),
     TableSpec(
-        6, "sh_fund", _title("政府性基金预算支出功能分类预算表"),
+        6, "fund_expenditure", _title("政府性基金预算支出功能分类预算表"),
         (GroupSpec(None, _SPLIT, _cols(*((k, "政府性基金预算支出/" + h) for k, h in _BASIC))),),
         _CODED, hierarchy="code",
     ),
     TableSpec(
-        7, "sh_capital", _title("国有资本经营预算支出功能分类预算表"),
+        7, "capital_expenditure", _title("国有资本经营预算支出功能分类预算表"),
         (GroupSpec(None, _SPLIT, _cols(*((k, "国有资本经营预算支出/" + h) for k, h in _BASIC))),),
         _CODED, hierarchy="code",
     ),
     TableSpec(
-        8, "sh_basic_by_economic", _title("一般公共预算基本支出部门预算经济分类预算表"),
+        8, "basic_by_economic", _title("一般公共预算基本支出部门预算经济分类预算表"),
         (GroupSpec(None, ("code_class", "code_section", "name"), _cols(
             ("total", "一般公共预算基本支出/合计"), ("personnel", "一般公共预算基本支出/人员经费"),
             ("public", "一般公共预算基本支出/公用经费"))),),
         _CODED, hierarchy="econ_code",
     ),
     TableSpec(
-        9, "sh_three_public", _title(r"[“\"]三公[”\"]经费和机关运行经费预算表"),
+        9, "three_public", _title(r"[“\"]三公[”\"]经费和机关运行经费预算表"),
         (GroupSpec(None, (), _cols(
             ("total", "“三公”经费预算数/合计"), ("abroad", "“三公”经费预算数/因公出国(境)费"),
             ("reception", "“三公”经费预算数/公务接待费"),
@@ -103,3 +111,62 @@ SHANGHAI_TABLE_NAMES = {
     7: "国有资本经营预算支出功能分类预算表", 8: "一般公共预算基本支出部门预算经济分类预算表",
     9: "“三公”经费和机关运行经费预算表",
 }  # fmt: skip
+
+SHANGHAI_TABLES: tuple[TableSpec, ...] = tuple(
+    replace(s, name=SHANGHAI_TABLE_NAMES[s.number]) for s in _SPECS
+)
+
+# The sections of 其他相关情况说明, by number (预算编制说明 comes before the tables, unnumbered).
+SECTIONS = {
+    1: "“三公”经费预算情况说明", 2: "机关运行经费预算", 3: "政府采购预算情况",
+    4: "绩效目标设置情况", 5: "国有资产占有使用情况",
+}  # fmt: skip
+
+_T9 = "three_public"
+FACTS: tuple[FactSpec, ...] = (
+    FactSpec("income_total", "收入总计", "budget_summary", "amount", "收入总计", Side.INCOME),
+    FactSpec("expenditure_total", "支出总计", "budget_summary", "total", "支出总计",
+             Side.EXPENDITURE),
+    FactSpec("basic", "基本支出", "expenditure_summary", "basic"),
+    FactSpec("project", "项目支出", "expenditure_summary", "project"),
+    FactSpec("fiscal_total", "财政拨款收支总计", "fiscal_summary", "amount", "收入总计",
+             Side.INCOME),
+    FactSpec("general_spending", "一般公共预算当年支出", "general_expenditure", "total"),
+    FactSpec("general_basic", "一般公共预算基本支出", "basic_by_economic", "total"),
+    FactSpec("personnel", "人员经费", "basic_by_economic", "personnel"),
+    FactSpec("public", "公用经费", "basic_by_economic", "public"),
+    FactSpec("three_public", "“三公”经费", _T9, "total"),
+    FactSpec("abroad", "因公出国（境）费", _T9, "abroad"),
+    FactSpec("reception", "公务接待费", _T9, "reception"),
+    FactSpec("vehicles", "公务用车购置及运行费", _T9, "car_total"),
+    FactSpec("vehicle_purchase", "公务用车购置费", _T9, "car_purchase"),
+    FactSpec("vehicle_operation", "公务用车运行维护费", _T9, "car_operation"),
+    FactSpec("operating_costs", "机关运行经费", _T9, "operating"),
+)  # fmt: skip
+
+_PART1, _EXPLANATION, _TABLES, _NOTES, _GLOSSARY = (
+    "主要职能和机构设置", "预算编制说明", "预算表", "其他相关情况说明", "名词解释",
+)  # fmt: skip
+
+CHECKLIST: tuple[ChecklistSpec, ...] = (
+    ChecklistSpec("duties", _PART1, "主要职能"),
+    ChecklistSpec("organization", _PART1, "机构设置"),
+    ChecklistSpec("glossary", _GLOSSARY, "名词解释"),
+    ChecklistSpec("explanation", _EXPLANATION, "预算编制说明"),
+    *(ChecklistSpec(f"table:{s.key}", _TABLES, f"表{s.number} {s.name}") for s in SHANGHAI_TABLES),
+    *(ChecklistSpec(f"section:{n}", _NOTES, f"{n}. {t}") for n, t in SECTIONS.items()),
+)  # fmt: skip
+
+SHANGHAI = Template(
+    key="shanghai",
+    name="上海市预算公开模板（9张表）",
+    kind="预算",
+    tables=SHANGHAI_TABLES,
+    amount_unit="元",
+    narrative_unit="万元",
+    sections=SECTIONS,
+    facts=FACTS,
+    checklist=CHECKLIST,
+    stages=frozenset({"read", "check", "store"}),
+    layout="named_sections",
+)

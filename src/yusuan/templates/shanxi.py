@@ -1,56 +1,26 @@
-"""The Shanxi 13-table template as data: table titles, row shapes and column keys.
+"""The Shanxi 预算 template (山西省部门/单位预算公开, 13 tables, amounts in 万元) as data.
 
-A row shape is a list of *groups*, one per side of the printed table. Each group has text slots
-(code, name, a second text column) followed by numeric slots. Readers of cell-less text (layout
-style) fill these slots token by token; tab-style rows are read by position.
+Table titles, row shapes and column keys for the recognizers; the header rows the renderers print;
+the Part 3 sections; the headline facts and the 检查表 items. A row shape is a list of *groups*,
+one per side of the printed table. Each group has text slots (code, name, a second text column)
+followed by numeric slots.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from yusuan.model import Side
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    key: str
-    header: str  # template header path, levels joined with '/'; {year} is the budget year
-    numeric: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class GroupSpec:
-    """One side of a printed row: text slots then value columns."""
-
-    side: Side | None
-    text_slots: tuple[str, ...]  # "code", "name" or a text column key such as "gov_econ"
-    columns: tuple[ColumnSpec, ...]
-    labels: tuple[str, ...] = ()  # labels only this side prints (to place rows that lost blanks)
-
-    @property
-    def width(self) -> int:
-        return len(self.text_slots) + sum(1 for c in self.columns if c.numeric)
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    number: int
-    key: str
-    title: re.Pattern[str]
-    groups: tuple[GroupSpec, ...]
-    body_start: re.Pattern[str]  # first cell of the first body row
-    numbered_header: bool = False  # header ends with a column-number row "1 2 3 …"
-    hierarchy: str = ""  # "code" (类/款/项), "econ" (table 6) or "projects" (tables 12/13)
-
-    @property
-    def width(self) -> int:
-        return sum(g.width for g in self.groups)
-
-    @property
-    def known_labels(self) -> tuple[str, ...]:
-        return tuple(label for g in self.groups for label in g.labels)
+from yusuan.numerals import cn_numeral
+from yusuan.templates.spec import (
+    ChecklistSpec,
+    ColumnSpec,
+    FactSpec,
+    GroupSpec,
+    TableSpec,
+    Template,
+)
 
 
 def _cols(*pairs: tuple[str, str]) -> tuple[ColumnSpec, ...]:
@@ -88,32 +58,6 @@ INCOME_SOURCES = (
     "单位资金",
 )
 
-_CN_NUMBERS = "一二三四五六七八九十"
-
-
-def cn_numeral(n: int) -> str:
-    """1..99 as printed in headings: 一, 十, 十一, 二十, 二十一."""
-    if n <= 10:
-        return _CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_NUMBERS[tens - 1]
-    return head + "十" + (_CN_NUMBERS[ones - 1] if ones else "")
-
-
-def parse_cn_numeral(text: str) -> int | None:
-    """Inverse of ``cn_numeral`` (also accepts Arabic digits)."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _CN_NUMBERS for ch in text):
-        return None
-    if "十" not in text:
-        return _CN_NUMBERS.index(text) + 1 if len(text) == 1 else None
-    head, _, tail = text.partition("十")
-    tens = _CN_NUMBERS.index(head) + 1 if head else 1
-    ones = _CN_NUMBERS.index(tail) + 1 if tail else 0
-    return tens * 10 + ones
-
-
 NUMBERED_CLASSES = tuple(f"{cn_numeral(i + 1)}、{n}" for i, n in enumerate(EXPENDITURE_CLASSES))
 NUMBERED_SOURCES = tuple(f"{cn_numeral(i + 1)}、{n}" for i, n in enumerate(INCOME_SOURCES))
 
@@ -126,7 +70,7 @@ _FIN = (("general", "一般公共预算"), ("fund", "政府性基金预算"), ("
 _BASIC = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
 _BY_YEAR_BASIC = tuple((k, "{year}年预算数/" + h) for k, h in _BASIC)
 
-SHANXI_TABLES: tuple[TableSpec, ...] = (
+_SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         1, "budget_summary", _title("预算收支总表"),
         (
@@ -244,3 +188,112 @@ ECONOMIC_GROUPS = (
     "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "对企业补助",
     "债务利息及费用支出", "其他支出",
 )  # fmt: skip
+
+_BASIC_HEADER = ["合计", "基本支出", "项目支出"]
+
+# Header rows of each table as the template prints them ({year}: the budget year).
+_HEADERS: dict[int, list[list[str]]] = {
+    1: [
+        ["收入", "", "支出", "", "", ""],
+        ["项目", "{year}年", "项目", "{year}年合计", "当年预算安排", "上年结转安排"],
+    ],
+    2: [
+        ["项目", "", "本年收入", "", "", "", "", "", "上年结转"],
+        ["科目编码", "科目名称", "合计", "一般公共预算", "政府性基金", "国有资本经营预算",
+         "财政专户管理资金", "单位资金", ""],
+    ],
+    3: [["项目", "", "{year}年预算数", "", ""], ["科目编码", "科目名称", *_BASIC_HEADER]],
+    4: [
+        ["收入", "", "支出", "", "", "", ""],
+        ["项目", "金额", "项目", "金额", "", "", ""],
+        ["", "", "", "小计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+    ],
+    5: [["项目", "", "{year}年预算数", "", ""], ["科目编码", "科目名称", *_BASIC_HEADER]],
+    6: [
+        ["部门预算支出经济科目名称", "政府预算支出经济科目名称", "{year}年预算数", "", ""],
+        ["", "", "合计", "人员经费", "公用经费"],
+    ],
+    7: [["项目", "", "政府性基金收入预算"], ["收入科目编码", "科目名称", ""]],
+    8: [["科目编码", "科目名称", *_BASIC_HEADER]],
+    9: [
+        ["国有资本经营预算收入", "", "", "国有资本经营预算支出", "", "", "", ""],
+        ["项目", "", "国有资本经营收入预算", "科目编码", "科目名称", *_BASIC_HEADER],
+        ["收入科目编码", "科目名称", "", "", "", "", "", ""],
+    ],
+    10: [
+        ["项目", "{year}年预算数", "", "", ""],
+        ["", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+    ],
+    11: [
+        ["单位名称", "{year}预算数", "", "", ""],
+        ["", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+    ],
+    12: [
+        ["项目名称", "合计", "{year}年财政拨款", "", "", "财政专户管理资金", "单位资金"],
+        ["", "", "一般公共预算", "政府性基金预算", "国有资本经营预算", "", ""],
+        ["1", "2", "3", "4", "5", "6", "7"],
+    ],
+    13: [
+        ["项目名称", "合计", "{year}年财政拨款", "", ""],
+        ["", "", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+        ["1", "2", "3", "4", "5"],
+    ],
+}  # fmt: skip
+
+SHANXI_TABLES: tuple[TableSpec, ...] = tuple(
+    replace(s, name=TABLE_NAMES[s.number], headers=tuple(tuple(r) for r in _HEADERS[s.number]))
+    for s in _SPECS
+)
+
+_THREE_PUBLIC_ROWS = (
+    ("abroad", "因公出国（境）费", "因公出国（境）费"),
+    ("reception", "公务接待费", "公务接待费"),
+    ("vehicles", "公务用车购置及运行费", "公务用车购置及运行费"),
+    ("vehicle_purchase", "公务用车购置费", "①公务用车购置费"),
+    ("vehicle_operation", "公务用车运行维护费", "②公务用车运行维护费"),
+)
+
+# Headline figures and the one cell each is read from.
+FACTS: tuple[FactSpec, ...] = (
+    FactSpec("income_total", "收入总计", "budget_summary", "amount", "收入总计", Side.INCOME),
+    FactSpec("expenditure_total", "支出总计", "budget_summary", "total", "支出总计",
+             Side.EXPENDITURE),
+    FactSpec("basic", "基本支出", "expenditure_summary", "basic"),
+    FactSpec("project", "项目支出", "expenditure_summary", "project"),
+    FactSpec("fiscal_total", "财政拨款收支总计", "fiscal_summary", "amount", "收入总计",
+             Side.INCOME),
+    FactSpec("general_spending", "一般公共预算当年支出", "general_expenditure", "total"),
+    FactSpec("general_basic", "一般公共预算基本支出", "basic_by_economic", "total"),
+    FactSpec("personnel", "人员经费", "basic_by_economic", "personnel"),
+    FactSpec("public", "公用经费", "basic_by_economic", "public"),
+    FactSpec("three_public", "“三公”经费", "three_public", "total"),
+    *(FactSpec(key, label, "three_public", "total", row) for key, label, row in _THREE_PUBLIC_ROWS),
+    FactSpec("operating_costs", "机关运行经费", "operating_costs", "total"),
+)  # fmt: skip
+
+PART1, PART2, PART3, ANNEX, PART4 = (
+    "第一部分 概况", "第二部分 预算表", "第三部分 情况说明", "附件", "第四部分 名词解释",
+)  # fmt: skip
+
+CHECKLIST: tuple[ChecklistSpec, ...] = (
+    ChecklistSpec("duties", PART1, "一、职责"),
+    ChecklistSpec("organization", PART1, "二、机构设置"),
+    *(ChecklistSpec(f"table:{s.key}", PART2, f"表{s.number} {s.name}") for s in SHANXI_TABLES),
+    *(ChecklistSpec(f"section:{n}", PART3, f"{cn_numeral(n)}、{t}")
+      for n, t in PART3_SECTIONS.items()),
+    ChecklistSpec("performance", ANNEX, "项目支出绩效目标表"),
+    ChecklistSpec("glossary", PART4, "名词解释"),
+)  # fmt: skip
+
+SHANXI = Template(
+    key="shanxi",
+    name="山西省预算公开模板（13张表）",
+    kind="预算",
+    tables=SHANXI_TABLES,
+    amount_unit="万元",
+    narrative_unit="万元",
+    sections=PART3_SECTIONS,
+    facts=FACTS,
+    checklist=CHECKLIST,
+    stages=frozenset({"read", "check", "store", "data", "render", "workbook"}),
+)

@@ -14,7 +14,25 @@ from decimal import Decimal
 
 from yusuan.model import Section, Source
 from yusuan.money import parse_amount
-from yusuan.recognize.narrative import full_text, line_at
+
+
+def line_at(line_map: list[tuple[int, int]], offset: int) -> int | None:
+    found = None
+    for start, number in line_map:
+        if start > offset:
+            break
+        found = number
+    return found
+
+
+def full_text(section: Section) -> str:
+    """A section's own text followed by its sub-sections' titles and texts."""
+    parts = [section.text]
+    for sub in section.subsections:
+        parts.append(f"{sub.number}{sub.title}")
+        parts.append(full_text(sub))
+    return "\n".join(p for p in parts if p)
+
 
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _CLAUSE_END = re.compile(r"[；;。]")

@@ -1,4 +1,7 @@
-"""Normalized unit names: how the same unit is recognised across years and documents."""
+"""Names as people print them: spaces, bracket widths and punctuation vary.
+
+``normalize_name`` is how the same unit is recognised across years and documents; ``comparable``
+is how two printed names (of a project, an item) are compared."""
 
 from __future__ import annotations
 
@@ -14,3 +17,11 @@ def normalize_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = _DECORATION.sub("", text)
     return text.replace("(", "（").replace(")", "）").strip()
+
+
+_WIDTH = str.maketrans("（）：，、", "():,,")
+
+
+def comparable(name: str) -> str:
+    """A printed name with spaces dropped and bracket and punctuation widths made one."""
+    return "".join(name.split()).translate(_WIDTH)
