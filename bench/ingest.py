@@ -258,7 +258,7 @@ def _records(job: object) -> object:
     import hashlib
 
     import yusuan
-    from yusuan.store.records import FileInfo, to_record
+    from yusuan.derive.record import FileInfo, to_record
 
     path = Path(str(job))
     data = path.read_bytes()

@@ -19,10 +19,10 @@ import yusuan
 from yusuan.budget.build import build
 from yusuan.budget.io import load_data
 from yusuan.budget.model import BudgetData, LevelSources, PriorYear
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.export.json import to_json
 from yusuan.model import Disclosure
 from yusuan.store.db import Store
-from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_record
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "src/yusuan/examples/example_unit_2025.yaml"

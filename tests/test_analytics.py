@@ -23,10 +23,10 @@ from yusuan.analytics.export import export
 from yusuan.analytics.trend import UnitNotFound, trend
 from yusuan.cli import main
 from yusuan.crossyear.check import after_save
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.store import open_store
 from yusuan.store import schema as s
 from yusuan.store.db import Store
-from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_record
 
 WAN = Decimal(10000)

@@ -20,8 +20,8 @@ from tests.conftest import parsed
 from yusuan.budget.model import BudgetData
 from yusuan.cli import main
 from yusuan.crossyear.check import after_save, crosscheck, crosscheck_disclosure
-from yusuan.crossyear.claims import claims
 from yusuan.crossyear.links import Candidate, link_disclosure, relink, resolve, unit_code
+from yusuan.derive.claims import claims
 from yusuan.store import open_store
 from yusuan.store import schema as s
 from yusuan.store.db import Store

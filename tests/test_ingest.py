@@ -20,12 +20,12 @@ import yusuan
 from tests.conftest import SEED_IDS, seed_path
 from tests.corpus import seed_copies
 from yusuan.cli import main
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.ingest.discover import MissingPathError, discover
 from yusuan.ingest.jobs import Job
 from yusuan.ingest.run import ingest
 from yusuan.ingest.worker import close_stores, process
 from yusuan.store import database_url, open_store
-from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_failure, save_record
 
 # Per disclosure: how many rows of each kind a document brings (tables written in one transaction).

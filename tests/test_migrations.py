@@ -14,9 +14,10 @@ from sqlalchemy import Engine, delete, func, insert, select, text
 
 import yusuan
 from tests.conftest import parsed, seed_path
+from yusuan.derive.classes import class_spending
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.store import schema as s
 from yusuan.store.db import MIGRATIONS, Store, make_engine, migrate
-from yusuan.store.records import FileInfo, class_spending, to_record
 from yusuan.store.writer import save_record
 
 _CELLS = s.TableCell.__table__

@@ -370,8 +370,8 @@ def test_sheet_titles_are_short_unique_and_valid() -> None:
 @pytest.mark.parametrize(
     ("family", "label", "table", "key"),
     [
-        ("arithmetic", "表6 工资福利支出 / 合计", 6, "table:6"),
-        ("completeness", "表5“一般公共预算支出预算表”", None, "table:5"),
+        ("arithmetic", "表6 工资福利支出 / 合计", 6, "table:basic_by_economic"),
+        ("completeness", "表5“一般公共预算支出预算表”", None, "table:general_expenditure"),
         ("narrative", "第三部分 十一、国有资产占有使用情况", None, "section:11"),
         ("narrative", "第三部分 一、收支数据变动情况及原因", None, "section:1"),
         ("performance", "附件 绩效目标表“办公经费”", None, "performance"),

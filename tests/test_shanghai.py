@@ -140,3 +140,59 @@ def test_shanghai_rule_fires_on_broken_document(rule_id: str) -> None:
     SH_BREAKERS[rule_id](broken)
     findings = run_rules(broken, [rule])
     assert any(f.severity.value == "error" and not f.rounding for f in findings), findings
+
+
+# --- facts and the 检查表 (the template's own, not Shanxi's) -----------------------------------
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _cell(stem: str, number: int, label: str, column: str) -> Decimal:
+    rows = expected(stem).TABLES[number]["rows"]
+    row = next(r for r in rows if label in r)
+    return _amount(row[3][column])
+
+
+@pytest.mark.parametrize("stem", PDFS)
+def test_headline_facts_in_yuan(stem: str) -> None:
+    from yusuan.derive.facts import facts
+
+    got = facts(parsed(stem))
+    # Tables 1 and 8 print 元; table 9 prints 万元 (one row of figures).
+    assert got["income_total"] == _cell(stem, 1, "收入总计", "amount")
+    assert got["expenditure_total"] == _cell(stem, 1, "支出总计", "total")
+    assert got["general_basic"] == _cell(stem, 8, "合计", "total")
+    t9 = expected(stem).TABLES[9]["rows"][0][3]
+    for key, column in (("three_public", "total"), ("operating_costs", "operating")):
+        if column in t9:
+            assert got[key] == _amount(t9[column]) * 10000
+        else:
+            assert key not in got  # printed blank: no fact, never 0
+
+
+CLEAN = ("shpt_zfb_2025_unit_budget", "shpt_sww_2025_dept_budget", "shpt_wljd_2023_dept_budget")
+
+
+@pytest.mark.parametrize("stem", CLEAN)
+def test_checklist_of_a_clean_document_is_all_yes(stem: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from yusuan.checks.render.common import checklist
+    from yusuan.checks.render.xlsx import write_xlsx
+
+    report = yusuan.check(parsed(stem))
+    items = checklist(report)
+    names = [i.name for i in items]
+    # The Shanghai template's parts, 9 tables and 5 numbered notes, as the documents print them.
+    assert "表1 财务收支预算总表" in names and "表9 “三公”经费和机关运行经费预算表" in names
+    assert "预算编制说明" in names and "1. “三公”经费预算情况说明" in names
+    assert not any("第三部分" in i.part or i.name.startswith("十") for i in items)  # no Shanxi item
+    assert len(items) == 4 + 9 + 5 + 1
+    assert [i.name for i in items if not i.compliant] == []
+    path = tmp_path / "检查表.xlsx"
+    write_xlsx([report], path)
+    sheet = load_workbook(path).worksheets[1]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "否" not in cells and "文件中未找到这一部分" not in " ".join(cells)

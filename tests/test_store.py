@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 import yusuan
 from tests.conftest import parsed, seed_path
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.store import open_store
 from yusuan.store import schema as s
-from yusuan.store.records import FileInfo, load_model, to_record
+from yusuan.store.records import load_model
 from yusuan.store.writer import save_failure, save_record
 
 

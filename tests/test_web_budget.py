@@ -21,7 +21,7 @@ from tests.conftest import expected
 from tests.webforms import form_fields
 from tests.webutil import Browser, add_user, context, ingest_seed, make_app, unit_id
 from yusuan.budget.model import BudgetData
-from yusuan.store.facts import facts
+from yusuan.derive.facts import facts
 
 FENYANG = expected("001").META["unit_name"]  # 汾阳市医疗保障局: 公务用车运行维护费 7.50 万元
 YANGQUAN = expected("000").META["unit_name"]

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from yusuan.analytics.base import D, disclosures, flatten, run
 from yusuan.analytics.compare import compare
+from yusuan.derive.facts import FACT_LABELS
 from yusuan.errors import YusuanError
 from yusuan.files import write_atomically
 from yusuan.store import schema as s
 from yusuan.store.db import Store
-from yusuan.store.facts import FACT_LABELS
 from yusuan.store.records import located
 
 FORMATS = ("csv", "xlsx", "parquet")

@@ -11,16 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
 from yusuan.analytics.base import REF_COLUMNS, D, DisclosureRef, newest_version, ratio, ref
 from yusuan.crossyear.codemap import CodeMap, load_codemap
+from yusuan.derive.classes import SPENDING_TABLE
+from yusuan.derive.facts import FACT_LABELS
 from yusuan.errors import YusuanError
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
-from yusuan.store.facts import FACT_LABELS
-from yusuan.store.records import SPENDING_TABLE
+from yusuan.templates import TEMPLATES
 
 HUNDRED = Decimal(100)
 
@@ -224,8 +225,12 @@ def code_trend(session: Session, unit: str, *, scope: str | None = None,
         select(r.disclosure_id, r.code, r.label, c.amount)
         .outerjoin(c, and_(c.disclosure_id == r.disclosure_id, c.table_no == r.table_no,
                            c.row_no == r.row_no, c.column == "total"))
+        .join(s.Disclosure, s.Disclosure.id == r.disclosure_id)
         .where(r.disclosure_id.in_([x.disclosure_id for x in refs]),
-               r.table_no == literal(SPENDING_TABLE), r.code.is_not(None),
+               or_(*(and_(s.Disclosure.profile == t.key, r.table_no == literal(number))
+                     for t in TEMPLATES.values()
+                     if (number := t.number_of(SPENDING_TABLE)) is not None)),
+               r.code.is_not(None),
                r.kind.in_(("class", "section", "item")))
         .order_by(r.disclosure_id, r.row_no)
     )  # fmt: skip

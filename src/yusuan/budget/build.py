@@ -8,7 +8,7 @@ passes the checks of ``yusuan.checks``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from yusuan.budget.defaults import GLOSSARY
 from yusuan.budget.model import BudgetData, FiscalSources, FunctionLine, Project, Sources
@@ -35,9 +35,7 @@ from yusuan.templates.shanxi import (
     TABLE_NAMES,
 )
 
-ZERO = Decimal(0)
-WAN = Decimal(10000)
-CENT = Decimal("0.01")
+from yusuan.budget.amounts import CENT, WAN, ZERO, wan
 SOURCES = ("general", "fund", "capital", "special", "unit")
 INCOME_LABELS = ("一、一般公共预算", "二、政府性基金预算", "三、国有资本经营预算",
                  "四、财政专户管理资金", "五、单位资金")  # fmt: skip
@@ -46,13 +44,6 @@ FISCAL_LABELS = INCOME_LABELS[:3]
 
 class DataError(ValueError):
     """Budget data that cannot make a disclosure; the message says which field and why."""
-
-
-def wan(yuan: Decimal | None) -> Decimal | None:
-    """元 → 万元 rounded to 0.01; zero and blank print as blank."""
-    if yuan is None or yuan == 0:
-        return None
-    return (yuan / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _total(values: Iterable[Decimal | None]) -> Decimal:

@@ -47,11 +47,11 @@ from yusuan.model import (
     Side,
     Table,
 )
+from yusuan.money import WAN
 from yusuan.numerals import parse_cn_numeral
 from yusuan.sentences import SectionText, changes
 
 ZERO = Decimal(0)
-WAN = Decimal(10000)
 
 
 def _none_if_zero(value: Decimal | None) -> Decimal | None:

@@ -1,5 +1,7 @@
 """A unit's budget data: the primary figures a budget officer has, from which the whole disclosure
-is derived. Amounts are in 元 (``Decimal``); the published tables round them to 万元 at every level.
+is derived. Amounts are in 元 (``Decimal``). ``template`` says which template the disclosure follows:
+Shanxi's tables round them to 万元 at every level, Shanghai's print 元 (its 三公 table and its text
+万元). Fields a template does not print are left empty for it.
 
 Nothing derivable is entered: tables 1, 4 and 5, every total and subtotal, shares and changes are
 computed by ``yusuan.budget.build``. Two breakdowns of the same money are entered because they
@@ -31,12 +33,16 @@ class Sources(Strict):
     capital: Yuan | None = Field(None, description="国有资本经营预算")
     special: Yuan | None = Field(None, description="财政专户管理资金")
     unit: Yuan | None = Field(None, description="单位资金")
+    business: Yuan | None = Field(None, description="事业收入（上海）")
+    operating: Yuan | None = Field(None, description="事业单位经营收入（上海）")
+    other: Yuan | None = Field(None, description="其他收入（上海）")
 
     def total(self) -> Yuan:
         return sum((v for v in self.values() if v is not None), Decimal(0))
 
     def values(self) -> list[Yuan | None]:
-        return [self.general, self.fund, self.capital, self.special, self.unit]
+        return [self.general, self.fund, self.capital, self.special, self.unit,
+                self.business, self.operating, self.other]  # fmt: skip
 
     def fiscal(self) -> Yuan:
         return sum((v or Decimal(0) for v in (self.general, self.fund, self.capital)), Decimal(0))
@@ -51,6 +57,10 @@ class FunctionLine(Strict):
     project: Sources = Field(default_factory=Sources, description="项目支出（本年）")
     carryover_basic: Sources = Field(default_factory=Sources, description="上年结转用于基本支出")
     carryover_project: Sources = Field(default_factory=Sources, description="上年结转用于项目支出")
+    public: Yuan | None = Field(
+        None, description="基本支出中的公用经费（上海表1按类列示人员经费、公用经费；其余为人员经费）"
+    )
+    purpose: str = Field("", description="主要用于……（上海预算编制说明逐项列示）")
 
 
 class Indicator(Strict):
@@ -100,6 +110,9 @@ class EconomicItem(Strict):
     """A 部门预算经济分类 item of general-budget basic spending (table 6)."""
 
     group: str = Field(..., description="工资福利支出 / 商品和服务支出 / 对个人和家庭的补助 …")
+    code: str | None = Field(
+        None, pattern=r"^\d{5}$", description="部门预算经济分类款级编码（上海表8），如30101"
+    )
     name: str
     gov_econ: str = Field("", description="政府预算经济分类名称")
     personnel: Yuan | None = Field(None, description="人员经费")
@@ -148,12 +161,27 @@ class PriorYear(Strict):
     car_purchase: Change = Field(default_factory=Change)
     car_operation: Change = Field(default_factory=Change)
     operating_costs: Change = Field(default_factory=Change, description="机关运行经费")
+    fiscal: Change = Field(default_factory=Change, description="财政拨款收入/支出（上海）")
+    fund_spending: Change = Field(default_factory=Change, description="政府性基金拨款支出（上海）")
+    capital_spending: Change = Field(
+        default_factory=Change, description="国有资本经营预算拨款支出（上海）"
+    )
 
 
 class Procurement(Strict):
     goods: Yuan | None = None
     works: Yuan | None = None
     services: Yuan | None = None
+    sme: Yuan | None = Field(None, description="面向中小企业预留（上海）")
+    small_micro: Yuan | None = Field(None, description="其中预留给小型和微型企业（上海）")
+
+
+class GoalSummary(Strict):
+    """绩效目标设置情况 of a template without a project table (Shanghai)."""
+
+    projects: int | None = Field(None, description="编报绩效目标的项目个数")
+    amount: Yuan | None = Field(None, description="涉及项目预算资金（元）")
+    detail: str = Field("", description="其后的说明（照录）")
 
 
 class Assets(Strict):
@@ -201,12 +229,18 @@ class Texts(Strict):
     other: str = Field("无", description="十二（二）其他")
     operating_costs_note: str = Field("", description="八：不适用时的说明")
     whole_unit_goal: bool = Field(True, description="是否编报整体绩效目标")
+    operating_costs_scope: str = Field(
+        "", description="上海：机关运行经费覆盖的单位，如“下属1家机关和1家事业单位”"
+    )
 
 
 class BudgetData(Strict):
     """Everything a unit enters to publish its budget disclosure."""
 
     schema_version: str = DATA_SCHEMA_VERSION
+    template: Literal["shanxi", "shanghai"] = Field(
+        "shanxi", description="公开模板：shanxi（山西13张表）或 shanghai（上海9张表）"
+    )
     unit: Unit
     staffing: Staffing = Field(default_factory=Staffing)
     texts: Texts = Field(default_factory=Texts)
@@ -224,3 +258,7 @@ class BudgetData(Strict):
     whole_unit_goals: list[Indicator] = Field(default_factory=list)
     annexes: list[Annex] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
+    goal_summary: GoalSummary = Field(default_factory=GoalSummary, description="上海：绩效目标")
+    notes: list[Annex] = Field(
+        default_factory=list, description="上海：其他相关情况说明中照录的各节（国有资产等）"
+    )

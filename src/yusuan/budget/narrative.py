@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from yusuan.budget.build import WAN, wan
+from yusuan.budget.amounts import WAN, wan
 from yusuan.budget.model import BudgetData, Change
 from yusuan.model import Disclosure, RowKind, Section, Side, Table
 from yusuan.numerals import cn_numeral

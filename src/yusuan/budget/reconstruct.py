@@ -18,8 +18,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import
 
 from yusuan.checks.engine import Checker, Figure, rules_for
 from yusuan.model import Cell, Disclosure
+from yusuan.money import WAN
 
-WAN = Decimal(10000)
 FEN = 100  # the integer program counts in 分 so that amounts like 460,036.80 元 fit exactly
 HALF = 50 * FEN  # half of the 0.01 万元 printing unit
 

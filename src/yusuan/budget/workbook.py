@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yusuan.budget.io import DataFileError, validate
 from yusuan.budget.model import BudgetData
 from yusuan.budget.paths import get_path, set_path
+from yusuan.budget.validate import DataFileError, validate
 from yusuan.files import write_atomically
 from yusuan.templates.shanxi import ECONOMIC_GROUPS
 

@@ -24,6 +24,7 @@ class Report:
     reading_issues: list[str] = field(default_factory=list)  # warnings from reading the file
     checked_at: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
     schema_version: str = REPORT_SCHEMA_VERSION
+    profile: str = "shanxi"  # the template the document was read with
     disclosure: Disclosure | None = field(default=None, repr=False, compare=False)
 
     def by_severity(self, severity: Severity) -> list[Finding]:
@@ -64,5 +65,6 @@ def build_report(disclosure: Disclosure, findings: list[Finding], rules: list[st
         findings=ordered,
         rules_run=rules,
         reading_issues=[issue.message for issue in disclosure.issues],
+        profile=disclosure.meta.profile,
         disclosure=disclosure,
     )

@@ -297,8 +297,7 @@ def narrative_codes(ck: Checker) -> None:
             continue  # a sentence repeated by an overflowing text box is checked once
         seen.add(match.group(0))
         fiscal = [
-            ck.table(k)
-            for k in ("general_expenditure", "fund_expenditure", "capital_expenditure")
+            ck.table(k) for k in ("general_expenditure", "fund_expenditure", "capital_expenditure")
         ]
         figures = [
             cell_figure(t, r, "total") for t in fiscal if t is not None

@@ -26,40 +26,45 @@ from sqlalchemy.orm import Session
 
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
-from yusuan.crossyear.claims import Claim, claims, load_claims
 from yusuan.crossyear.links import link_many
 from yusuan.crossyear.rules import XYEAR_CHANGE
+from yusuan.derive.claims import Claim, claims, load_claims
+from yusuan.derive.facts import FACT_LABELS
+from yusuan.derive.record import finding_row
 from yusuan.model import Disclosure, Source
+from yusuan.money import WAN
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.db import Store
-from yusuan.store.facts import FACT_LABELS
-from yusuan.store.records import finding_row, load_model
+from yusuan.store.records import load_model
+from yusuan.templates import TEMPLATES, Template
 
-WAN = Decimal(10000)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 _ATTEMPTS = 3
 
-# fact key → (table, row label or None for the table's last total row, column, side)
-FACT_CELLS: dict[str, tuple[int, str | None, str, str | None]] = {
-    "income_total": (1, "收入总计", "amount", "income"),
-    "expenditure_total": (1, "支出总计", "total", "expenditure"),
-    "basic": (3, None, "basic", None),
-    "project": (3, None, "project", None),
-    "fiscal_total": (4, "收入总计", "amount", "income"),
-    "general_spending": (5, None, "total", None),
-    "general_basic": (6, None, "total", None),
-    "personnel": (6, None, "personnel", None),
-    "public": (6, None, "public", None),
-    "three_public": (10, None, "total", None),
-    "abroad": (10, "因公出国（境）费", "total", None),
-    "reception": (10, "公务接待费", "total", None),
-    "vehicles": (10, "公务用车购置及运行费", "total", None),
-    "vehicle_purchase": (10, "①公务用车购置费", "total", None),
-    "vehicle_operation": (10, "②公务用车运行维护费", "total", None),
-    "operating_costs": (11, None, "total", None),
-}
+# Where each template's facts are printed: fact key → (table number, row label or None for the
+# table's last total row, column, side), by template key.
+FactCell = tuple[int, str | None, str, str | None]
+
+
+def _fact_cells(template: Template) -> dict[str, FactCell]:
+    cells: dict[str, FactCell] = {}
+    for fact in template.facts:
+        number = template.number_of(fact.table)
+        if number is not None:
+            cells[fact.key] = (
+                number,
+                fact.row,
+                fact.column,
+                fact.side.value if fact.side else None,
+            )
+    return cells
+
+
+FACT_CELLS: dict[str, dict[str, FactCell]] = {k: _fact_cells(t) for k, t in TEMPLATES.items()}
+_ALL_CELLS = [cell for cells in FACT_CELLS.values() for cell in cells.values()]
+_FACT_KEYS = sorted({key for cells in FACT_CELLS.values() for key in cells})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ class Side:
     disclosure_id: int
     year: int
     path: str
+    profile: str = "shanxi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +188,9 @@ def compare(claim: Claim, now: Stored | None, before: Stored, this: Side, last: 
 # Set-based: the figures, claims and files of any number of disclosures come in a few queries.
 
 _CHUNK = 500
-_LABELS = sorted({label for _, label, _, _ in FACT_CELLS.values() if label})
-_TABLE_NOS = sorted({table for table, _, _, _ in FACT_CELLS.values()})
-_COLUMN_KEYS = sorted({column for _, _, column, _ in FACT_CELLS.values()})
+_LABELS = sorted({label for _, label, _, _ in _ALL_CELLS if label})
+_TABLE_NOS = sorted({table for table, _, _, _ in _ALL_CELLS})
+_COLUMN_KEYS = sorted({column for _, _, column, _ in _ALL_CELLS})
 
 
 @dataclass(slots=True)
@@ -207,10 +213,10 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield listed[start : start + _CHUNK]
 
 
-def _stored(rows: dict[int, list[_Row]], key: str, fact: Decimal | None) -> Stored | None:
-    """The figure ``key`` of a disclosure (its rows by table) with its cell; None when its table
-    was not read."""
-    table_no, label, column, side = FACT_CELLS[key]
+def _stored(rows: dict[int, list[_Row]], cell: FactCell, fact: Decimal | None) -> Stored | None:
+    """The figure printed in ``cell`` of a disclosure (its rows by table) with its cell; None
+    when its table was not read."""
+    table_no, label, column, side = cell
     row = None
     for candidate in rows.get(table_no, ()):  # in row order: the last one that matches
         if (candidate.label == label if label else candidate.kind == "total") and (
@@ -235,7 +241,7 @@ def _facts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Decimal]
     for chunk in _chunks(ids):
         rows = session.connection().execute(
             select(s.Fact.disclosure_id, s.Fact.key, s.Fact.value)
-            .where(s.Fact.disclosure_id.in_(chunk), s.Fact.key.in_(list(FACT_CELLS)))
+            .where(s.Fact.disclosure_id.in_(chunk), s.Fact.key.in_(_FACT_KEYS))
         )  # fmt: skip
         for did, key, value in rows:
             found[did][key] = value
@@ -274,13 +280,13 @@ def _sides(session: Session, ids: Iterable[int]) -> dict[int, Side]:
     found: dict[int, Side] = {}
     for chunk in _chunks(ids):
         rows = session.connection().execute(
-            select(s.Disclosure.id, s.Disclosure.year, s.SourceFile.path)
+            select(s.Disclosure.id, s.Disclosure.year, s.SourceFile.path, s.Disclosure.profile)
             .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
             .where(s.Disclosure.id.in_(chunk))
         )  # fmt: skip
-        for did, year, path in rows:
+        for did, year, path, profile in rows:
             if year is not None:
-                found[did] = Side(did, int(year), path or "")
+                found[did] = Side(did, int(year), path or "", profile)
     return found
 
 
@@ -344,13 +350,15 @@ def _check(
     rows = _figure_rows(session, figures)
     for result, this, last in pairs:
         now_facts, last_facts = facts[this.disclosure_id], facts[last.disclosure_id]
+        now_cells, last_cells = FACT_CELLS.get(this.profile, {}), FACT_CELLS.get(last.profile, {})
         for claim in stated[result.disclosure_id]:
-            if claim.key not in FACT_CELLS:
+            if claim.key not in now_cells or claim.key not in last_cells:
                 continue
-            before = _stored(rows[last.disclosure_id], claim.key, last_facts.get(claim.key))
+            before = _stored(rows[last.disclosure_id], last_cells[claim.key],
+                             last_facts.get(claim.key))  # fmt: skip
             if before is None:
                 continue
-            now = _stored(rows[this.disclosure_id], claim.key, now_facts.get(claim.key))
+            now = _stored(rows[this.disclosure_id], now_cells[claim.key], now_facts.get(claim.key))
             result.checked += 1
             finding = compare(claim, now, before, this, last)
             if finding is not None:

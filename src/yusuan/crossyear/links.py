@@ -16,7 +16,6 @@ queries for any number), or ``relink(store)`` for the whole store.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,36 +25,18 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from yusuan.derive.units import unit_code
 from yusuan.model import Disclosure
-from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.db import Store
 from yusuan.store.records import load_model
 
-_CODED = re.compile(r"^\s*(\d{2,20})\s*[-－—–]\s*(.+?)\s*$")
 _D = s.Disclosure
 _U = s.Unit
 _L = s.YearLink
 _C = s.ClaimSet
 _ATTEMPTS = 3
 T = TypeVar("T")
-
-
-def unit_code(d: Disclosure) -> str | None:
-    """The unit's own code as the document prints it, or None.
-
-    Performance tables print ``主管部门及代码`` ("403-汾阳市医疗保障局"); when that department is
-    the unit itself (a department's own document) the code is the unit's. The most frequent
-    reading wins, so one misread table (OCR: "483") does not change it."""
-    own = normalize_name(d.meta.unit_name)
-    votes: Counter[str] = Counter()
-    for table in d.performance_tables:
-        if not table.department or table.confidence < 0.5:
-            continue
-        match = _CODED.match(table.department)
-        if match is not None and normalize_name(match.group(2)) == own:
-            votes[match.group(1)] += 1
-    return votes.most_common(1)[0][0] if votes else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,10 @@ import yusuan
 import yusuan.checks  # loaded before the first document, also in preloaded workers
 import yusuan.crossyear
 import yusuan.recognize.document
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.errors import YusuanError
 from yusuan.ingest.jobs import Job, Outcome
 from yusuan.store.db import Store, open_store
-from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_failure, save_record
 
 _stores: dict[str, Store] = {}

@@ -109,7 +109,7 @@ def _title_of(line: Line, profile: Template = SHANXI) -> TableSpec | None:
 # Shanghai documents head their parts with the unit's name: "XX主要职能", "XX机构设置".
 _SH_DUTIES = re.compile(r"^(?!.*[、.．])\S{2,40}主要职能$")
 _SH_GLOSSARY = re.compile(r"^名词解释$")
-_SH_EXPLANATION = re.compile(r"^\d{4}年(单位|部门)?预算编制说明$")
+_SH_EXPLANATION = re.compile(r"^(?:\d{4}年)?(单位|部门)?预算编制说明$")
 _SH_NOTES = re.compile(r"^其他相关情况说明$")
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)、(.{2,30})$")
-_EXPLANATION = re.compile(r"^\d{4}年(单位|部门)?预算编制说明$")
+_EXPLANATION = re.compile(r"^(?:\d{4}年)?(单位|部门)?预算编制说明$")
 _SUBHEADING = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．])(.{2,30})$")
 _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
 _ANNEX_TITLE = re.compile(

@@ -3,68 +3,20 @@
 A renderer asks for a table's ``Grid``: the header rows as the template prints them (with merged
 cells), the body rows with both halves of two-sided tables side by side, and the lines printed
 around the table (title, 单位名称, 单位, 本表无数据). Renderers only decide how a grid looks.
+Everything about a table comes from its template's ``TableSpec`` (found by the table's semantic
+key): its header rows (``spec.headers``), its slots and its name.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from yusuan.model import Disclosure, Row, RowKind, Side, Table
 from yusuan.money import format_amount
-from yusuan.templates.shanxi import SHANXI_TABLES, TABLE_NAMES
-from yusuan.templates.spec import GroupSpec
-
-_BASIC = ["合计", "基本支出", "项目支出"]
-
-# Header rows of each table as the Shanxi template prints them ({year}: the budget year).
-HEADERS: dict[int, list[list[str]]] = {
-    1: [
-        ["收入", "", "支出", "", "", ""],
-        ["项目", "{year}年", "项目", "{year}年合计", "当年预算安排", "上年结转安排"],
-    ],
-    2: [
-        ["项目", "", "本年收入", "", "", "", "", "", "上年结转"],
-        ["科目编码", "科目名称", "合计", "一般公共预算", "政府性基金", "国有资本经营预算",
-         "财政专户管理资金", "单位资金", ""],
-    ],
-    3: [["项目", "", "{year}年预算数", "", ""], ["科目编码", "科目名称", *_BASIC]],
-    4: [
-        ["收入", "", "支出", "", "", "", ""],
-        ["项目", "金额", "项目", "金额", "", "", ""],
-        ["", "", "", "小计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
-    ],
-    5: [["项目", "", "{year}年预算数", "", ""], ["科目编码", "科目名称", *_BASIC]],
-    6: [
-        ["部门预算支出经济科目名称", "政府预算支出经济科目名称", "{year}年预算数", "", ""],
-        ["", "", "合计", "人员经费", "公用经费"],
-    ],
-    7: [["项目", "", "政府性基金收入预算"], ["收入科目编码", "科目名称", ""]],
-    8: [["科目编码", "科目名称", *_BASIC]],
-    9: [
-        ["国有资本经营预算收入", "", "", "国有资本经营预算支出", "", "", "", ""],
-        ["项目", "", "国有资本经营收入预算", "科目编码", "科目名称", *_BASIC],
-        ["收入科目编码", "科目名称", "", "", "", "", "", ""],
-    ],
-    10: [
-        ["项目", "{year}年预算数", "", "", ""],
-        ["", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
-    ],
-    11: [
-        ["单位名称", "{year}预算数", "", "", ""],
-        ["", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
-    ],
-    12: [
-        ["项目名称", "合计", "{year}年财政拨款", "", "", "财政专户管理资金", "单位资金"],
-        ["", "", "一般公共预算", "政府性基金预算", "国有资本经营预算", "", ""],
-        ["1", "2", "3", "4", "5", "6", "7"],
-    ],
-    13: [
-        ["项目名称", "合计", "{year}年财政拨款", "", ""],
-        ["", "", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
-        ["1", "2", "3", "4", "5"],
-    ],
-}  # fmt: skip
+from yusuan.templates import Template, template_of
+from yusuan.templates.spec import GroupSpec, TableSpec
 
 NO_DATA_NOTE = "注：本表无数据"
 
@@ -89,8 +41,8 @@ class BodyCell:
 class Grid:
     number: int
     title: str  # "2025年预算收支总表"
-    marker: str  # "预算公开表1"
-    unit_line: str  # "单位名称：XX" or "部门名称：XX"
+    marker: str  # "预算公开表1" ("" where the template prints none)
+    unit_line: str  # "单位名称：XX" or "部门名称：XX" (Shanghai: "编制单位：XX")
     amount_unit_line: str  # "单位：万元"
     header: list[list[str]]
     merges: list[Merge]
@@ -146,22 +98,35 @@ def _cell_text(row: Row | None, key: str) -> str:
     return format_amount(cell.amount) if cell.amount is not None else ""
 
 
-def _group_cells(group: GroupSpec, row: Row | None, repeat_label: bool = True) -> list[BodyCell]:
+def _code_text(slot: str, code: str) -> str:
+    """The part of a code a slot prints: the whole code, or 类 (3 digits), 款 or 项 (2 each)."""
+    if slot == "code":
+        return code
+    start = {"code_class": 0, "code_section": 3, "code_item": 5}.get(slot, 0)
+    return code[start : start + (3 if slot == "code_class" else 2)]
+
+
+def _group_cells(
+    group: GroupSpec, row: Row | None, repeat_label: bool = True, keep: set[str] | None = None
+) -> list[BodyCell]:
     """One side of a printed row. In coded tables a row without a code (合计) prints its label in
-    the code column, as the template does."""
+    the first code column, as the template does. ``keep``: the value columns printed."""
     cells: list[BodyCell] = []
-    coded = "code" in group.text_slots
+    code_slots = [slot for slot in group.text_slots if slot.startswith("code")]
     for slot in group.text_slots:
         text = ""
-        if row is not None and slot == "code":
-            text = row.code or (row.label if repeat_label else "")
+        if row is not None and slot in code_slots:
+            if row.code:
+                text = _code_text(slot, row.code)
+            elif slot == code_slots[0] and repeat_label:
+                text = row.label
         elif row is not None and slot == "name":
-            text = row.label if (row.code or not coded) else ""
+            text = row.label if (row.code or not code_slots) else ""
         elif row is not None:
             text = _cell_text(row, slot)
         cells.append(BodyCell(text, False))
     for column in group.columns:
-        if column.numeric:
+        if column.numeric and (keep is None or column.key in keep):
             cells.append(BodyCell(_cell_text(row, column.key), True))
     return cells
 
@@ -170,8 +135,7 @@ def paired_rows(table: Table) -> list[tuple[Row | None, ...]]:
     """Body rows as printed: one tuple per printed row with one entry per side (a single entry for
     one-sided tables). Rows that share a ``position`` are printed on one line; rows without one
     (a disclosure built in code should set positions) follow their side's previous row."""
-    spec = SHANXI_TABLES[table.number - 1]
-    sides = [g.side for g in spec.groups]
+    sides = list(dict.fromkeys(c.side for c in table.columns)) or [None]
     if sides == [None]:
         return [(row,) for row in table.rows]
     lines: dict[int, dict[Side | None, Row]] = {}
@@ -183,60 +147,112 @@ def paired_rows(table: Table) -> list[tuple[Row | None, ...]]:
     return [tuple(lines[p].get(side) for side in sides) for p in sorted(lines)]
 
 
+def spec_of(table: Table, template: Template) -> TableSpec:
+    """The template's spec of a table, by its semantic key (by number for tables without one)."""
+    spec = template.spec_for(table.key) if table.key else None
+    return spec if spec is not None else template.spec(table.number)
+
+
+def _kept(spec: TableSpec, table: Table) -> list[set[str]]:
+    """Per group, the value columns the table has (a model table may print fewer columns than
+    its template: Shanghai's 部门 table 1 prints only 预算数)."""
+    present = {(c.key, c.side) for c in table.columns}
+    kept = []
+    for group in spec.groups:
+        keys = {c.key for c in group.columns if c.numeric}
+        have = {k for k in keys if (k, group.side) in present}
+        kept.append(have if have else keys)
+    return kept
+
+
+def _header(spec: TableSpec, kept: list[set[str]], year: str) -> list[list[str]]:
+    """The spec's header rows without the columns the table does not print."""
+    keep: list[bool] = []
+    for group, columns in zip(spec.groups, kept, strict=True):
+        keep += [True] * len(group.text_slots)
+        keep += [c.key in columns for c in group.columns if c.numeric]
+    rows = []
+    for printed in spec.headers:
+        row = [cell.replace("{year}", year) for cell, k in zip(printed, keep, strict=True) if k]
+        if any(row):
+            rows.append(row)
+    return rows
+
+
 def table_grid(table: Table, disclosure: Disclosure) -> Grid:
-    spec = SHANXI_TABLES[table.number - 1]
+    template = template_of(disclosure)
+    spec = spec_of(table, template)
     year = str(disclosure.meta.year or "")
-    header = [[cell.replace("{year}", year) for cell in row] for row in HEADERS[table.number]]
+    kept = _kept(spec, table)
+    header = _header(spec, kept, year)
     body = []
     for printed in paired_rows(table):
         cells: list[BodyCell] = []
         first_label = None
-        for group, row in zip(spec.groups, printed, strict=True):
-            # A total printed once across both halves (table 9's 合计) is not repeated.
+        for group, row, keep in zip(spec.groups, printed, kept, strict=True):
+            # A total printed once across both halves (a two-sided 合计) is not repeated.
             repeat = row is None or row.kind != RowKind.TOTAL or row.label != first_label
-            cells += _group_cells(group, row, repeat_label=repeat)
+            cells += _group_cells(group, row, repeat_label=repeat, keep=keep)
             if row is not None and first_label is None:
                 first_label = row.label
         body.append(cells)
-    scope = "部门" if disclosure.meta.scope == "部门" else "单位"
+    department = disclosure.meta.scope == "部门"
     unit = table.unit_name or disclosure.meta.unit_name
+    named = template.layout == "named_sections"
+    if named:  # Shanghai: "编制单位：XX", no 公开表 marker
+        unit_line = f"编制{'部门' if department else '单位'}：{unit}"
+    else:
+        unit_line = f"{'部门' if department else '单位'}名称：{unit}"
     return Grid(
         number=table.number,
-        title=f"{year}年{_title_body(table.number)}",
-        marker=f"{'部门' if table.number == 9 else '预算'}公开表{table.number}",
-        unit_line=f"{scope}名称：{unit}",
+        title=printed_title(table, spec, year),
+        marker="" if named else f"{_MARKER_WORD.get(spec.key, '预算')}公开表{spec.number}",
+        unit_line=unit_line,
         amount_unit_line=f"单位：{table.amount_unit or disclosure.meta.amount_unit}",
         header=header,
         merges=header_merges(header),
         body=body,
         no_data=table.no_data,
-        widths=_widths(table.number, len(header[0])),
+        widths=_widths(spec, kept),
     )
 
 
-def _title_body(number: int) -> str:
-    names = {
-        5: "一般公共预算支出预算表（不含上年结转）",
-        6: "一般公共预算安排基本支出分经济科目表（不含上年结转）",
-        7: "政府性基金预算收入表（不含上年结转）",
-        8: "政府性基金预算支出表（不含上年结转）",
-        9: "国有资本经营预算收支预算表（不含上年结转）",
-    }
-    return names.get(number, TABLE_NAMES[number])
+# The word before 公开表N where a template's marker is not 预算公开表N (Shanxi's capital table).
+_MARKER_WORD = {"capital_budget": "部门"}
+_LEADING_NUMBER = re.compile(r"^表[一二三四五六七八九十]+")
 
 
-def _widths(number: int, columns: int) -> list[float]:
+def printed_title(table: Table, spec: TableSpec, year: str) -> str:
+    """The title as printed: the table's own (as read or built, without a leading 表N), else
+    the year and the template's name of the table."""
+    title = _LEADING_NUMBER.sub("", "".join(table.title.split())) if table.title else ""
+    if title and spec.title.match(title):
+        return title
+    return f"{year}年{spec.name}"
+
+
+def _widths(spec: TableSpec, kept: list[set[str]]) -> list[float]:
     """Relative column widths: names wide, codes narrow, amounts even."""
-    wide = {1: {0: 2.2, 2: 2.6}, 4: {0: 2.2, 2: 2.6}, 6: {0: 2.4, 1: 2.0}, 10: {0: 2.4},
-            11: {0: 2.8}, 12: {0: 3.6}, 13: {0: 3.6}}  # fmt: skip
-    coded = {2, 3, 5, 7, 8}
-    widths = [1.0] * columns
-    for column, width in wide.get(number, {}).items():
-        widths[column] = width
-    if number in coded:
-        widths[0], widths[1] = 1.0, 2.8
-    if number == 9:
-        widths[1], widths[4] = 2.0, 2.0
+    widths: list[float] = []
+    two_sided = spec.two_sided
+    for index, (group, columns) in enumerate(zip(spec.groups, kept, strict=True)):
+        coded = any(slot.startswith("code") for slot in group.text_slots)
+        for slot in group.text_slots:
+            if slot.startswith("code"):
+                widths.append(1.0 if slot == "code" else 0.6)
+            elif slot == "name" and spec.hierarchy == "projects":
+                widths.append(3.6)
+            elif slot == "name" and two_sided and coded:
+                widths.append(2.0)
+            elif slot == "name" and two_sided:
+                widths.append(2.2 if index == 0 else 2.6)
+            elif slot == "name" and spec.hierarchy == "econ":
+                widths.append(2.4)
+            elif slot == "name":
+                widths.append(2.8 if coded or spec.hierarchy != "" else 2.4)
+            else:
+                widths.append(2.0)  # a second text column (政府预算经济科目名称)
+        widths += [1.0] * sum(1 for c in group.columns if c.numeric and c.key in columns)
     return widths
 
 

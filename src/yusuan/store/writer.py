@@ -18,11 +18,11 @@ from sqlalchemy import Connection, CursorResult, bindparam, delete, func, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from yusuan.derive.record import DocumentRecord, FileInfo
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
 from yusuan.store.bulk import insert_rows
 from yusuan.store.db import Store
-from yusuan.store.records import DocumentRecord, FileInfo
 
 _TABLES = s.Base.metadata.tables
 _UNITS = _TABLES["units"]

@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from yusuan.budget.build import wan
+from yusuan.budget.amounts import wan
 from yusuan.budget.model import (
     Assets,
     BudgetData,

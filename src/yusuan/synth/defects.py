@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from yusuan.budget.build import wan
+from yusuan.budget.amounts import wan
 from yusuan.budget.model import BudgetData
 from yusuan.catalog import function_codes
 from yusuan.model import Cell, Disclosure, Row, RowKind, Section, Table

@@ -12,6 +12,7 @@ from dataclasses import replace
 from yusuan.model import Side
 from yusuan.templates.spec import (
     ChecklistSpec,
+    ClaimSpec,
     ColumnSpec,
     FactSpec,
     GroupSpec,
@@ -112,8 +113,56 @@ SHANGHAI_TABLE_NAMES = {
     9: "“三公”经费和机关运行经费预算表",
 }  # fmt: skip
 
+_CODE_HEAD = ("功能分类科目编码", "", "", "功能分类科目名称")
+_BASIC_HEAD = ("合计", "基本支出", "项目支出")
+
+
+def _coded(top: str) -> tuple[tuple[str, ...], ...]:
+    return (
+        ("项目", "", "", "", top, "", ""),
+        (*_CODE_HEAD, *_BASIC_HEAD),
+        ("类", "款", "项", "", "", "", ""),
+    )
+
+
+# Header rows as the PDFs print them, one string per grid column ("" where a merged cell goes
+# on). A table printed with fewer columns (a 部门 table 1 shows only 预算数) drops the columns
+# its model table lacks.
+SHANGHAI_HEADERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "budget_summary": (
+        ("本年收入", "", "本年支出", "", "", "", ""),
+        ("项目", "预算数", "项目", "预算数", "", "", ""),
+        ("", "", "", "合计", "基本支出", "", "项目支出"),
+        ("", "", "", "", "人员经费", "公用经费", ""),
+    ),
+    "income_summary": (
+        ("项目", "", "", "", "收入预算", "", "", "", ""),
+        (*_CODE_HEAD, "合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"),
+        ("类", "款", "项", "", "", "", "", "", ""),
+    ),
+    "expenditure_summary": _coded("支出预算"),
+    "fiscal_summary": (
+        ("财政拨款收入", "", "财政拨款支出", "", "", "", ""),
+        ("项目", "预算数", "项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"),
+    ),
+    "general_expenditure": _coded("一般公共预算支出"),
+    "fund_expenditure": _coded("政府性基金预算支出"),
+    "capital_expenditure": _coded("国有资本经营预算支出"),
+    "basic_by_economic": (
+        ("项目", "", "", "一般公共预算基本支出", "", ""),
+        ("经济分类科目编码", "", "部门经济分类科目名称", "合计", "人员经费", "公用经费"),
+        ("类", "款", "", "", "", ""),
+    ),
+    "three_public": (
+        ("“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"),
+        ("合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "", "", ""),
+        ("", "", "", "小计", "购置费", "运行费", ""),
+    ),
+}  # fmt: skip
+
 SHANGHAI_TABLES: tuple[TableSpec, ...] = tuple(
-    replace(s, name=SHANGHAI_TABLE_NAMES[s.number]) for s in _SPECS
+    replace(s, name=SHANGHAI_TABLE_NAMES[s.number], headers=SHANGHAI_HEADERS[s.key])
+    for s in _SPECS
 )
 
 # The sections of 其他相关情况说明, by number (预算编制说明 comes before the tables, unnumbered).
@@ -144,6 +193,16 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("operating_costs", "机关运行经费", _T9, "operating"),
 )  # fmt: skip
 
+# 比上年 sentences: 预算编制说明 (section 0) and the 三公 and 机关运行经费 sections.
+CLAIMS: tuple[ClaimSpec, ...] = (
+    ClaimSpec(0, ("一般公共预算", "支出"), "general_spending"),
+    *(ClaimSpec(1, (word,), key) for word, key in (
+        ("三公", "three_public"), ("出国", "abroad"), ("接待", "reception"),
+        ("运行维护", "vehicle_operation"), ("运行费", "vehicle_operation"),
+        ("购置及运行", "vehicles"), ("购置费", "vehicle_purchase"))),
+    ClaimSpec(2, ("机关运行经费",), "operating_costs"),
+)  # fmt: skip
+
 _PART1, _EXPLANATION, _TABLES, _NOTES, _GLOSSARY = (
     "主要职能和机构设置", "预算编制说明", "预算表", "其他相关情况说明", "名词解释",
 )  # fmt: skip
@@ -167,6 +226,9 @@ SHANGHAI = Template(
     sections=SECTIONS,
     facts=FACTS,
     checklist=CHECKLIST,
+    claims=CLAIMS,
+    claim_defaults={2: "operating_costs"},
     stages=frozenset({"read", "check", "store"}),
     layout="named_sections",
+    section_label="其他相关情况说明",
 )

@@ -15,6 +15,7 @@ from yusuan.model import Side
 from yusuan.numerals import cn_numeral
 from yusuan.templates.spec import (
     ChecklistSpec,
+    ClaimSpec,
     ColumnSpec,
     FactSpec,
     GroupSpec,
@@ -271,6 +272,29 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("operating_costs", "机关运行经费", "operating_costs", "total"),
 )  # fmt: skip
 
+
+def _claims(section: int, *pairs: tuple[str | tuple[str, ...], str]) -> tuple[ClaimSpec, ...]:
+    return tuple(
+        ClaimSpec(section, (words,) if isinstance(words, str) else words, key)
+        for words, key in pairs
+    )
+
+
+# Part 3's 比上年 sentences: which fact the amount a sentence names is, by section.
+CLAIMS: tuple[ClaimSpec, ...] = (
+    *_claims(1, ("收入总计", "income_total"), ("预算收入", "income_total"),
+             ("支出总计", "expenditure_total")),
+    *_claims(2, ("收入总计", "income_total"), ("预算收入", "income_total")),
+    *_claims(3, ("基本支出", "basic"), ("项目支出", "project"), ("支出", "expenditure_total")),
+    *_claims(4, (("财政拨款", "总"), "fiscal_total")),
+    *_claims(5, (("一般公共预算", "支出"), "general_spending")),
+    *_claims(6, ("人员经费", "personnel"), ("公用经费", "public"), ("基本支出", "general_basic")),
+    *_claims(7, ("三公", "three_public"), ("出国", "abroad"), ("接待", "reception"),
+             ("运行维护", "vehicle_operation"), ("购置及运行", "vehicles"),
+             ("购置费", "vehicle_purchase")),
+    *_claims(8, ("机关运行经费", "operating_costs")),
+)  # fmt: skip
+
 PART1, PART2, PART3, ANNEX, PART4 = (
     "第一部分 概况", "第二部分 预算表", "第三部分 情况说明", "附件", "第四部分 名词解释",
 )  # fmt: skip
@@ -295,5 +319,7 @@ SHANXI = Template(
     sections=PART3_SECTIONS,
     facts=FACTS,
     checklist=CHECKLIST,
+    claims=CLAIMS,
+    claim_defaults={8: "operating_costs"},
     stages=frozenset({"read", "check", "store", "data", "render", "workbook"}),
 )

@@ -94,6 +94,16 @@ class ChecklistSpec:
     name: str  # 检查项目
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimSpec:
+    """Which headline fact a 比上年 sentence of section ``section`` is about: the first spec of the
+    section whose ``words`` all occur in the amount's name (section 0: the unnumbered one)."""
+
+    section: int
+    words: tuple[str, ...]
+    key: str  # FactSpec key
+
+
 # What yusuan can do with a template.
 STAGES: dict[str, str] = {
     "read": "读取",
@@ -120,10 +130,15 @@ class Template:
     sections: dict[int, str] = field(default_factory=dict)  # Part 3 sections by number
     facts: tuple[FactSpec, ...] = ()
     checklist: tuple[ChecklistSpec, ...] = ()
+    claims: tuple[ClaimSpec, ...] = ()
+    # The fact a change sentence of a section is about when it names no amount ("比上年增加…").
+    claim_defaults: dict[int, str] = field(default_factory=dict)
     stages: frozenset[str] = frozenset({"read", "check", "store"})
     # How the document orders its parts: "parts" (第一部分 … 第四部分) or "named_sections"
     # (Shanghai: 主要职能, 机构设置, 名词解释, 预算编制说明, the tables, 其他相关情况说明).
     layout: str = "parts"
+    # What findings' locations in the numbered narrative sections start with ("第三部分 一、…").
+    section_label: str = "第三部分"
 
     # --- tables -------------------------------------------------------------------------------
 
@@ -155,6 +170,15 @@ class Template:
 
     def fact(self, key: str) -> FactSpec | None:
         return next((f for f in self.facts if f.key == key), None)
+
+    def claim_key(self, section: int, name: str) -> str | None:
+        """The fact a named amount of a 比上年 sentence in ``section`` is, or None."""
+        if not name:
+            return self.claim_defaults.get(section)
+        for spec in self.claims:
+            if spec.section == section and all(word in name for word in spec.words):
+                return spec.key
+        return None
 
     def supports(self, stage: str) -> bool:
         return stage in self.stages

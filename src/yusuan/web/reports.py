@@ -89,6 +89,7 @@ class StoredReport:
                 unit_name=d.unit_name,
                 year=d.year,
                 scope=d.scope,
+                profile=d.profile,
                 findings=[_finding(r, path or "") for r in kept],
                 rules_run=[r.id for r in rules_for(model)] if model is not None else [],
                 reading_issues=[i.message for i in model.issues] if model is not None else [],

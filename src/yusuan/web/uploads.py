@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from sqlalchemy import select
 
 import yusuan
+from yusuan.derive.record import FileInfo, to_record
 from yusuan.errors import YusuanError
 from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
@@ -25,7 +26,6 @@ from yusuan.readers import load
 from yusuan.recognize.document import recognize
 from yusuan.store import schema as s
 from yusuan.store.accounts import DocumentSource, Upload
-from yusuan.store.records import FileInfo, to_record
 from yusuan.store.writer import save_record
 from yusuan.web import audit
 from yusuan.web.context import AppContext

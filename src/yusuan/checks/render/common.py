@@ -13,8 +13,8 @@ from pathlib import PurePath
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.report import Report
 from yusuan.model import Disclosure, Source
-from yusuan.numerals import cn_numeral
-from yusuan.templates.shanxi import PART3_SECTIONS, TABLE_NAMES
+from yusuan.numerals import parse_cn_numeral
+from yusuan.templates import SHANXI, Template, get_template, template_of
 
 ROUNDING_LABEL = "尾差"
 ROUNDING_NOTE = "（尾差，舍入可以解释）"  # the checks end every 尾差 message with it
@@ -99,26 +99,18 @@ def year_text(year: int | None) -> str:
 
 # --- the 检查表 -------------------------------------------------------------------------------
 
-PART1 = "第一部分 概况"
-PART2 = "第二部分 预算表"
-PART3 = "第三部分 情况说明"
-ANNEX = "附件"
-PART4 = "第四部分 名词解释"
 OTHER = "其他"
 OTHER_KEY = "other"
 
 _TABLE_LABEL = re.compile(r"^\s*表\s*(\d{1,2})(?!\d)")
-_SECTION_PREFIXES = sorted(
-    ((f"第三部分{cn_numeral(n)}、", n) for n in PART3_SECTIONS),
-    key=lambda pair: -len(pair[0]),
-)
+_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+)、")
 
 
 @dataclass(slots=True)
 class ChecklistItem:
     """One row of the 检查表."""
 
-    key: str  # duties, organization, table:N, section:N, performance, glossary, other
+    key: str  # the template's item key (``ChecklistSpec.key``) or ``other``
     part: str  # 部分
     name: str  # 检查项目
     disclosed: bool | None  # 是否公开; None when unknown (no disclosure) or not applicable
@@ -161,69 +153,71 @@ def _merged(messages: Iterable[str]) -> list[str]:
     return [m if n == 1 else f"{m}（共{n}处）" for m, n in counted.items()]
 
 
-def item_key(finding: Finding) -> str:
+def item_key(finding: Finding, template: Template = SHANXI) -> str:
     """The 检查表 item of a finding, decided by its first location."""
     location = finding.locations[0] if finding.locations else None
     label = "".join(location.label.split()) if location is not None else ""
+    keys = {item.key for item in template.checklist}
     if location is not None:
         table = location.table
         if table is None:
             match = _TABLE_LABEL.match(label)
             table = int(match.group(1)) if match else None
-        if table in TABLE_NAMES:
-            return f"table:{table}"
-        for prefix, number in _SECTION_PREFIXES:
-            if label.startswith(prefix):
+        table_key = template.key_of(table) if table is not None else None
+        if table_key is not None and f"table:{table_key}" in keys:
+            return f"table:{table_key}"
+        if label.startswith(template.section_label):
+            match = _SECTION_NUMBER.match(label[len(template.section_label) :])
+            number = parse_cn_numeral(match.group(1)) if match else None
+            if number is not None and f"section:{number}" in keys:
                 return f"section:{number}"
-    if finding.family == "performance" or label.startswith(("附件项目支出绩效", "附件绩效目标")):
+    performance = finding.family == "performance" or label.startswith(
+        ("附件项目支出绩效", "附件绩效目标")
+    )
+    if performance and "performance" in keys:
         return "performance"
-    if label.startswith("第一部分"):
+    if "explanation" in keys and "编制说明" in label:
+        return "explanation"
+    if label.startswith(("第一部分", "主要职能", "机构设置")):
         return "organization" if "机构" in label + finding.message else "duties"
     if label.startswith("第四部分") or "名词解释" in label:
         return "glossary"
     return OTHER_KEY
 
 
+def _disclosed(key: str, d: Disclosure) -> bool:
+    """Whether the document holds the part an item covers."""
+    kind, _, which = key.partition(":")
+    if kind == "table":
+        return d.table(which) is not None
+    if kind == "section":
+        return any(parse_cn_numeral(s.number) == int(which) for s in d.sections)
+    if key == "duties":
+        return bool(d.duties.strip())
+    if key == "organization":
+        return bool(d.organization.strip())
+    if key == "explanation":
+        return any(not s.number and "编制说明" in s.title for s in d.sections)
+    if key == "performance":
+        return any(not t.whole_unit for t in d.performance_tables)
+    if key == "glossary":
+        return bool(d.glossary)
+    return True
+
+
 def checklist(report: Report) -> list[ChecklistItem]:
-    """Every item of the Shanxi 检查表 with the findings that belong to it; the 其他 row last."""
+    """Every item of the document's template's 检查表 with the findings that belong to it; the
+    其他 row last."""
     d: Disclosure | None = report.disclosure
-
-    def known(value: bool) -> bool | None:
-        return value if d is not None else None
-
-    present_sections = {s.number for s in d.sections} if d is not None else set()
+    template = template_of(d) if d is not None else get_template(report.profile)
     items = [
-        ChecklistItem("duties", PART1, "一、职责", known(bool(d and d.duties.strip()))),
-        ChecklistItem(
-            "organization", PART1, "二、机构设置", known(bool(d and d.organization.strip()))
-        ),
+        ChecklistItem(spec.key, spec.part, spec.name, _disclosed(spec.key, d) if d else None)
+        for spec in template.checklist
     ]
-    items += [
-        ChecklistItem(f"table:{n}", PART2, f"表{n} {name}", known(bool(d and n in d.tables)))
-        for n, name in TABLE_NAMES.items()
-    ]
-    items += [
-        ChecklistItem(
-            f"section:{n}",
-            PART3,
-            f"{cn_numeral(n)}、{title}",
-            known(cn_numeral(n) in present_sections),
-        )
-        for n, title in PART3_SECTIONS.items()
-    ]
-    items.append(
-        ChecklistItem(
-            "performance",
-            ANNEX,
-            "项目支出绩效目标表",
-            known(bool(d and any(not t.whole_unit for t in d.performance_tables))),
-        )
-    )
-    items.append(ChecklistItem("glossary", PART4, "名词解释", known(bool(d and d.glossary))))
     items.append(ChecklistItem(OTHER_KEY, OTHER, "其他问题", None))
     by_key = {item.key: item for item in items}
     for finding in report.findings:
-        by_key[item_key(finding)].findings.append(finding)
+        by_key[item_key(finding, template)].findings.append(finding)
     return items
 
 

@@ -1,8 +1,9 @@
-"""The 比上年 claims of Part 3: which headline figure a change sentence is about, and what it says.
+"""The 比上年 claims of the narrative: which headline figure a change sentence is about, and what it
+says.
 
 Part 3 states changes against last year in fixed phrases ("预算收入总计1,908.14万元，…比上年减少
 2278.22万元，下降54.42%", "“三公”经费预算7.50万元与2023年预算数相同"). Each claim is tied to a fact
-key of ``yusuan.store.facts`` by the section it is in and the name of the amount it refers to, the
+key of ``yusuan.derive.facts`` by the section it is in and the name of the amount it refers to, the
 same way ``yusuan.budget.extract`` reads last year's figures out of these sentences.
 """
 
@@ -18,6 +19,7 @@ from yusuan.model import Disclosure, Source
 from yusuan.money import parse_amount
 from yusuan.numerals import parse_cn_numeral
 from yusuan.sentences import NUMBER, SectionText, changes, clean_name
+from yusuan.templates import template_of
 
 # "比上年增加C万元，增长R%" as printed, found again in its clause (the rate part is optional).
 _CHANGE_HEAD = re.compile(r"比(?:上年|\d{4}年)(?:预算数?)?(增加|减少)\s*")
@@ -29,24 +31,12 @@ _SAME = re.compile(
     + r"万元[，,]?\s*(?:与|同)(?:上年|上一年|\d{4}年)(?:预算数?|年初预算数?)?(?:相同|持平|一致)"
 )  # fmt: skip
 
-# Section 7 (三公) and 6 (基本支出): the words of the name that tell the figure.
-_THREE_PUBLIC = (
-    ("三公", "three_public"),
-    ("出国", "abroad"),
-    ("接待", "reception"),
-    ("运行维护", "vehicle_operation"),
-    ("购置及运行", "vehicles"),
-    ("购置费", "vehicle_purchase"),
-)
-_BASIC = (("人员经费", "personnel"), ("公用经费", "public"), ("基本支出", "general_basic"))
-_SPENDING = (("基本支出", "basic"), ("项目支出", "project"), ("支出", "expenditure_total"))
-
 
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One stated change against last year, in 万元 as printed."""
 
-    key: str  # fact key (yusuan.store.facts.FACT_LABELS)
+    key: str  # fact key (yusuan.derive.facts.FACT_LABELS)
     section: str  # "第三部分 八、机关运行经费增减变动原因说明"
     current: Decimal | None  # the amount the sentence states for this year
     change: Decimal  # signed: 减少 is negative; 0 for 与上年相同
@@ -56,42 +46,20 @@ class Claim:
     source: Source | None  # where the sentence is
 
 
-def _key(number: int, name: str) -> str | None:
-    """The fact a named amount of section ``number`` is, or None when the claim is not checked."""
-    if number == 1:
-        if "收入总计" in name or name.endswith("预算收入"):
-            return "income_total"
-        return "expenditure_total" if "支出总计" in name else None
-    if number == 2:
-        return "income_total" if "收入总计" in name or name.endswith("预算收入") else None
-    if number == 3:
-        return next((k for word, k in _SPENDING if word in name), None)
-    if number == 4:
-        return "fiscal_total" if "财政拨款" in name and "总" in name else None
-    if number == 5:
-        return "general_spending" if "一般公共预算" in name and "支出" in name else None
-    if number == 6:
-        return next((k for word, k in _BASIC if word in name), None)
-    if number == 7:
-        return next((k for word, k in _THREE_PUBLIC if word in name), None)
-    if number == 8:
-        return "operating_costs" if "机关运行经费" in name else None
-    return None
-
-
 def claims(d: Disclosure) -> list[Claim]:
-    """Every 比上年 claim of Part 3 that concerns a stored headline figure, in reading order."""
+    """Every 比上年 claim of the narrative that concerns a stored headline figure, in reading
+    order; which fact a sentence is about is the template's (``Template.claim_key``)."""
     found: list[Claim] = []
     path = d.meta.source_file
+    template = template_of(d)
+    part = "第三部分 " if template.layout == "parts" else ""
     for section in d.sections:
         number = parse_cn_numeral(section.number) or 0
         text = SectionText.of(section, path)
-        where = f"第三部分 {section.number}、{section.title}"
+        where = f"{part}{section.number}、{section.title}" if section.number else section.title
         for change in changes(text):
             name = change.current.name if change.current is not None else ""
-            if number == 8 and not name:
-                name = "机关运行经费"
-            key = _key(number, name)
+            key = template.claim_key(number, name)
             if key is None:
                 continue
             sign = Decimal(1) if change.direction == "增加" else Decimal(-1)
@@ -107,7 +75,8 @@ def claims(d: Disclosure) -> list[Claim]:
             if not any(word in clause for word in _SAME_WORDS):  # what _SAME ends with
                 continue
             for match in _SAME.finditer(clause):
-                key = _key(number, clean_name(match.group(1)))
+                name = clean_name(match.group(1))
+                key = template.claim_key(number, name) if name else None
                 amount = parse_amount(match.group(2))
                 if key is None or amount is None:
                     continue
