@@ -258,3 +258,55 @@ def test_claims_of_a_seed_map_to_their_facts() -> None:
         ("vehicle_purchase", Decimal(0), None),
         ("operating_costs", Decimal("-1.25"), Decimal("8")),
     }
+
+
+def _shanghai(stem: str):  # type: ignore[no-untyped-def]
+    import yusuan
+    from tests.conftest import SHARED
+
+    return yusuan.read(SHARED / "real-docs" / "shanghai" / f"{stem}.pdf")
+
+
+def test_shanghai_pair_is_checked_against_last_year(db_url: str) -> None:
+    """万里街道 2024 states six changes against its 2023 budget, all right: 一般公共预算拨款支出
+    减少876.75万元 (15,621.11 against 16,497.86), “三公”经费 and 公务用车购置及运行费 增加25万元
+    (47.91 against 22.91; 46.56 against 21.56), 购置费 增加25万元 (25 against 0), 因公出国（境）费
+    (0) and 运行费 (21.56) “比2023年预算持平”. (公务接待费's “。比2023年预算持平” follows the
+    sentence that names it and is not taken.)"""
+    store = open_store(db_url)
+    try:
+        before = store_disclosure(store, _shanghai("shpt_wljd_2023_dept_budget"), "2023.pdf")
+        after_save(store, before)
+        now = store_disclosure(store, _shanghai("shpt_wljd_2024_budget"), "2024.pdf")
+        [result] = after_save(store, now)
+        assert (result.previous_id, result.claims, result.checked) == (before, 6, 6)
+        assert result.findings == []
+    finally:
+        store.close()
+
+
+def test_shanghai_wrong_prior_figures_are_found(db_url: str) -> None:
+    """The 2023 三公 table printed 1万元 higher in 合计, 小计 and 运行费: 2024's “增加25万元” for
+    “三公”经费 and 公务用车购置及运行费 and its 运行费 “持平” are then wrong; 购置费 stays right."""
+    from yusuan.model import Cell
+
+    old = _shanghai("shpt_wljd_2023_dept_budget")
+    t9 = old.table("three_public")
+    assert t9 is not None
+    row = t9.rows[0]
+    for key in ("total", "car_total", "car_operation"):
+        cell = row.cells[key]
+        assert cell.amount is not None
+        row.cells[key] = Cell(str(cell.amount + 1), cell.amount + 1, cell.source)
+    store = open_store(db_url)
+    try:
+        before = store_disclosure(store, old, "2023.pdf")
+        after_save(store, before)
+        now = store_disclosure(store, _shanghai("shpt_wljd_2024_budget"), "2024.pdf")
+        [result] = after_save(store, now)
+        labels = ("“三公”经费", "公务用车购置及运行费", "公务用车运行维护费", "公务用车购置费")
+        wrong = [x for x in labels if any(f"称{x}“" in f.message for f in result.findings)]
+        assert wrong == list(labels[:3]) and len(result.findings) == 3
+        assert all(f.severity.value == "error" for f in result.findings)
+    finally:
+        store.close()

@@ -196,3 +196,25 @@ def test_checklist_of_a_clean_document_is_all_yes(stem: str, tmp_path) -> None: 
     sheet = load_workbook(path).worksheets[1]
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "否" not in cells and "文件中未找到这一部分" not in " ".join(cells)
+
+
+def test_documents_stored_with_old_table_keys_load_with_current_keys() -> None:
+    import json
+
+    from yusuan.export.json import from_json, to_json
+
+    data = json.loads(to_json(parsed("shpt_zfb_2025_unit_budget")))
+    old = {
+        "1": "sh_finance_summary",
+        "2": "sh_income",
+        "3": "sh_expenditure",
+        "9": "sh_three_public",
+    }
+    for number, key in old.items():
+        data["tables"][number]["key"] = key
+    d = from_json(json.dumps(data, ensure_ascii=False))
+    for key in ("budget_summary", "income_summary", "expenditure_summary", "three_public"):
+        assert d.table(key) is not None, key
+    assert d.table("expenditure_summary").value("合计", "total") == _cell(
+        "shpt_zfb_2025_unit_budget", 3, "合计", "total"
+    )

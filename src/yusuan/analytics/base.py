@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Executable, Result, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
+from yusuan.money import WAN
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
 
 D = s.Disclosure
 CENTS = Decimal(100)
-WAN = Decimal(10000)
 
 
 @dataclass(frozen=True, slots=True)

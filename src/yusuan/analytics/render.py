@@ -72,7 +72,7 @@ COMPARE_COLUMNS: dict[str, list[Col]] = {
                      Col("其中：购置费", lambda r: r.vehicle_purchase, "money"),
                      Col("运行维护费", lambda r: r.vehicle_operation, "money")],
     "operating_costs": [*_WHO, Col("机关运行经费", lambda r: r.operating_costs, "money"),
-                        Col("公用经费（表6）", lambda r: r.public, "money")],
+                        Col("公用经费（基本支出）", lambda r: r.public, "money")],
     "personnel_share": [*_WHO, Col("人员经费", lambda r: r.personnel, "money"),
                         Col("公用经费", lambda r: r.public, "money"),
                         Col("基本支出", lambda r: r.basic, "money"),

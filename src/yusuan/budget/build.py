@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from yusuan.budget.amounts import CENT, WAN, ZERO, wan
 from yusuan.budget.defaults import GLOSSARY
 from yusuan.budget.model import BudgetData, FiscalSources, FunctionLine, Project, Sources
 from yusuan.catalog import function_codes
@@ -27,15 +28,16 @@ from yusuan.model import (
     Staffing,
     Table,
 )
-from yusuan.templates.shanxi import (
-    CLASS_CODES,
-    ECONOMIC_GROUPS,
-    NUMBERED_CLASSES,
-    SHANXI_TABLES,
-    TABLE_NAMES,
-)
+from yusuan.templates import SHANXI, get_template
+from yusuan.templates.shanxi import CLASS_CODES, ECONOMIC_GROUPS, NUMBERED_CLASSES
+from yusuan.templates.spec import Template
 
-from yusuan.budget.amounts import CENT, WAN, ZERO, wan
+# Printed titles that say more than the table's name.
+_TITLE_SUFFIX = {
+    key: "（不含上年结转）"
+    for key in ("general_expenditure", "basic_by_economic", "fund_income", "fund_expenditure",
+                "capital_budget")
+}  # fmt: skip
 SOURCES = ("general", "fund", "capital", "special", "unit")
 INCOME_LABELS = ("一、一般公共预算", "二、政府性基金预算", "三、国有资本经营预算",
                  "四、财政专户管理资金", "五、单位资金")  # fmt: skip
@@ -53,15 +55,27 @@ def _total(values: Iterable[Decimal | None]) -> Decimal:
 class TableMaker:
     """Builds one model table: rows with cells from exact 元 values."""
 
-    def __init__(self, number: int, source: Source, year: int) -> None:
-        spec = SHANXI_TABLES[number - 1]
-        self.table = Table(number, spec.key, f"{year}年{TABLE_NAMES[number]}", source=source)
+    def __init__(
+        self,
+        key: str,
+        source: Source,
+        year: int,
+        template: Template = SHANXI,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        spec = template.spec_for(key)
+        assert spec is not None, key
+        title = f"{year}年{spec.name}{_TITLE_SUFFIX.get(key, '') if template is SHANXI else ''}"
+        self.table = Table(spec.number, spec.key, title, source=source)
         for group in spec.groups:
             for column in group.columns:
+                if column.key in skip and group.side is not None:
+                    continue  # a column this document does not print
                 header = column.header.replace("{year}", str(year))
                 self.table.columns.append(Column(column.key, header, column.numeric, group.side))
         self.source = source
         self.position = 0
+        self.format: Callable[[Decimal | None], tuple[str, Decimal | None]] = _wan_cell
 
     def row(
         self,
@@ -82,14 +96,19 @@ class TableMaker:
             if column.side not in (None, side):
                 continue
             if column.numeric:
-                amount = wan(values.get(column.key))
-                text = f"{amount:.2f}" if amount is not None else ""
+                text, amount = self.format(values.get(column.key))
                 row.cells[column.key] = Cell(text, amount, self.source)
             else:
                 text = (texts or {}).get(column.key, "")
                 row.cells[column.key] = Cell(text, None, self.source)
         self.table.rows.append(row)
         return row
+
+
+def _wan_cell(yuan: Decimal | None) -> tuple[str, Decimal | None]:
+    """A 万元 cell: the 元 amount rounded to 0.01 万元; zero prints blank."""
+    amount = wan(yuan)
+    return (f"{amount:.2f}" if amount is not None else ""), amount
 
 
 def _code_name(data: BudgetData, code: str) -> str:
@@ -168,7 +187,17 @@ def _spent(line: FunctionLine) -> list[Decimal | None]:
 
 
 def build(data: BudgetData, source_file: str = "") -> Disclosure:
-    """The complete disclosure of the budget data."""
+    """The complete disclosure of the budget data, in the data's template."""
+    template = get_template(data.template)
+    template.require("render", source_file)
+    if template.key == "shanghai":
+        from yusuan.budget.shanghai import build_shanghai
+
+        return build_shanghai(data, source_file)
+    return _build_shanxi(data, source_file)
+
+
+def _build_shanxi(data: BudgetData, source_file: str) -> Disclosure:
     from yusuan.budget.narrative import write_part3
     from yusuan.budget.performance import performance_tables
 
@@ -182,6 +211,7 @@ def build(data: BudgetData, source_file: str = "") -> Disclosure:
             units=list(unit.units),
             amount_unit="万元",
             source_file=source_file,
+            profile=SHANXI.key,
             extraction="data",
         ),
         duties=data.texts.duties,
@@ -190,17 +220,20 @@ def build(data: BudgetData, source_file: str = "") -> Disclosure:
     )
     year = unit.year
     lines = [line for line in data.functions if _has(_spent(line))]
-    tables = {
-        2: _table2, 3: _table3, 5: _table5, 7: _table7, 8: _table8, 9: _table9,
-        1: _table1, 4: _table4, 6: _table6, 10: _table10, 11: _table11, 12: _table12, 13: _table13,
+    makers = {
+        "income_summary": _table2, "expenditure_summary": _table3, "general_expenditure": _table5,
+        "fund_income": _table7, "fund_expenditure": _table8, "capital_budget": _table9,
+        "budget_summary": _table1, "fiscal_summary": _table4, "basic_by_economic": _table6,
+        "three_public": _table10, "operating_costs": _table11, "projects_current": _table12,
+        "projects_carryover": _table13,
     }  # fmt: skip
-    for number in sorted(tables):
-        maker = TableMaker(number, source, year)
-        tables[number](maker, data, lines)
+    for spec in SHANXI.tables:
+        maker = TableMaker(spec.key, source, year)
+        makers[spec.key](maker, data, lines)
         table = maker.table
         table.unit_name, table.amount_unit = unit.name, "万元"
         table.no_data = not any(c.amount for r in table.rows for c in r.cells.values())
-        d.tables[number] = table
+        d.tables[spec.number] = table
     d.annexes = [Annex(a.title, a.text) for a in data.annexes]
     glossary = [(g.term, g.definition) for g in data.glossary] or list(GLOSSARY)
     d.glossary = [GlossaryEntry(term, definition) for term, definition in glossary]
@@ -495,3 +528,6 @@ def _table12(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) -> None
 
 def _table13(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) -> None:
     _projects_table(m, data, "carryover", FISCAL)
+
+
+__all__ = ["CENT", "WAN", "ZERO", "DataError", "TableMaker", "build", "wan"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from yusuan.budget.model import BudgetData
 from yusuan.budget.validate import DataFileError, validate
 from yusuan.files import write_text_atomically

@@ -1,7 +1,7 @@
 """A unit's budget data: the primary figures a budget officer has, from which the whole disclosure
-is derived. Amounts are in 元 (``Decimal``). ``template`` says which template the disclosure follows:
-Shanxi's tables round them to 万元 at every level, Shanghai's print 元 (its 三公 table and its text
-万元). Fields a template does not print are left empty for it.
+is derived. Amounts are in 元 (``Decimal``). ``template`` says which template the disclosure
+follows: Shanxi's tables round them to 万元 at every level, Shanghai's print 元 (its 三公 table and
+its text 万元). Fields a template does not print are left empty for it.
 
 Nothing derivable is entered: tables 1, 4 and 5, every total and subtotal, shares and changes are
 computed by ``yusuan.budget.build``. Two breakdowns of the same money are entered because they
@@ -58,7 +58,7 @@ class FunctionLine(Strict):
     carryover_basic: Sources = Field(default_factory=Sources, description="上年结转用于基本支出")
     carryover_project: Sources = Field(default_factory=Sources, description="上年结转用于项目支出")
     public: Yuan | None = Field(
-        None, description="基本支出中的公用经费（上海表1按类列示人员经费、公用经费；其余为人员经费）"
+        None, description="基本支出中的公用经费（上海表1按类列示；其余为人员经费）"
     )
     purpose: str = Field("", description="主要用于……（上海预算编制说明逐项列示）")
 

@@ -24,7 +24,8 @@ _FIELD_NAMES = {
     "fund": "政府性基金预算", "capital": "国有资本经营预算", "special": "财政专户管理资金",
     "unit_funds": "单位资金", "three_public": "“三公”经费", "prior_year": "上年数",
     "procurement": "政府采购", "assets": "国有资产", "staffing": "人员编制", "texts": "文字说明",
-    "template": "模板", "business": "事业收入", "operating": "事业单位经营收入", "other": "其他收入",
+    "template": "模板", "business": "事业收入", "operating": "事业单位经营收入",
+    "other": "其他收入",
 }  # fmt: skip
 
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.model import Cell, FundSources, PerformanceTable, Row, RowKind
+from yusuan.money import WAN
 from yusuan.names import comparable
 
-TEN_THOUSAND = Decimal(10000)
 _VALUE_LIKE = re.compile(r"^[≥≤<>=＞＜]|\d|%$|^(?:及时|有效|提升|提高|逐年|显著|明显|长期)")
 _SOURCES = (
     ("central", "中央财政资金"),
@@ -69,7 +69,7 @@ def funds_vs_t12(ck: Checker) -> None:
         if not rows:
             continue
         amount = sum((r.amount("total") or Decimal(0) for r in rows), Decimal(0))
-        expected = amount * TEN_THOUSAND
+        expected = amount * WAN
         annual = table.annual_funds.total
         t12_locations = [cell_figure(t12, r, "total").location for r in rows]
         if annual is None or annual.amount is None:

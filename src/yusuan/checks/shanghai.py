@@ -10,6 +10,7 @@ from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.views import children, coded, labelled, numeric_keys, rows_of, total_row
 from yusuan.model import RowKind, Side, Table
+from yusuan.money import WAN
 
 SH = ("shanghai",)
 CODED = (
@@ -30,7 +31,6 @@ ROW_SUMS: dict[tuple[str, Side | None], tuple[str, tuple[str, ...]]] = {
     ("basic_by_economic", None): ("total", ("personnel", "public")),
     ("three_public", None): ("total", ("abroad", "reception", "car_total")),
 }
-WAN = Decimal(10000)
 _CLASS_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 
 

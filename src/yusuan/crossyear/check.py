@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -225,7 +225,7 @@ def _stored(rows: dict[int, list[_Row]], cell: FactCell, fact: Decimal | None) -
             row = candidate
     text, amount = row.cells.get(column, (None, None)) if row is not None else (None, None)
     if fact is not None:
-        value = fact / WAN
+        value = (fact / WAN).quantize(CENT, ROUND_HALF_UP)  # as printed (元 tables: more places)
     elif row is not None and amount is None:
         value = Decimal(0)  # printed blank: nothing budgeted
     else:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from yusuan.model import SCHEMA_VERSION, Disclosure
+from yusuan.templates import template_of
 
 
 @cache
@@ -33,7 +34,18 @@ def to_json_bytes(disclosure: Disclosure) -> bytes:
 
 
 def from_json(text: str | bytes) -> Disclosure:
-    return _adapter().validate_json(text)
+    disclosure = _adapter().validate_json(text)
+    _current_keys(disclosure)
+    return disclosure
+
+
+def _current_keys(disclosure: Disclosure) -> None:
+    """Tables stored before their keys were shared across templates (Shanghai's "sh_income")
+    take their template's key for their number."""
+    template = template_of(disclosure)
+    for number, table in disclosure.tables.items():
+        if not template.has(table.key):
+            table.key = template.key_of(number) or table.key
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The per-document work, the same on every engine: read, check, build the record, write it.
+"""The per-document work, the same on every engine: the pipeline's read, check, derive and save
+(``yusuan.pipeline``), and a failure recorded as such.
 
 ``process`` runs in a worker process (local pool or Dask worker) and writes to the database
 itself, one transaction per document, so nothing but a small ``Outcome`` travels back. Whatever
@@ -9,21 +10,16 @@ and the coordinator links and checks the stored documents many at a time (``run.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-import yusuan
-import yusuan.checks  # loaded before the first document, also in preloaded workers
-import yusuan.crossyear
-import yusuan.recognize.document
-from yusuan.derive.record import FileInfo, to_record
-from yusuan.errors import YusuanError
+import yusuan.crossyear  # noqa: F401  (preloaded in forkserver workers, for the coordinator's step)
+from yusuan import pipeline
+from yusuan.derive.record import FileInfo
 from yusuan.ingest.jobs import Job, Outcome
 from yusuan.store.db import Store, open_store
-from yusuan.store.writer import save_failure, save_record
+from yusuan.store.writer import save_failure
 
 _stores: dict[str, Store] = {}
 
@@ -42,18 +38,12 @@ def close_stores() -> None:
         _stores.popitem()[1].close()
 
 
-def _database_reason(exc: SQLAlchemyError) -> str:
-    original = getattr(exc, "orig", None) or exc
-    first = str(original).strip().splitlines()[0] if str(original).strip() else ""
-    return f"写入数据库失败（{type(original).__name__}：{first}）"
-
-
 def _fail(store: Store, info: FileInfo, reason: str, started: float) -> Outcome:
     info.seconds = time.perf_counter() - started
     try:
         save_failure(store, info, reason)
     except SQLAlchemyError as exc:  # not even the failure can be recorded: a re-run tries again
-        reason = f"{reason}；{_database_reason(exc)}，未记录"
+        reason = f"{reason}；{pipeline.database_reason(exc)}，未记录"
     return Outcome(info.path, info.sha256, "failed", reason, info.seconds)
 
 
@@ -67,32 +57,13 @@ def process(job: Job, url: str) -> Outcome:
 
 def _process(job: Job, url: str, started: float) -> Outcome:
     store = store_for(url)
-    data = job.data
-    if data is None:
-        try:
-            data = Path(job.path).read_bytes()
-        except OSError as exc:
-            info = FileInfo(job.path, job.sha256, job.size)
-            return _fail(store, info, f"{job.path}：无法读取文件（{exc.strerror}）", started)
-    # The hash of the bytes actually read: a file changed since it was listed is stored as it is.
-    info = FileInfo(job.path, hashlib.sha256(data).hexdigest(), len(data))
     try:
-        disclosure = yusuan.read(job.path, data)
-        report = yusuan.check(disclosure)
-        info.seconds = time.perf_counter() - started
-        record = to_record(disclosure, report, info)
-    except YusuanError as exc:
-        return _fail(store, info, exc.describe(), started)
-    except Exception as exc:  # a defect met on one document must not stop the batch
-        reason = (
-            f"{job.path}：处理时发生意外错误（{type(exc).__name__}：{exc}），请把该文件报告给开发者"
-        )
-        return _fail(store, info, reason, started)
-    try:
-        saved = save_record(store, record)
-    except SQLAlchemyError as exc:
-        return _fail(store, info, f"{job.path}：{_database_reason(exc)}", started)
+        analysed = pipeline.analyse(job.path, job.data, started=started)
+        saved = pipeline.save(store, analysed)
+    except pipeline.Failed as failed:
+        info = failed.file or FileInfo(job.path, job.sha256, job.size)
+        return _fail(store, info, failed.reason, started)
     return Outcome(
-        info.path, info.sha256, saved.status, saved.message,
+        job.path, analysed.file.sha256, saved.status, saved.message,
         time.perf_counter() - started, saved.disclosure_id,
     )  # fmt: skip

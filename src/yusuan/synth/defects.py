@@ -26,7 +26,8 @@ from yusuan.budget.model import BudgetData
 from yusuan.catalog import function_codes
 from yusuan.model import Cell, Disclosure, Row, RowKind, Section, Table
 from yusuan.numerals import cn_numeral
-from yusuan.templates.shanxi import CLASS_CODES, TABLE_NAMES
+from yusuan.templates import SHANXI
+from yusuan.templates.shanxi import CLASS_CODES
 
 CENT = Decimal("0.01")
 CROSS_YEAR = "cross_year"
@@ -63,26 +64,28 @@ def _row_name(row: Row) -> str:
 
 # --- tables -----------------------------------------------------------------------------------
 
-_CELL_TABLES: dict[int, tuple[tuple[str, ...], str]] = {
-    2: (("general", "fund", "capital", "special", "unit"), "ARITH-CODE"),
-    3: (("basic", "project"), "ARITH-CODE"),
-    5: (("basic", "project"), "ARITH-CODE"),
-    6: (("personnel", "public"), "ARITH-ECON"),
-    12: (("general", "fund", "capital", "special", "unit"), "ARITH-SUBTOTAL"),
+_CELL_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "income_summary": (("general", "fund", "capital", "special", "unit"), "ARITH-CODE"),
+    "expenditure_summary": (("basic", "project"), "ARITH-CODE"),
+    "general_expenditure": (("basic", "project"), "ARITH-CODE"),
+    "basic_by_economic": (("personnel", "public"), "ARITH-ECON"),
+    "projects_current": (("general", "fund", "capital", "special", "unit"), "ARITH-SUBTOTAL"),
 }
+_ITEM_TABLES = ("expenditure_summary", "general_expenditure")  # 项 named by code
+_CLASS_TABLES = ("income_summary", *_ITEM_TABLES)
 
 
 def table_cell(d: Disclosure, rng: random.Random) -> Defect | None:
     """One figure of a detail row changed: the row's total and its parent no longer add up."""
     choices: list[tuple[Table, Row, str, str]] = []
-    for number, (keys, rule) in _CELL_TABLES.items():
-        table = d.tables.get(number)
+    for key_of_table, (keys, rule) in _CELL_TABLES.items():
+        table = d.table(key_of_table)
         if table is None:
             continue
         for row in table.rows:
             detail = bool(row.code and len(row.code) == 7)
             detail = detail or row.kind in (RowKind.ITEM, RowKind.PROJECT)
-            if not detail or (number == 6 and row.kind != RowKind.ITEM):
+            if not detail or (table.key == "basic_by_economic" and row.kind != RowKind.ITEM):
                 continue
             for key in keys:
                 cell = row.cells.get(key)
@@ -109,7 +112,7 @@ def table_missing(d: Disclosure, rng: random.Random) -> Defect | None:
     """A whole table left out of the document."""
     number = rng.choice(sorted(d.tables))
     del d.tables[number]
-    name = TABLE_NAMES[number]
+    name = SHANXI.spec(number).name
     return Defect("table_missing", ("COMP-TABLES",), f"表{number}", f"缺少表{number}“{name}”")
 
 
@@ -127,7 +130,7 @@ def no_data_note(d: Disclosure, rng: random.Random) -> Defect | None:
         "no_data_note",
         ("COMP-NO-DATA",),
         f"表{table.number}",
-        f"表{table.number}“{TABLE_NAMES[table.number]}”列有金额，却注明“本表无数据”",
+        f"表{table.number}“{SHANXI.spec(table.number).name}”列有金额，却注明“本表无数据”",
     )
 
 
@@ -137,7 +140,7 @@ _ITEM_NAMES = ("行政运行", "一般行政管理事务", "事业运行", "机�
 def item_name(d: Disclosure, rng: random.Random) -> Defect | None:
     """A 项 printed under another 项's name in table 3 or 5 (table 2 keeps the right one)."""
     choices = [
-        (t, r) for n in (3, 5) for t in [d.tables.get(n)] if t is not None
+        (t, r) for k in _ITEM_TABLES for t in [d.table(k)] if t is not None
         for r in t.rows if r.code and len(r.code) == 7
     ]  # fmt: skip
     if not choices:
@@ -157,7 +160,7 @@ def item_name(d: Disclosure, rng: random.Random) -> Defect | None:
 def class_name(d: Disclosure, rng: random.Random) -> Defect | None:
     """A 类 printed under the name of another 类."""
     choices = [
-        (t, r) for n in (2, 3, 5) for t in [d.tables.get(n)] if t is not None
+        (t, r) for k in _CLASS_TABLES for t in [d.table(k)] if t is not None
         for r in t.rows if r.code and len(r.code) == 3
     ]  # fmt: skip
     if not choices:

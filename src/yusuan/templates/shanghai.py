@@ -161,8 +161,7 @@ SHANGHAI_HEADERS: dict[str, tuple[tuple[str, ...], ...]] = {
 }  # fmt: skip
 
 SHANGHAI_TABLES: tuple[TableSpec, ...] = tuple(
-    replace(s, name=SHANGHAI_TABLE_NAMES[s.number], headers=SHANGHAI_HEADERS[s.key])
-    for s in _SPECS
+    replace(s, name=SHANGHAI_TABLE_NAMES[s.number], headers=SHANGHAI_HEADERS[s.key]) for s in _SPECS
 )
 
 # The sections of 其他相关情况说明, by number (预算编制说明 comes before the tables, unnumbered).
@@ -198,8 +197,8 @@ CLAIMS: tuple[ClaimSpec, ...] = (
     ClaimSpec(0, ("一般公共预算", "支出"), "general_spending"),
     *(ClaimSpec(1, (word,), key) for word, key in (
         ("三公", "three_public"), ("出国", "abroad"), ("接待", "reception"),
-        ("运行维护", "vehicle_operation"), ("运行费", "vehicle_operation"),
-        ("购置及运行", "vehicles"), ("购置费", "vehicle_purchase"))),
+        ("购置及运行", "vehicles"), ("运行维护", "vehicle_operation"),
+        ("运行费", "vehicle_operation"), ("购置费", "vehicle_purchase"))),
     ClaimSpec(2, ("机关运行经费",), "operating_costs"),
 )  # fmt: skip
 

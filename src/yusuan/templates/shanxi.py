@@ -290,7 +290,7 @@ CLAIMS: tuple[ClaimSpec, ...] = (
     *_claims(5, (("一般公共预算", "支出"), "general_spending")),
     *_claims(6, ("人员经费", "personnel"), ("公用经费", "public"), ("基本支出", "general_basic")),
     *_claims(7, ("三公", "three_public"), ("出国", "abroad"), ("接待", "reception"),
-             ("运行维护", "vehicle_operation"), ("购置及运行", "vehicles"),
+             ("购置及运行", "vehicles"), ("运行维护", "vehicle_operation"),
              ("购置费", "vehicle_purchase")),
     *_claims(8, ("机关运行经费", "operating_costs")),
 )  # fmt: skip
