@@ -50,6 +50,7 @@ from yusuan.model import (
 from yusuan.money import WAN
 from yusuan.numerals import parse_cn_numeral
 from yusuan.sentences import SectionText, changes
+from yusuan.templates import template_of
 
 ZERO = Decimal(0)
 
@@ -398,7 +399,14 @@ _STAFFING = ("authorized", "actual", "internal_departments", "retired")
 
 
 def to_budget_data(d: Disclosure) -> tuple[BudgetData, list[str]]:
-    """Budget data that re-creates ``d``, and notes on what had to be assumed."""
+    """Budget data that re-creates ``d`` (in its template), and notes on what had to be assumed.
+    Raises ``UnsupportedStageError`` for a template whose budget data yusuan does not extract."""
+    template = template_of(d)
+    template.require("data", d.meta.source_file)
+    if template.key == "shanghai":
+        from yusuan.budget.shanghai_extract import to_shanghai_data
+
+        return to_shanghai_data(d)
     reconstruction = reconstruct(d, _performance_pins(d))
     rd = _Reader(d, reconstruction)
     if not reconstruction.exact:

@@ -214,8 +214,13 @@ DEPARTMENT_SKIPS = {"budget_summary": frozenset({"personnel", "public", "project
 
 def build_shanghai(data: BudgetData, source_file: str = "") -> Disclosure:
     """The Shanghai disclosure of the budget data: 9 tables, the notes, the glossary."""
+    from yusuan.budget.build import DataError
+    from yusuan.budget.shanghai_checks import problems
     from yusuan.budget.shanghai_text import write_notes
 
+    found = problems(data)
+    if found:
+        raise DataError("预算数据不符合上海模板：" + "；".join(found[:10]))
     source = Source(source_file or "<budget data>")
     unit = data.unit
     d = Disclosure(

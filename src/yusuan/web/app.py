@@ -130,7 +130,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()
+        ctx.close()
 
     app = FastAPI(
         title="yusuan 预算公开审核",

@@ -1,5 +1,5 @@
 """Everything a request handler needs, built once per application: the store, the settings,
-password hashing, sign-in, rate limiting, templates and caches."""
+password hashing, sign-in, rate limiting, the reader processes, templates and caches."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from yusuan.web.csrf import PreSessionTokens
 from yusuan.web.docview import DocumentView
 from yusuan.web.passwords import Passwords
 from yusuan.web.ratelimit import LoginLimiter
+from yusuan.web.reading import Readers
 from yusuan.web.settings import Settings
 
 
@@ -23,6 +24,7 @@ class AppContext:
     auth: Authenticator
     limiter: LoginLimiter
     pre_tokens: PreSessionTokens
+    readers: Readers
     views: LRU[tuple[int, str], DocumentView] = field(default_factory=lambda: LRU(64))
 
     @classmethod
@@ -39,5 +41,11 @@ class AppContext:
                 settings.login_window_seconds,
             ),
             pre_tokens=PreSessionTokens(settings.secret_key),
+            readers=Readers(settings.reading_processes),
             views=LRU(settings.document_cache_size),
         )
+
+    def close(self) -> None:
+        """Stop the reader processes and close the database connections."""
+        self.readers.close()
+        self.store.close()

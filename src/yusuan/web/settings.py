@@ -2,7 +2,8 @@
 
 Every value has a default for a local installation; environment variables override them
 (``YUSUAN_DATA_DIR``, ``YUSUAN_SECRET_KEY``, ``YUSUAN_MAX_UPLOAD_MB``, ``YUSUAN_MAX_PAGES``,
-``YUSUAN_COOKIE_SECURE``), and ``create_app`` takes any of them as keyword arguments.
+``YUSUAN_COOKIE_SECURE``, ``YUSUAN_READING_PROCESSES``), and ``create_app`` takes any of them as
+keyword arguments.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from pathlib import Path
 from typing import Any
 
 MiB = 1024 * 1024
+
+
+def default_reading_processes() -> int:
+    """Reader processes of one server process: one per core, at most 4 (each holds a document
+    being read, and the OCR models once it has read a scan: a few hundred MB)."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def human_size(size: int) -> str:
@@ -44,6 +51,8 @@ class Settings:
     argon2_memory_kib: int = 64 * 1024
     argon2_parallelism: int = 4
     document_cache_size: int = 64  # parsed documents kept in memory for the document view
+    # processes that read uploaded files (``web.reading``); per server process (``--workers``)
+    reading_processes: int = field(default_factory=default_reading_processes)
     extra: dict[str, Any] = field(default_factory=dict)  # for pages added later
 
     @property
@@ -72,6 +81,7 @@ def load_settings(db_url: str, data_dir: str | Path | None = None, **overrides: 
     settings = Settings(db_url=db_url, data_dir=folder.resolve())
     settings.max_upload_bytes = _env_int("YUSUAN_MAX_UPLOAD_MB", settings.max_upload_bytes, MiB)
     settings.max_pages = _env_int("YUSUAN_MAX_PAGES", settings.max_pages)
+    settings.reading_processes = _env_int("YUSUAN_READING_PROCESSES", settings.reading_processes)
     settings.cookie_secure = os.environ.get("YUSUAN_COOKIE_SECURE", "") in ("1", "true", "yes")
     for name, value in overrides.items():
         setattr(settings, name, Path(value) if name == "data_dir" else value)
