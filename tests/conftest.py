@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -59,3 +61,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-u
         except Exception as exc:  # a missing server fails the test, with the reason
             pytest.fail(f"PostgreSQL at {PG_SERVER} is not usable: {exc}")
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _no_reader_processes_left() -> Iterator[None]:
+    """No test leaves the reader processes of a web application running (``web.reading``):
+    most tests never run an application's shutdown."""
+    yield
+    reading = sys.modules.get("yusuan.web.reading")
+    if reading is not None:
+        reading.close_all()

@@ -7,6 +7,7 @@ printed as and where it came from.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -294,6 +295,8 @@ class Disclosure:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     annexes: list[Annex] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # (first line, page) of each page of a paged input, in order: the page of any cited line
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
 
     def table(self, key: str) -> Table | None:
@@ -305,6 +308,13 @@ class Disclosure:
             if table.key == key:
                 return table
         return None
+
+    def page_of(self, line: int | None) -> int | None:
+        """The page a line of the input is on, when the input has pages."""
+        if line is None or not self.page_starts:
+            return None
+        at = bisect_right(self.page_starts, (line, 1 << 30)) - 1
+        return self.page_starts[at][1] if at >= 0 else None
 
     def section(self, number: str) -> Section | None:
         for s in self.sections:

@@ -34,6 +34,23 @@ def full_text(section: Section) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def source_in(section: Section, snippet: str, path: str) -> Source | None:
+    """The line of a section (or of its sub-sections) where ``snippet`` is printed; whitespace is
+    ignored (a sentence broken over lines is found at its first line). The section's heading when
+    it is not found."""
+    wanted = "".join(snippet.split())
+    for part in [section, *section.subsections]:
+        pos = part.text.find(snippet)
+        if pos < 0 and wanted:
+            offsets = [i for i, ch in enumerate(part.text) if not ch.isspace()]
+            compact = "".join(part.text[i] for i in offsets)
+            at = compact.find(wanted)
+            pos = offsets[at] if at >= 0 else -1
+        if pos >= 0:
+            return Source(path, line_at(part.line_map, pos))
+    return section.source
+
+
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _CLAUSE_END = re.compile(r"[；;。]")
 _NAME = r"([\u4e00-\u9fff“”（）()]+?)"
@@ -91,11 +108,7 @@ class SectionText:
         return cls(section, full_text(section), path)
 
     def source_at(self, snippet: str) -> Source | None:
-        for part in [self.section, *self.section.subsections]:
-            pos = part.text.find(snippet)
-            if pos >= 0:
-                return Source(self.path, line_at(part.line_map, pos))
-        return self.section.source
+        return source_in(self.section, snippet, self.path)
 
     def clauses(self) -> list[str]:
         if "clauses" not in self.parsed:

@@ -66,8 +66,12 @@ def _reason(before: Change) -> str:
 def write_part3(d: Disclosure, data: BudgetData) -> None:
     year, name = data.unit.year, data.unit.name
     scope = "部门" if data.unit.scope == "部门" else "单位"
-    t1, t3, t4, t5, t6 = (d.tables.get(n) for n in (1, 3, 4, 5, 6))
-    t10, t11, t12 = (d.tables.get(n) for n in (10, 11, 12))
+    t1, t3, t4, t5, t6 = (
+        d.table(key)
+        for key in ("budget_summary", "expenditure_summary", "fiscal_summary",
+                    "general_expenditure", "basic_by_economic")
+    )  # fmt: skip
+    t10, t11, t12 = (d.table(k) for k in ("three_public", "operating_costs", "projects_current"))
     prior = data.prior_year
     head = f"{year}年度{name}"
 

@@ -124,7 +124,8 @@ def _class_values(chosen: list[FunctionLine]) -> Values:
 
 def _budget_summary(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) -> None:
     for i, (label, keys) in enumerate(INCOME_LINES):
-        m.row(label, {"amount": add(spent(x, keys) for x in lines)}, side=Side.INCOME, position=i)
+        amount = add(spent(x, keys) for x in lines)  # (a zero income line prints blank)
+        m.row(label, {"amount": amount or None}, side=Side.INCOME, position=i)
     classes = _classes(data, lines)
     for i, (name, chosen) in enumerate(classes):
         m.row(f"{cn_numeral(i + 1)}、{name}", _class_values(chosen), side=Side.EXPENDITURE,
@@ -212,6 +213,13 @@ MAKERS: dict[str, Callable[[TableMaker, BudgetData, list[FunctionLine]], None]] 
 DEPARTMENT_SKIPS = {"budget_summary": frozenset({"personnel", "public", "project"})}
 
 
+def _title_prefix(key: str, department: bool) -> str:
+    """Titles name whose budget it is: 部门, or 预算单位 (单位 for the 三公 table)."""
+    if department:
+        return "部门"
+    return "单位" if key == "three_public" else "预算单位"
+
+
 def build_shanghai(data: BudgetData, source_file: str = "") -> Disclosure:
     """The Shanghai disclosure of the budget data: 9 tables, the notes, the glossary."""
     from yusuan.budget.build import DataError
@@ -239,6 +247,7 @@ def build_shanghai(data: BudgetData, source_file: str = "") -> Disclosure:
         maker.format = _wan_cell if three_public else _yuan_cell
         MAKERS[spec.key](maker, data, lines)
         table = maker.table
+        table.title = f"{unit.year}年{_title_prefix(spec.key, department)}{spec.name}"
         table.unit_name = unit.name
         table.amount_unit = "万元" if three_public else SHANGHAI.amount_unit
         table.no_data = not any(c.amount for r in table.rows for c in r.cells.values())

@@ -4,7 +4,7 @@ outputs and the Python API (``yusuan.check``)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from yusuan.checks.findings import Finding, Severity
@@ -55,7 +55,21 @@ class Report:
         return bool(self.errors)
 
 
+def _with_pages(disclosure: Disclosure, findings: list[Finding]) -> None:
+    """Every cited line gets its page, when the input has pages."""
+    if not disclosure.page_starts:
+        return
+    for finding in findings:
+        for location in finding.locations:
+            source = location.source
+            if source is not None and source.page is None and source.line is not None:
+                page = disclosure.page_of(source.line)
+                if page is not None:
+                    location.source = replace(source, page=page)
+
+
 def build_report(disclosure: Disclosure, findings: list[Finding], rules: list[str]) -> Report:
+    _with_pages(disclosure, findings)
     ordered = sorted(findings, key=lambda f: (f.severity.rank, f.family, f.rule))
     return Report(
         file=disclosure.meta.source_file,

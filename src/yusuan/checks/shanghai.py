@@ -11,6 +11,7 @@ from yusuan.checks.findings import Location, Severity
 from yusuan.checks.views import children, coded, labelled, numeric_keys, rows_of, total_row
 from yusuan.model import RowKind, Side, Table
 from yusuan.money import WAN
+from yusuan.sentences import source_in
 
 SH = ("shanghai",)
 CODED = (
@@ -221,7 +222,8 @@ def _stated(ck: Checker, pattern: str) -> tuple[Decimal, str, Location] | None:
             label = (
                 f"其他相关情况说明 {section.number}{'、' if section.number else ''}{section.title}"
             )
-            return value, found.group(1), Location(section.source, label, found.group(1))
+            source = source_in(section, found.group(0), ck.disclosure.meta.source_file)
+            return value, found.group(1), Location(source, label, found.group(1))
     return None
 
 
@@ -304,7 +306,8 @@ def narrative_codes(ck: Checker) -> None:
             for r in coded(t) if r.code == code
         ]  # fmt: skip
         total = sum((f.value or Decimal(0) for f in figures), Decimal(0))
-        where = Location(explanation.source, f"预算编制说明 “{path}”科目", printed)
+        source = source_in(explanation, match.group(0), ck.disclosure.meta.source_file)
+        where = Location(source, f"预算编制说明 “{path}”科目", printed)
         ck.same(
             Figure(Decimal(printed.replace(",", "")), where),
             Figure(_wan(total), figures[0].location if figures else where),

@@ -245,6 +245,7 @@ def recognize(doc: TextDocument) -> Disclosure:
             "请确认这是部门或单位预算公开文件",
         )
     disclosure = Disclosure()
+    disclosure.page_starts = _page_starts(doc.lines)
     disclosure.meta.profile = profile.key
     disclosure.meta.amount_unit = profile.amount_unit
     _meta(disclosure, doc, segments)
@@ -265,6 +266,14 @@ def recognize(doc: TextDocument) -> Disclosure:
     read_glossary(disclosure, segments.part4)
     _report_missing(disclosure, segments, profile)
     return disclosure
+
+
+def _page_starts(lines: list[Line]) -> list[tuple[int, int]]:
+    starts: list[tuple[int, int]] = []
+    for line in lines:
+        if line.page is not None and (not starts or starts[-1][1] != line.page):
+            starts.append((line.number, line.page))
+    return starts
 
 
 LOW_CONFIDENCE = 0.9  # below this an OCR-read cell is reported, never silently trusted

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from yusuan.files import write_text_atomically
 from yusuan.model import Disclosure
+from yusuan.templates import template_of
 
 FORMATS = ("docx", "pdf", "html", "xlsx", "txt")
 # What ``render`` writes unless told: the published formats (txt is a text extraction of them).
@@ -30,7 +31,8 @@ def render(
         raise ValueError(f"unknown formats: {unknown}")
     out_dir.mkdir(parents=True, exist_ok=True)
     base = out_dir / output_name(disclosure)
-    pictures = charts(disclosure) if {"docx", "pdf", "html"} & set(formats) else {}
+    drawn = {"docx", "pdf", "html"} & set(formats) and template_of(disclosure).layout == "parts"
+    pictures = charts(disclosure) if drawn else {}  # (a "named_sections" template draws none)
     written: dict[str, Path] = {}
     for fmt in formats:
         path = base.with_suffix(f".{fmt}")

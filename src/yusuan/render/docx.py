@@ -33,7 +33,7 @@ from docx.shared import Cm, Pt
 
 from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
-from yusuan.render.layout import NO_DATA_NOTE, BodyCell, Grid
+from yusuan.render.layout import BodyCell, Grid
 from yusuan.render.outline import (
     Block,
     Chart,
@@ -416,7 +416,7 @@ class _Writer:
         )
         self.parts.append(_grid_table_xml(grid))
         if grid.no_data:
-            self.parts.append(_paragraph_xml(NO_DATA_NOTE, size=10.5, before=3))
+            self.parts.append(_paragraph_xml(grid.note, size=10.5, before=3))
 
     def _label_grid(self, block: LabelGrid) -> None:
         self._table_head([("title", block.title), ("subtitle", block.subtitle)])

@@ -34,7 +34,6 @@ from yusuan.render.outline import (
     TableBlock,
     build_outline,
 )
-from yusuan.templates.shanxi import TABLE_NAMES
 
 # Cells of performance tables printed as labels (shaded) rather than values.
 LABELS = frozenset(
@@ -225,9 +224,12 @@ def toc_targets(outline: Outline, year: str) -> dict[int, int]:
     for index, block in enumerate(outline.blocks):
         if isinstance(block, Heading) and 1 <= block.level <= 3:
             anchors.append((index, _key(block.text)))
-        elif isinstance(block, TableBlock) and block.grid.number in TABLE_NAMES:
-            number = block.grid.number
-            anchors.append((index, _key(f"表{cn_numeral(number)}{year}年{TABLE_NAMES[number]}")))
+        elif isinstance(block, TableBlock):
+            # A 目录 line names a table by its number and title: "表一2025年预算收支总表" (Shanxi)
+            # or "1. 2025年部门财务收支预算总表" (Shanghai).
+            grid = block.grid
+            anchors.append((index, _key(f"表{cn_numeral(grid.number)}{year}年{grid.name}")))
+            anchors.append((index, _key(f"{grid.number}.{grid.title}")))
     targets: dict[int, int] = {}
     position = 0
     for index, block in enumerate(outline.blocks):

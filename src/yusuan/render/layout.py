@@ -49,6 +49,8 @@ class Grid:
     body: list[list[BodyCell]]
     no_data: bool
     widths: list[float] = field(default_factory=list)  # relative column widths
+    name: str = ""  # the template's name of the table (for 目录 lines "表一2025年…")
+    note: str = NO_DATA_NOTE  # printed under a table without data
 
     @property
     def columns(self) -> int:
@@ -171,12 +173,18 @@ def _header(spec: TableSpec, kept: list[set[str]], year: str) -> list[list[str]]
     for group, columns in zip(spec.groups, kept, strict=True):
         keep += [True] * len(group.text_slots)
         keep += [c.key in columns for c in group.columns if c.numeric]
-    rows = []
-    for printed in spec.headers:
-        row = [cell.replace("{year}", year) for cell, k in zip(printed, keep, strict=True) if k]
-        if any(row):
-            rows.append(row)
-    return rows
+    rows = [
+        [cell.replace("{year}", year) for cell, k in zip(printed, keep, strict=True) if k]
+        for printed in spec.headers
+    ]
+    if not all(keep):  # a heading left with one column keeps no sub-heading ("预算数/合计")
+        for r in range(len(rows) - 1, 0, -1):
+            above, row = rows[r - 1], rows[r]
+            for c, text in enumerate(row):
+                alone = c + 1 == len(row) or bool(above[c + 1])
+                if text and above[c] and alone:
+                    row[c] = ""
+    return [row for row in rows if any(row)]
 
 
 def table_grid(table: Table, disclosure: Disclosure) -> Grid:
@@ -214,7 +222,19 @@ def table_grid(table: Table, disclosure: Disclosure) -> Grid:
         body=body,
         no_data=table.no_data,
         widths=_widths(spec, kept),
+        name=spec.name,
+        note=_no_data_note(template, spec, disclosure) if table.no_data else NO_DATA_NOTE,
     )
+
+
+def _no_data_note(template: Template, spec: TableSpec, disclosure: Disclosure) -> str:
+    """Shanghai says why a table is empty: "注:本单位2025年无政府性基金预算财政拨款安排的预算，
+    故本表为空表。"; Shanxi prints 注：本表无数据."""
+    if template.layout != "named_sections":
+        return NO_DATA_NOTE
+    scope = "部门" if disclosure.meta.scope == "部门" else "单位"
+    what = spec.name.split("支出")[0] if "预算支出" in spec.name else spec.name.removesuffix("表")
+    return f"注：本{scope}{disclosure.meta.year or ''}年无{what}财政拨款安排的预算，故本表为空表。"
 
 
 # The word before 公开表N where a template's marker is not 预算公开表N (Shanxi's capital table).

@@ -1,7 +1,9 @@
 """The published document as an ordered list of blocks, built once from a Disclosure.
 
 Every renderer (DOCX, PDF, HTML) walks the same outline, so the documents they write have the
-same parts, headings, tables and charts in the same order: the order of the Shanxi template.
+same parts, headings, tables and charts in the same order: the order of the disclosure's template
+(``Template.layout``: "parts" as Shanxi's 第一部分 … 第四部分 here, "named_sections" as Shanghai's
+in ``outline_shanghai``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from dataclasses import dataclass, field
 
 from yusuan.model import Disclosure, FundSources, Indicator, PerformanceTable, Section
 from yusuan.numerals import cn_numeral, parse_cn_numeral
-from yusuan.render.layout import Grid, table_grid
-from yusuan.templates.shanxi import TABLE_NAMES
+from yusuan.render.layout import Grid, spec_of, table_grid
+from yusuan.templates import template_of
 
 STRUCTURE_CHART = "一般公共预算当年拨款结构图"
 THREE_PUBLIC_CHART = "三公经费分布图"
@@ -95,9 +97,10 @@ def _toc(d: Disclosure, scope: str, year: str) -> list[Block]:
         "二、机构设置情况",
         f"第二部分 {year}年{scope}预算报表",
     ]
-    lines += [
-        f"表{cn_numeral(n)}{year}年{TABLE_NAMES[n]}" for n in sorted(d.tables) if n in TABLE_NAMES
-    ]
+    template = template_of(d)
+    for _, table in sorted(d.tables.items()):
+        spec = spec_of(table, template)
+        lines.append(f"表{cn_numeral(spec.number)}{year}年{spec.name}")
     lines.append(f"第三部分 {year}年度{scope}预算情况说明")
     lines += [f"{s.number}、{s.title}" for s in d.sections]
     lines.append("第四部分 名词解释")
@@ -110,6 +113,10 @@ def _full_text(section: Section) -> str:
 
 
 def build_outline(d: Disclosure) -> Outline:
+    if template_of(d).layout == "named_sections":
+        from yusuan.render.outline_shanghai import build_named_outline
+
+        return build_named_outline(d)
     scope = "部门" if d.meta.scope == "部门" else "单位"
     year = str(d.meta.year or "")
     outline = Outline(d.meta.unit_name, f"{year}年度{scope}预算公开")

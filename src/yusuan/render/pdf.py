@@ -69,7 +69,7 @@ from yusuan.render.html import (
     label_widths,
     toc_targets,
 )
-from yusuan.render.layout import NO_DATA_NOTE, Grid
+from yusuan.render.layout import Grid
 
 MARGIN_X = 20 * mm
 MARGIN_TOP = 20 * mm
@@ -493,7 +493,7 @@ def _grid_flowables(grid: Grid, styles: Styles, anchor: Flowable | None) -> list
     flowables: list[Flowable] = [*top, table]
     if grid.no_data:
         flowables.append(Spacer(1, 3))
-        flowables.append(RLParagraph(NO_DATA_NOTE, styles.meta))
+        flowables.append(RLParagraph(_text(grid.note), styles.meta))
     return flowables
 
 

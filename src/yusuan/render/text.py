@@ -13,7 +13,7 @@ Text is by far the cheapest format to write, so large synthetic corpora are writ
 from __future__ import annotations
 
 from yusuan.model import Disclosure
-from yusuan.render.layout import NO_DATA_NOTE, Grid
+from yusuan.render.layout import Grid
 from yusuan.render.outline import (
     Block,
     Chart,
@@ -43,7 +43,7 @@ def grid_lines(grid: Grid) -> list[str]:
     lines += [_row(row) for row in grid.header]
     lines += [_row([cell.text for cell in row]) for row in grid.body]
     if grid.no_data:
-        lines += ["", NO_DATA_NOTE]
+        lines += ["", grid.note]
     return lines
 
 

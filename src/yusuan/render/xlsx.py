@@ -34,7 +34,7 @@ from rich.cells import cell_len
 from yusuan.files import write_atomically
 from yusuan.model import Disclosure
 from yusuan.money import parse_amount
-from yusuan.render.layout import NO_DATA_NOTE, Grid, grids
+from yusuan.render.layout import Grid, grids
 from yusuan.render.outline import (
     Block,
     Chart,
@@ -46,7 +46,7 @@ from yusuan.render.outline import (
     TableBlock,
     build_outline,
 )
-from yusuan.templates.shanxi import TABLE_NAMES
+from yusuan.templates import template_of
 
 COVER_TITLE = "封面"
 FONT_NAME = "宋体"
@@ -94,20 +94,41 @@ def build_workbook(disclosure: Disclosure) -> Workbook:
     assert cover is not None  # a new workbook always has one sheet
     cover.title = COVER_TITLE
     used = {COVER_TITLE.casefold()}
-    parts = _parts(build_outline(disclosure))
+    outline = build_outline(disclosure)
+    named = template_of(disclosure).layout == "named_sections"
+    parts = _named_parts(outline) if named else _parts(outline)
     if parts.get(1):
-        write_text_sheet(workbook.create_sheet("第一部分 概况"), parts[1])
+        write_text_sheet(workbook.create_sheet("概况" if named else "第一部分 概况"), parts[1])
     table_sheets: list[tuple[str, Grid]] = []
     for grid in grids(disclosure):
-        title = sheet_title(grid.number, used)
+        title = sheet_title(grid, used)
         sheet = workbook.create_sheet(title)
         write_table(sheet, grid)
         table_sheets.append((title, grid))
-    for number, title in ((3, "第三部分 情况说明"), (4, "第四部分 名词解释")):
+    after = ((3, "其他相关情况说明"),) if named else _AFTER_TABLES
+    for number, title in after:
         if parts.get(number):
             write_text_sheet(workbook.create_sheet(title), parts[number])
     write_cover(cover, disclosure, table_sheets)
     return workbook
+
+
+_AFTER_TABLES = ((3, "第三部分 情况说明"), (4, "第四部分 名词解释"))
+
+
+def _named_parts(outline: Outline) -> dict[int, list[Block]]:
+    """A "named_sections" outline (Shanghai): the narrative before the tables (after the cover and
+    its 目录) as part 1, the narrative after them as part 3."""
+    parts: dict[int, list[Block]] = {}
+    current = 0
+    for block in outline.blocks:
+        if isinstance(block, PageBreak) and current == 0:
+            current = 1  # the cover and 目录 end at the first page break
+        elif isinstance(block, TableBlock):
+            current = 3
+        elif current and not isinstance(block, PageBreak):
+            parts.setdefault(current, []).append(block)
+    return parts
 
 
 def _parts(outline: Outline) -> dict[int, list[Block]]:
@@ -159,9 +180,9 @@ def write_text_sheet(sheet: Worksheet, blocks: list[Block]) -> None:
                 row += 1
 
 
-def sheet_title(number: int, used: set[str]) -> str:
+def sheet_title(grid: Grid, used: set[str]) -> str:
     """A title such as 表1 预算收支总表: at most 31 characters, none Excel forbids, unique."""
-    base = _SHEET_FORBIDDEN.sub("", f"表{number} {TABLE_NAMES.get(number, '')}".strip())[:31]
+    base = _SHEET_FORBIDDEN.sub("", f"表{grid.number} {grid.name}".strip())[:31]
     title, n = base, 2
     while title.casefold() in used:
         suffix = f"({n})"
@@ -285,7 +306,7 @@ def write_table(sheet: Worksheet, grid: Grid) -> None:
 
     if grid.no_data:
         note = _cell(sheet, row=row, column=1)
-        _put_text(note, NO_DATA_NOTE)
+        _put_text(note, grid.note)
         note.font = BODY_FONT
         note.alignment = Alignment(horizontal="left", vertical="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)

@@ -227,7 +227,7 @@ SHANGHAI = Template(
     checklist=CHECKLIST,
     claims=CLAIMS,
     claim_defaults={2: "operating_costs"},
-    stages=frozenset({"read", "check", "store"}),
+    stages=frozenset({"read", "check", "store", "data", "render", "workbook"}),
     layout="named_sections",
     section_label="其他相关情况说明",
 )

@@ -150,7 +150,7 @@ def cached_view(ctx: AppContext, session: Session, d: s.Disclosure) -> DocumentV
         lines = unpack(source.lines_json_gz)
     else:
         path = stored_path(session, d)
-        found = read_lines(Path(path)) if path else None
+        found = read_lines(ctx.readers, Path(path)) if path else None
         lines = found or []
         if found is not None:
             _keep_lines(ctx, d.id, Path(path or "").name, found)

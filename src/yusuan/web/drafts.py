@@ -4,8 +4,9 @@ uploaded input workbook or data file, or blank; save edits; regenerate the discl
 A draft belongs to a unit, and whoever may see the unit may edit its drafts (admins and
 reviewers every unit, a unit user their own). Every change and every regeneration is audited in
 the transaction that makes it. Regenerating builds the disclosure from the data
-(``yusuan.budget.build``), checks it and renders DOCX, PDF and XLSX into
-``data_dir/generated/<draft>/``; the check outcome is kept with the draft.
+(``yusuan.budget.build``), checks it as every read document is checked (``yusuan.pipeline``) and
+renders DOCX, PDF and XLSX into ``data_dir/generated/<draft>/``; the check outcome is kept with
+the draft.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yusuan import pipeline
 from yusuan.budget.model import BudgetData, Unit
 from yusuan.errors import YusuanError
 from yusuan.store import schema as s
@@ -271,8 +273,7 @@ def read_upload(file_name: str, content: bytes) -> tuple[BudgetData, str]:
         try:
             return load_data(path), origin
         except YusuanError as exc:
-            hint = f"。{exc.hint}" if exc.hint else ""
-            raise Invalid(f"{file_name}：{exc.message}{hint}") from None
+            raise Invalid(pipeline.describe(exc, file_name)) from None
 
 
 def _has_aliases(text: str) -> bool:
@@ -464,7 +465,6 @@ def _outcome(report: Any) -> dict[str, Any]:
 def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None = None
                ) -> DraftInfo:  # fmt: skip
     """Build the disclosure from the draft, check it, and write DOCX, PDF and XLSX."""
-    import yusuan
     from yusuan.budget.build import DataError, build
     from yusuan.render.api import render
 
@@ -475,7 +475,10 @@ def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | N
         disclosure = build(data, source_file=f"预算草稿{draft_id}")
     except DataError as exc:
         raise Invalid(str(exc)) from None
-    report = yusuan.check(disclosure)
+    try:
+        report = pipeline.check(disclosure, f"预算草稿{draft_id}")  # as every read document
+    except pipeline.Failed as failed:
+        raise Invalid(failed.reason) from None
     root = _generated(ctx) / str(draft_id)
     folder = root / f"r{revision}-{secrets.token_hex(4)}"
     try:

@@ -26,7 +26,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from yusuan.pipeline import Failed
+from yusuan.errors import YusuanError
+from yusuan.pipeline import Failed, describe
 
 R = TypeVar("R")
 PRELOADED = ["yusuan.pipeline", "yusuan.readers.pdf", "yusuan.readers.docx"]
@@ -65,13 +66,10 @@ class Readers:
         self.processes = max(1, processes)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._closed = False
         _open.add(self)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("the application's readers are shut down")
             if self._pool is None:
                 from yusuan.pipeline import prepare_worker
 
@@ -81,7 +79,7 @@ class Readers:
             return self._pool
 
     def submit(self, task: Task) -> Future[Any]:
-        return self._executor().submit(task.function, *task.args, **task.kwargs)
+        return self._executor().submit(_perform, task)
 
     def _broken(self, task: Task) -> Failed:
         """A reader process died (a crash in a native library, the out-of-memory killer): the
@@ -93,11 +91,14 @@ class Readers:
         return Failed(_CRASHED.format(task.name))
 
     def run(self, task: Task) -> Any:
-        """Run ``task`` in a reader process and wait for its result (or its exception)."""
+        """Run ``task`` in a reader process and wait for its result; its ``YusuanError`` or
+        ``Failed`` is raised here, any other exception as ``Failed``."""
         try:
             return self.submit(task).result()
         except BrokenProcessPool:
             raise self._broken(task) from None
+        except _Carried as carried:
+            raise carried.error() from None
 
     async def call(self, task: Task) -> Any:
         """``run`` for a request handler: the event loop goes on while the process reads."""
@@ -105,19 +106,48 @@ class Readers:
             return await asyncio.wrap_future(self.submit(task))
         except BrokenProcessPool:
             raise self._broken(task) from None
+        except _Carried as carried:
+            raise carried.error() from None
 
     def close(self) -> None:
-        """Stop the processes (after the reading in progress); no task is taken after this."""
+        """Stop the processes, after the reading in progress (a task submitted later starts
+        them again)."""
         with self._lock:
-            self._closed = True
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        _open.discard(self)
+
+
+class _Carried(Exception):
+    """A ``YusuanError`` on its way back from a reader process. (The error itself does not
+    survive pickling: its arguments are not the ones it was made with.)"""
+
+    def __init__(self, kind: type[YusuanError], path: str, message: str, hint: str) -> None:
+        super().__init__(kind, path, message, hint)
+
+    def error(self) -> YusuanError:
+        kind, path, message, hint = self.args
+        try:
+            made: YusuanError = kind(path, message, hint)
+        except TypeError:  # a subclass made differently
+            made = YusuanError(path, message, hint)
+        return made
+
+
+def _perform(task: Task) -> Any:
+    """The task, in the reader process: whatever it raises goes back as something that pickles."""
+    try:
+        return task.function(*task.args, **task.kwargs)
+    except Failed:
+        raise
+    except YusuanError as exc:
+        raise _Carried(type(exc), exc.path, exc.message, exc.hint) from None
+    except Exception as exc:
+        raise Failed(describe(exc, task.name)) from None
 
 
 def close_all() -> None:
-    """Shut down the readers of every application of this process (for tests)."""
+    """Stop the reader processes of every application of this process (for tests)."""
     for readers in list(_open):
         readers.close()
 
@@ -159,4 +189,3 @@ def _advance(steps: Steps[Any], result: Any, error: Exception | None) -> tuple[b
         return False, steps.send(result)
     except StopIteration as stop:
         return True, stop.value
-

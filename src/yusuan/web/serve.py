@@ -110,6 +110,6 @@ def serve(
     # and the document cache are per process.
     os.environ["YUSUAN_DB"] = ctx.settings.db_url
     os.environ["YUSUAN_DATA_DIR"] = str(ctx.settings.data_dir)
-    ctx.store.close()
+    ctx.close()  # its reader processes too: each worker process starts its own
     uvicorn.run("yusuan.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="info", proxy_headers=False)  # fmt: skip

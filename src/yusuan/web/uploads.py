@@ -1,38 +1,39 @@
-"""Receiving a file: limits, type by content, a safe stored name, then read → check → store.
+"""Receiving a file: limits, type by content, read → check → derive in a reader process, a safe
+stored name, then save.
 
 The file is kept under ``data_dir/uploads/ab/<sha256>.<kind>``: the name comes from the content
 and the kind the content showed, never from the name it was sent with (which is kept in the
 database for display only). A unit user may only bring in documents of their own units.
+
+Everything that looks into the file's content (its kind and pages, the reading) is a task for the
+application's reader processes (``yusuan.web.reading``); ``_receive`` is written once as the
+steps between them, driven by ``receive`` (in the calling thread) or ``receive_async`` (from a
+request handler).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from sqlalchemy import select
 
-import yusuan
-from yusuan.derive.record import FileInfo, to_record
+from yusuan import pipeline
 from yusuan.errors import YusuanError
 from yusuan.files import write_bytes_atomically
-from yusuan.model import Disclosure
 from yusuan.names import normalize_name
-from yusuan.readers import load
-from yusuan.recognize.document import recognize
+from yusuan.readers.kinds import FileKind, sniff
 from yusuan.store import schema as s
 from yusuan.store.accounts import DocumentSource, Upload
-from yusuan.store.writer import save_record
 from yusuan.web import audit
 from yusuan.web.context import AppContext
-from yusuan.web.filetypes import SUFFIXES, UnsupportedFile, identify
+from yusuan.web.filetypes import SUFFIXES
 from yusuan.web.principal import Principal
+from yusuan.web.reading import Steps, Task, await_steps, run_steps
 from yusuan.web.settings import human_size
-from yusuan.web.sources import lines_of, pack
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,30 @@ def receive(
     ctx: AppContext, principal: Principal, name: str | None, data: bytes, ip: str | None = None,
     size: int | None = None,
 ) -> UploadResult:  # fmt: skip
-    """Check, store and ingest one uploaded file; every outcome is recorded and audited.
+    """Check, read, store one uploaded file; every outcome is recorded and audited.
 
     ``size`` is the file's whole size when ``data`` holds only its first bytes (a file over the
     limit is not read whole)."""
+    return run_steps(_receive(ctx, principal, name, data, ip, size), ctx.readers)
+
+
+async def receive_async(
+    ctx: AppContext, principal: Principal, name: str | None, data: bytes, ip: str | None = None,
+    size: int | None = None,
+) -> UploadResult:  # fmt: skip
+    """``receive`` for a request handler, which awaits the reading instead of holding a thread."""
+    return await await_steps(_receive(ctx, principal, name, data, ip, size), ctx.readers)
+
+
+def _plain(exc: YusuanError) -> str:
+    """A reader's message without the file name (shown beside it)."""
+    return f"{exc.message}，{exc.hint}" if exc.hint else exc.message
+
+
+def _receive(
+    ctx: AppContext, principal: Principal, name: str | None, data: bytes, ip: str | None,
+    size: int | None,
+) -> Steps[UploadResult]:  # fmt: skip
     file_name = display_name(name)
     sha = hashlib.sha256(data).hexdigest()
     settings = ctx.settings
@@ -92,9 +113,11 @@ def receive(
             raise _Rejected("rejected", f"文件大小 {human_size(size)}，超过上限 "
                                         f"{human_size(settings.max_upload_bytes)}")  # fmt: skip
         try:
-            identified = identify(data)
-        except UnsupportedFile as exc:
-            raise _Rejected("rejected", str(exc)) from None
+            identified: FileKind = yield Task(sniff, (data, file_name), name=file_name)
+        except YusuanError as exc:
+            raise _Rejected("rejected", _plain(exc)) from None
+        except pipeline.Failed as failed:
+            raise _Rejected("rejected", failed.reason) from None
         kind, pages = identified.kind, identified.pages
         if pages is not None and pages > settings.max_pages:
             raise _Rejected("rejected", f"文件共 {pages} 页，超过上限 {settings.max_pages} 页",
@@ -102,7 +125,15 @@ def receive(
         duplicate = _duplicate(ctx, principal, sha, file_name, kind, pages, len(data), ip)
         if duplicate is not None:
             return duplicate
-        return _ingest(ctx, principal, file_name, data, sha, kind, pages, ip)
+        relative = stored_name(sha, kind)
+        path = ctx.settings.uploads_dir / relative
+        try:
+            analysed: pipeline.Analysed = yield Task(
+                pipeline.analyse, (str(path), data), {"name": file_name, "lines": True}, file_name
+            )
+        except pipeline.Failed as failed:
+            raise _Rejected("failed", failed.reason, kind, pages) from None
+        return _store(ctx, principal, file_name, data, kind, pages, ip, relative, analysed)
     except _Rejected as rejected:
         return _record_outcome(
             ctx, principal, file_name, sha, size, rejected.kind or kind,
@@ -132,37 +163,25 @@ def _duplicate(
                            result.message, found.id, ip, result)  # fmt: skip
 
 
-def _ingest(
-    ctx: AppContext, principal: Principal, file_name: str, data: bytes, sha: str, kind: str,
-    pages: int | None, ip: str | None,
+def _store(
+    ctx: AppContext, principal: Principal, file_name: str, data: bytes, kind: str,
+    pages: int | None, ip: str | None, relative: str, analysed: pipeline.Analysed,
 ) -> UploadResult:  # fmt: skip
-    relative = stored_name(sha, kind)
+    """Keep the file and save its record, when the document is one of the user's units."""
+    record = analysed.record
+    sha = record.file.sha256
+    if not principal.sees_all and not _owns(ctx, principal, record.unit_name, record.profile):
+        raise _Rejected("rejected", f"文件中的单位“{record.unit_name or '未识别'}”"
+                        "不属于您的单位，无法上传", kind, pages)  # fmt: skip
     path = ctx.settings.uploads_dir / relative
     existed = path.exists()
     if not existed:
         write_bytes_atomically(path, data)
-    started = time.perf_counter()
     try:
-        document = load(path)
-        model = recognize(document)
-        lines = lines_of(document, data, kind)
-    except YusuanError as exc:
+        saved = pipeline.save(ctx.store, analysed, file_name)
+    except pipeline.Failed as failed:
         _discard(ctx, path, existed, sha)
-        message = exc.message + (f"。{exc.hint}" if exc.hint else "")
-        raise _Rejected("failed", message, kind, pages) from None
-    except Exception:
-        log.exception("reading %s (%s) failed", file_name, relative)
-        _discard(ctx, path, existed, sha)
-        raise _Rejected("failed", "读取文件时出现内部错误，请联系管理员", kind, pages) from None
-    if not principal.sees_all and not _owns(ctx, principal, model.meta.unit_name,
-                                            model.meta.profile):  # fmt: skip
-        _discard(ctx, path, existed, sha)
-        raise _Rejected("rejected", f"文件中的单位“{model.meta.unit_name or '未识别'}”"
-                        "不属于您的单位，无法上传", kind, pages)  # fmt: skip
-    report = yusuan.check(model)
-    seconds = time.perf_counter() - started
-    record = to_record(model, report, FileInfo(str(path), sha, len(data), seconds))
-    saved = save_record(ctx.store, record)
+        raise _Rejected("failed", failed.reason, kind, pages) from None
     disclosure_id = saved.disclosure_id
     if disclosure_id is None:  # stored by a concurrent request a moment ago
         with ctx.store.reader() as session:
@@ -176,18 +195,19 @@ def _ingest(
         status, message = "duplicate", "该文件此前已上传，未重复入库"
     else:
         status, message = "stored", "已入库"
-        with ctx.store.session() as session:
-            session.add(DocumentSource(disclosure_id=disclosure_id, original_name=file_name,
-                                       lines_json_gz=pack(lines)))  # fmt: skip
-        _link_across_years(ctx, disclosure_id, model)
-    counts = report.counts()
-    result = UploadResult(None, file_name, status, message, disclosure_id, model.meta.unit_name,
-                          model.meta.year, counts["error"], counts["warning"])  # fmt: skip
+        if analysed.lines_gz is not None:
+            with ctx.store.session() as session:
+                session.add(DocumentSource(disclosure_id=disclosure_id, original_name=file_name,
+                                           lines_json_gz=analysed.lines_gz))  # fmt: skip
+        _link_across_years(ctx, disclosure_id)
+    counts = analysed.counts
+    result = UploadResult(None, file_name, status, message, disclosure_id, record.unit_name,
+                          record.year, counts["error"], counts["warning"])  # fmt: skip
     return _record_outcome(ctx, principal, file_name, sha, len(data), kind, pages, status,
                            message, disclosure_id, ip, result, relative)  # fmt: skip
 
 
-def _link_across_years(ctx: AppContext, disclosure_id: int, model: Disclosure) -> None:
+def _link_across_years(ctx: AppContext, disclosure_id: int) -> None:
     """Link the document to the unit's previous year and check its 比上年 claims, as ingest does
     (``yusuan.crossyear.after_save``). A failure leaves the document stored, without the link;
     ``yusuan links`` or the next ingest makes it."""
@@ -196,7 +216,7 @@ def _link_across_years(ctx: AppContext, disclosure_id: int, model: Disclosure) -
     except ImportError:  # an installation without the cross-year step
         return
     try:
-        after_save(ctx.store, disclosure_id, model=model)
+        after_save(ctx.store, disclosure_id)  # the claims are stored with the record
     except Exception:
         log.warning("cross-year step for disclosure %s failed", disclosure_id, exc_info=True)
 

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from yusuan.web import documents as service
 from yusuan.web.api.schemas import (
@@ -29,7 +28,7 @@ from yusuan.web.errors import Invalid
 from yusuan.web.filetypes import MEDIA_TYPES
 from yusuan.web.reports import StoredReport
 from yusuan.web.routes.common import attachment
-from yusuan.web.uploads import receive
+from yusuan.web.uploads import receive_async
 
 router = APIRouter(tags=["文件"])
 AUTH: Responses = {401: {"description": "未登录或令牌无效"}}
@@ -91,10 +90,10 @@ async def upload(
     if len(files) > ctx.settings.max_files:
         raise Invalid(f"一次最多上传 {ctx.settings.max_files} 个文件")
     results = []
-    for item in files:
+    for item in files:  # the files of one request one after another; requests run side by side
         data = await item.read(ctx.settings.max_upload_bytes + 1)
-        result = await run_in_threadpool(receive, ctx, user, item.filename, data,
-                                         client_ip(request), item.size)  # fmt: skip
+        result = await receive_async(ctx, user, item.filename, data, client_ip(request),
+                                     item.size)  # fmt: skip
         results.append(UploadOut.model_validate(asdict(result)))
     return results
 

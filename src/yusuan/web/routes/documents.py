@@ -11,7 +11,7 @@ from starlette.responses import Response
 from yusuan.web import documents as service
 from yusuan.web.deps import Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import NotFound
-from yusuan.web.filetypes import MEDIA_TYPES, UnsupportedFile, sniff
+from yusuan.web.filetypes import MEDIA_TYPES, media_type
 from yusuan.web.reports import StoredReport
 from yusuan.web.routes.common import attachment, see_other
 from yusuan.web.templating import render
@@ -72,10 +72,9 @@ def source_file(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     path, name = service.source_path(ctx, user, disclosure_id)
     try:
         data = path.read_bytes()
-        kind = sniff(data)
-    except (OSError, UnsupportedFile):
+    except OSError:
         raise NotFound("原始文件已不在服务器上") from None
-    return attachment(data, MEDIA_TYPES.get(kind, "application/octet-stream"), name)
+    return attachment(data, media_type(data), name)
 
 
 @router.post("/documents/{disclosure_id}/delete")

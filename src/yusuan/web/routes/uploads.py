@@ -16,7 +16,7 @@ from yusuan.web.deps import Ctx, User, client_ip
 from yusuan.web.errors import Invalid
 from yusuan.web.settings import human_size
 from yusuan.web.templating import render
-from yusuan.web.uploads import receive
+from yusuan.web.uploads import receive_async
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,8 +50,6 @@ async def upload_files(
     for upload in files:
         data = await upload.read(ctx.settings.max_upload_bytes + 1)
         results.append(
-            await run_in_threadpool(
-                receive, ctx, user, upload.filename, data, client_ip(request), upload.size
-            )
+            await receive_async(ctx, user, upload.filename, data, client_ip(request), upload.size)
         )
     return await run_in_threadpool(_page, request, ctx, user, results)
