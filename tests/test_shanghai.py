@@ -142,6 +142,44 @@ def test_shanghai_rule_fires_on_broken_document(rule_id: str) -> None:
     assert any(f.severity.value == "error" and not f.rounding for f in findings), findings
 
 
+def _edit_text(d: Disclosure, old: str, new: str) -> None:
+    """One phrase of the 情况说明 retyped, as an author would."""
+    for section in d.sections:
+        for part in [section, *section.subsections]:
+            if old in part.text:
+                part.text = part.text.replace(old, new, 1)
+                return
+    raise AssertionError(old)
+
+
+# The text rules of every template, broken in the real zfb 2025 unit budget by one edit each.
+TEXT_BREAKERS = {
+    "TEXT-YEAR-COMPARE": lambda d: _edit_text(d, "与2024年预算持平", "与2025年预算持平"),
+    "TEXT-YEAR-TITLE": lambda d: setattr(d.sections[1], "title", "2024年“三公”经费预算情况说明"),
+    "TEXT-RESIDUE": lambda d: _edit_text(d, "与2024年预算持平", "与2024年预算增加持平"),
+    "TEXT-REPEATED": lambda d: _edit_text(d, "与2024年预算持平", "与2024年预算持平持平。。"),
+    "TEXT-RATE-PLACES": lambda d: _edit_text(d, "与2024年预算持平", "占比为12.345%"),
+    "TEXT-BRACKETS": lambda d: _edit_text(d, "因公出国（境）费", "因公出国（境费"),
+    "NARR-CHANGE": lambda d: _edit_text(
+        d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
+    ),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(TEXT_BREAKERS))
+def test_text_rule_fires_on_a_one_line_edit_of_a_real_document(rule_id: str) -> None:
+    from yusuan.checks import REGISTRY, run_rules
+
+    rule = REGISTRY[rule_id]
+    stem = "shpt_zfb_2025_unit_budget"
+    assert [f for f in run_rules(parsed(stem), [rule]) if not f.rounding] == []
+    broken = yusuan.read(SHARED / "real-docs" / "shanghai" / f"{stem}.pdf")
+    TEXT_BREAKERS[rule_id](broken)
+    findings = run_rules(broken, [rule])
+    assert any(f.severity == rule.severity and not f.rounding for f in findings), findings
+    assert all(f.locations and f.locations[0].source is not None for f in findings)
+
+
 # --- facts and the 检查表 (the template's own, not Shanxi's) -----------------------------------
 
 

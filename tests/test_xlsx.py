@@ -20,8 +20,12 @@ from yusuan.errors import UnreadableFileError
 from yusuan.model import Disclosure, Side
 from yusuan.readers.xlsx import decimals_shown, number_text, read_xlsx, sheet_lines
 from yusuan.recognize.document import recognize
-from yusuan.render.layout import HEADERS, table_grid
+from yusuan.render.layout import table_grid
 from yusuan.render.xlsx import write_xlsx
+from yusuan.templates import SHANXI
+
+INCOME_HEADERS = SHANXI.spec_for("income_summary").headers  # type: ignore[union-attr]
+
 
 CellKey = tuple[Side | None, str | None, str]
 Value = str | int | float
@@ -113,7 +117,7 @@ def test_workbook_layout(tmp_path: Path) -> None:
     assert "A2:I2" in {str(r) for r in sheet.merged_cells.ranges}
     assert sheet["A3"].value == "单位名称：阳泉市医疗保险管理服务中心"
     assert sheet["I3"].value == "单位：万元"
-    header_rows = len(HEADERS[2])
+    header_rows = len(INCOME_HEADERS)
     body = 4 + header_rows
     assert sheet.freeze_panes == f"A{body}"
     assert sheet["A4"].value == "项目" and "A4:B4" in {str(r) for r in sheet.merged_cells.ranges}
@@ -245,7 +249,7 @@ def test_amount_cells(tmp_path: Path) -> None:
     target = tmp_path / "amounts.xlsx"
     write_xlsx(disclosure, target)
     sheet = load_workbook(target)["表2 预算收入总表"]
-    body = 4 + len(HEADERS[2])
+    body = 4 + len(INCOME_HEADERS)
     formats = [sheet.cell(body + i, 3).number_format for i in range(3)]
     assert formats[:2] == ["#,##0.00", "0"]
     assert sheet.cell(body + 2, 3).value == "123456789012345.67"

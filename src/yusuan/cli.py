@@ -19,6 +19,9 @@ from yusuan.errors import YusuanError
 from yusuan.files import write_text_atomically
 from yusuan.ingest.cli import ingest as ingest_command
 from yusuan.model import Disclosure
+from yusuan.templates import TEMPLATES
+
+TEMPLATE_KEYS = tuple(TEMPLATES)
 
 if TYPE_CHECKING:
     from yusuan.checks.report import Report
@@ -242,16 +245,18 @@ def _store_rules_markdown() -> list[str]:
     help="预算数据文件：.yaml、.json 或 .xlsx（填报工作簿）",
 )  # fmt: skip
 def data(file: Path, output: Path) -> None:
-    """把一份预算公开文件转为可编辑的预算数据，作为下一年度填报的起点。"""
+    """把一份预算公开文件转为可编辑的预算数据，作为下一年度填报的起点。
+
+    数据按文件所用的模板（山西13张表、上海9张表）提取，金额一律为元。"""
     from yusuan.budget.extract import to_budget_data
 
     try:
         disclosure = read(file)
+        budget, notes = to_budget_data(disclosure)
+        _save_data(budget, output)
     except YusuanError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(EXIT_UNREADABLE)
-    budget, notes = to_budget_data(disclosure)
-    _save_data(budget, output)
     for note in notes:
         click.echo(f"提示：{note}", err=True)
     click.echo(f"预算数据已写入 {output}", err=True)
@@ -271,18 +276,28 @@ def _save_data(budget: object, output: Path) -> None:
 
 @main.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-def template(output: Path) -> None:
+@click.option(
+    "--template", "template_key", type=click.Choice(sorted(TEMPLATE_KEYS)), default="shanxi",
+    show_default=True, help="公开模板：shanxi（山西13张表）或 shanghai（上海9张表）",
+)  # fmt: skip
+def template(output: Path, template_key: str) -> None:
     """生成预算数据填报工作簿（XLSX，含填写说明和数据校验）。"""
     from yusuan.budget.workbook import write_workbook
 
-    write_workbook(None, output)
+    try:
+        write_workbook(None, output, template_key)
+    except YusuanError as exc:
+        click.echo(f"错误：{exc.describe()}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     click.echo(f"填报工作簿已写入 {output}", err=True)
 
 
 def _load_budget(file: Path) -> Disclosure:
-    """A disclosure from budget data (.yaml/.json/.xlsx workbook) or from a published document."""
+    """A disclosure from budget data (.yaml/.json/.xlsx workbook) or from a published document;
+    raises ``UnsupportedStageError`` when its template cannot be rendered."""
     from yusuan.budget.build import DataError, build
     from yusuan.budget.io import load_data
+    from yusuan.templates import template_of
 
     suffix = file.suffix.lower()
     if suffix in (".yaml", ".yml", ".json") or (suffix == ".xlsx" and _is_input_workbook(file)):
@@ -290,7 +305,9 @@ def _load_budget(file: Path) -> Disclosure:
             return build(load_data(file), str(file))
         except DataError as exc:
             raise YusuanError(str(file), str(exc)) from None
-    return read(file)
+    disclosure = read(file)
+    template_of(disclosure).require("render", str(file))
+    return disclosure
 
 
 def _is_input_workbook(file: Path) -> bool:

@@ -40,6 +40,7 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNo
 
 _Dumper.add_representer(Decimal, _represent_decimal)
 
+
 def load_data(path: str | Path) -> BudgetData:
     p = Path(path)
     if not p.exists():

@@ -13,7 +13,7 @@ from decimal import Decimal
 from yusuan.budget.amounts import wan_zero
 from yusuan.budget.build import TableMaker, _all_codes, _code_name, _kind, _lines_under
 from yusuan.budget.defaults import SHANGHAI_GLOSSARY
-from yusuan.budget.model import BudgetData, FiscalSources, FunctionLine, Sources
+from yusuan.budget.model import BudgetData, EconomicItem, FiscalSources, FunctionLine, Sources
 from yusuan.model import Disclosure, GlossaryEntry, Meta, RowKind, Side, Source
 from yusuan.numerals import cn_numeral
 from yusuan.templates import SHANGHAI
@@ -162,9 +162,9 @@ def _fiscal_summary(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) 
 def _economic(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) -> None:
     items = data.economic
 
-    def values(chosen: list[object]) -> Values:
-        personnel = add(getattr(i, "personnel") for i in chosen)
-        public = add(getattr(i, "public") for i in chosen)
+    def values(chosen: list[EconomicItem]) -> Values:
+        personnel = add(i.personnel for i in chosen)
+        public = add(i.public for i in chosen)
         return {"total": add((personnel, public)), "personnel": personnel, "public": public}
 
     groups = list(dict.fromkeys((i.code or "")[:3] + "\t" + i.group for i in items))
@@ -196,18 +196,29 @@ def _three_public(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) ->
     m.row("合计", values, kind=RowKind.TOTAL)
 
 
-MAKERS: dict[str, Callable[[TableMaker, BudgetData, list[FunctionLine]], None]] = {
+Maker = Callable[[TableMaker, BudgetData, list[FunctionLine]], None]
+
+
+def _by_source(source: str) -> Maker:
+    """A 功能分类 table of one fiscal source (一般公共预算, 政府性基金, 国有资本经营预算)."""
+
+    def make(m: TableMaker, data: BudgetData, lines: list[FunctionLine]) -> None:
+        _coded(m, data, _with(lines, (source,)), _split((source,)))
+
+    return make
+
+
+MAKERS: dict[str, Maker] = {
     "budget_summary": _budget_summary,
     "income_summary": lambda m, d, lines: _coded(m, d, lines, _income),
     "expenditure_summary": lambda m, d, lines: _coded(m, d, lines, _split(ALL)),
     "fiscal_summary": _fiscal_summary,
-    "general_expenditure": lambda m, d, x: _coded(m, d, _with(x, ("general",)), _split(("general",))),
-    "fund_expenditure": lambda m, d, x: _coded(m, d, _with(x, ("fund",)), _split(("fund",))),
-    "capital_expenditure": lambda m, d, x: _coded(m, d, _with(x, ("capital",)),
-                                                  _split(("capital",))),
+    "general_expenditure": _by_source("general"),
+    "fund_expenditure": _by_source("fund"),
+    "capital_expenditure": _by_source("capital"),
     "basic_by_economic": _economic,
     "three_public": _three_public,
-}  # fmt: skip
+}
 
 # What a 部门 document leaves out: its 财务收支预算总表 prints 预算数 only.
 DEPARTMENT_SKIPS = {"budget_summary": frozenset({"personnel", "public", "project"})}

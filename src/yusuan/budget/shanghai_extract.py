@@ -86,7 +86,9 @@ def _functions(d: Disclosure, notes: list[str]) -> list[FunctionLine]:
                 setattr(project, source, amount - to_basic)
                 rest_project -= amount - to_basic
         if rest_basic or rest_project:
-            notes.append(f"科目{code}的支出与收入、财政拨款各表合计不一致，已按各表明细数提取，请核对")
+            notes.append(
+                f"科目{code}的支出与收入、财政拨款各表合计不一致，已按各表明细数提取，请核对"
+            )
         lines.append(FunctionLine(code=code, name=row.label, basic=basic, project=project))
     _public(d, lines, notes)
     _purposes(d, lines)

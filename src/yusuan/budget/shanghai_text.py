@@ -104,8 +104,8 @@ def _subjects(d: Disclosure, data: BudgetData) -> list[str]:
     for code, amount in sorted(fiscal.items()):
         path = "-".join(names.get(code[:n], "") for n in (3, 5, 7))
         purpose = purposes.get(code, "").rstrip("。")
-        items.append(f"“{path}”科目{money(amount)}万元" + (f"，主要用于{purpose}" if purpose else "")
-                     + "。")  # fmt: skip
+        use = f"，主要用于{purpose}" if purpose else ""
+        items.append(f"“{path}”科目{money(amount)}万元{use}。")
     return items
 
 
@@ -120,7 +120,8 @@ def _three_public(d: Disclosure, data: BudgetData) -> str:
         f"{compared(row.get('abroad'), prior.abroad, year)}。",
         f"（二）公务用车购置及运行费{money(row.get('car_total'))}万元"
         f"{compared(row.get('car_total'), prior.car_total, year)}。其中：公务用车购置费"
-        f"{money(row.get('car_purchase'))}万元{compared(row.get('car_purchase'), prior.car_purchase, year)}"
+        f"{money(row.get('car_purchase'))}万元"
+        f"{compared(row.get('car_purchase'), prior.car_purchase, year)}"
         f"；公务用车运行费{money(row.get('car_operation'))}万元"
         f"{compared(row.get('car_operation'), prior.car_operation, year)}。",
         f"（三）公务接待费{money(row.get('reception'))}万元"
@@ -165,7 +166,9 @@ def _goals(data: BudgetData) -> str:
             f"{year}年度，本{scope}编报绩效目标的项目共{goals.projects}个，涉及项目预算资金"
             f"{money(goals.amount)}万元。"
         )
-    return text + goals.detail if text or goals.detail else f"{year}年度，本{scope}无编报绩效目标的项目。"
+    if not text and not goals.detail:
+        return f"{year}年度，本{scope}无编报绩效目标的项目。"
+    return text + goals.detail
 
 
 def write_notes(d: Disclosure, data: BudgetData) -> None:

@@ -11,6 +11,7 @@ from yusuan.checks import (  # noqa: F401  (importing a family registers its rul
     narrative,
     performance,
     shanghai,
+    text,
 )
 from yusuan.checks.engine import REGISTRY, Rule, run_rules
 from yusuan.checks.findings import Finding, Location, Severity

@@ -12,7 +12,15 @@ from decimal import Decimal
 from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.tolerance import share_tolerance, sum_tolerance
-from yusuan.checks.views import class_lines, coded, income_sources, labelled, numbered, total_row
+from yusuan.checks.views import (
+    class_lines,
+    coded,
+    income_sources,
+    labelled,
+    numbered,
+    section_label,
+    total_row,
+)
 from yusuan.model import Figure as StatedFigure
 from yusuan.model import RowKind, Section, Side, Source, Table
 from yusuan.numerals import parse_cn_numeral
@@ -278,18 +286,20 @@ def classes(ck: Checker) -> None:
     "增减额与增减率不一致",
     "“比上年增加（减少）X万元，增长（下降）Y%”意味着上年数为“本年数 − X”（或 + X），"
     "Y 应等于 X ÷ 上年数 × 100%；增加对应增长、减少对应下降。百分比未保留两位小数时提示。",
+    ("shanxi", "shanghai"),
 )
 def change_rates(ck: Checker) -> None:
     for st in section_texts(ck).values():
+        label = section_label(ck.disclosure, st.section)
         for change in changes(st):
-            _check_change(ck, st, change)
+            _check_change(ck, label, change)
 
 
-def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
-    where = Location(change.source, _where(st.section), change.rate_text or change.amount_text)
+def _check_change(ck: Checker, label: str, change: Change) -> None:
+    where = Location(change.source, label, change.rate_text or change.amount_text)
     if change.rate_word and (change.direction == "增加") != (change.rate_word == "增长"):
         ck.report(
-            f"{_where(st.section)}“{change.direction}{change.amount_text}万元”却写作"
+            f"{label}“{change.direction}{change.amount_text}万元”却写作"
             f"“{change.rate_word}{change.rate_text}%”",
             [where],
         )
@@ -299,7 +309,7 @@ def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
     prior = change.current.value - sign * change.amount
     if prior <= 0:
         ck.report(
-            f"{_where(st.section)}本年{change.current.value}万元{change.direction}"
+            f"{label}本年{change.current.value}万元{change.direction}"
             f"{change.amount}万元，推算上年数为{prior}万元，不合理",
             [where],
         )
@@ -311,7 +321,7 @@ def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
     difference = change.rate - expected
     if abs(difference) > tolerance:
         ck.report(
-            f"{_where(st.section)}“{change.direction}{change.amount_text}万元，"
+            f"{label}“{change.direction}{change.amount_text}万元，"
             f"{change.rate_word}{change.rate_text}%”：按上年{prior}万元计算应为{expected}%",
             [where],
             expected=expected,
@@ -319,7 +329,7 @@ def _check_change(ck: Checker, st: SectionText, change: Change) -> None:
         )
     elif decimals < 2 and difference != 0:
         ck.report(
-            f"{_where(st.section)}“{change.rate_word}{change.rate_text}%”未保留两位小数，"
+            f"{label}“{change.rate_word}{change.rate_text}%”未保留两位小数，"
             f"按上年{prior}万元计算为{expected}%",
             [where],
             expected=expected,
@@ -570,7 +580,7 @@ def holes(ck: Checker) -> None:
     texts: list[tuple[str, str, list[tuple[int, int]], Source | None]] = []
     for section in d.sections:
         for part in [section, *section.subsections]:
-            texts.append((part.text, _where(section), part.line_map, section.source))
+            texts.append((part.text, section_label(d, section), part.line_map, section.source))
     for annex in d.annexes:
         texts.append((annex.text, f"附件“{annex.title}”", annex.line_map, annex.source))
     for text, where, line_map, fallback in texts:

@@ -6,11 +6,19 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from yusuan.model import Disclosure, Row, RowKind, Side, Table
+from yusuan.model import Disclosure, Row, RowKind, Section, Side, Table
 from yusuan.templates import template_of
 
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 TOTAL_LABELS = ("合计", "总计", "部门合计")
+
+
+def section_label(d: Disclosure, section: Section) -> str:
+    """A narrative section as findings name it: "第三部分 七、…" (Shanxi), "其他相关情况说明
+    一、…" (Shanghai), or the title of an unnumbered section (预算编制说明)."""
+    if not section.number:
+        return section.title
+    return f"{template_of(d).section_label} {section.number}、{section.title}"
 
 
 def coded_tables(disclosure: Disclosure) -> list[Table]:

@@ -1,0 +1,255 @@
+"""Text a reviewer reads line by line, on every template: years, template residue, repeated words
+and punctuation, rates printed with too many places, 部门/单位 wording.
+
+Each rule reads the narrative as ``Passage``s (a section, a sub-section or an annex with its map
+back to lines) and quotes the words it is about with their line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from yusuan.checks.engine import Checker, rule
+from yusuan.checks.findings import Location, Severity
+from yusuan.checks.views import section_label
+from yusuan.model import Disclosure, Source
+from yusuan.sentences import line_at
+
+ALL = ("shanxi", "shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    text: str
+    label: str  # where, in Chinese: "第三部分 七、“三公”经费预算情况说明"
+    line_map: list[tuple[int, int]]
+    source: Source | None  # the passage's heading, when no line is known
+
+    def location(self, start: int, quote: str, path: str) -> Location:
+        line = line_at(self.line_map, start)
+        source = Source(path, line) if line is not None else self.source
+        return Location(source, self.label, quote)
+
+
+def passages(ck: Checker) -> list[Passage]:
+    cached = ck.memo.get("passages")
+    if cached is None:
+        d = ck.disclosure
+        found = []
+        for section in d.sections:
+            label = section_label(d, section)
+            found.append(Passage(section.text, label, section.line_map, section.source))
+            for sub in section.subsections:
+                found.append(Passage(sub.text, label, sub.line_map, sub.source or section.source))
+        for annex in d.annexes:
+            found.append(Passage(annex.text, f"附件“{annex.title}”", annex.line_map, annex.source))
+        ck.memo["passages"] = cached = found
+    return cached  # type: ignore[return-value]
+
+
+def _titles(d: Disclosure) -> Iterator[tuple[str, Location]]:
+    """Every printed heading: table titles and section titles."""
+    for table in d.tables.values():
+        yield table.title, Location(table.source, f"表{table.number}标题", table.title)
+    for section in d.sections:
+        yield section.title, Location(section.source, section_label(d, section), section.title)
+
+
+def _context(text: str, start: int, end: int, before: int = 12, after: int = 6) -> str:
+    return text[max(0, start - before) : end + after].replace("\n", "")
+
+
+# --- years ------------------------------------------------------------------------------------
+
+# "比2024年预算增加", "与2024年预算持平", "较上年": the year a change is stated against.
+_COMPARED = re.compile(
+    r"(?:比|较|与|同)\s*(\d{4})\s*年(?:度)?(?:预算|年初预算)?(?:数|执行数)?"
+    r"(?=[^，。；]{0,6}(?:增加|减少|增长|下降|持平|相同|一致|基本持平))"
+)
+_YEAR = re.compile(r"(?<![\d\-—－~至])(\d{4})\s*年")
+_RANGE = re.compile(r"\d{4}\s*年?\s*[\-—－~至]\s*\d{4}")
+
+
+@rule(
+    "TEXT-YEAR-COMPARE",
+    "narrative",
+    Severity.ERROR,
+    "增减比较的年度有误",
+    "说明中“比××××年增加（减少）”“与××××年持平”的比较年度应为文件年度的上一年"
+    "（2025年预算与2024年预算比较）。",
+    ALL,
+)
+def compared_year(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    if year is None:
+        return
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        for match in _COMPARED.finditer(passage.text):
+            cited = int(match.group(1))
+            if cited == year - 1:
+                continue
+            quote = _context(passage.text, match.start(), match.end(), 8, 8)
+            ck.report(
+                f"{passage.label}“{quote}”：{year}年预算应与{year - 1}年比较，文中为{cited}年",
+                [passage.location(match.start(), quote, path)],
+                expected=str(year - 1),
+                actual=str(cited),
+            )
+
+
+@rule(
+    "TEXT-YEAR-TITLE",
+    "completeness",
+    Severity.ERROR,
+    "标题中的年度与文件年度不符",
+    "预算表和说明各节标题中的年度应为文件年度（如2025年部门预算的各表均为“2025年……”）；"
+    "“2025-2027年”这样的期间不在此列。",
+    ALL,
+)
+def title_year(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    if year is None:
+        return
+    for title, location in _titles(ck.disclosure):
+        compact = "".join(title.split())
+        if _RANGE.search(compact):
+            continue
+        for match in _YEAR.finditer(compact):
+            printed = int(match.group(1))
+            if printed != year:
+                ck.report(
+                    f"{location.label}“{compact}”的年度为{printed}年，文件年度为{year}年",
+                    [location],
+                    expected=str(year),
+                    actual=str(printed),
+                )
+                break
+
+
+# --- template residue and slips -------------------------------------------------------------
+
+_RESIDUE = re.compile(
+    r"[XＸ]{2,}|[×＊*]{2,}|某某|待填写|待补充|（此处[^）]{0,10}）|"
+    r"增加（减少）|增长（下降）|增加/减少|增长/下降|增加\(减少\)|增长\(下降\)|"
+    r"(?:增加|减少|增长|下降)持平"
+)
+
+
+@rule(
+    "TEXT-RESIDUE",
+    "narrative",
+    Severity.ERROR,
+    "模板文字未替换",
+    "说明中不应留有模板的占位和提示文字：XX、×××、某某、待填写、“增加（减少）”“增长（下降）”"
+    "二选一未选、“增加持平”等。",
+    ALL,
+)
+def residue(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        for match in _RESIDUE.finditer(passage.text):
+            quote = _context(passage.text, match.start(), match.end())
+            ck.report(
+                f"{passage.label}留有模板文字“{match.group(0)}”：“…{quote}…”",
+                [passage.location(match.start(), quote, path)],
+            )
+
+
+# A word printed twice in a row: the words of the template's sentences, and doubled punctuation.
+_REPEATED = re.compile(
+    r"(增加|减少|增长|下降|主要|其中|预算|支出|收入|万元|经费|用于|原因|比上年|的|是|为)\1"
+    r"|([。，；、：])\2"
+)
+
+
+@rule(
+    "TEXT-REPEATED",
+    "narrative",
+    Severity.WARNING,
+    "字词或标点重复",
+    "同一字词或标点连写两次，如“增加增加”“。。”“，，”。",
+    ALL,
+)
+def repeated(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text.replace("\n", "")
+        flat_to_raw = [i for i, ch in enumerate(passage.text) if ch != "\n"]
+        for match in _REPEATED.finditer(text):
+            if match.group(1) in ("的", "是", "为") and _legit_double(text, match.start()):
+                continue
+            quote = _context(text, match.start(), match.end())
+            ck.report(
+                f"{passage.label}“{match.group(0)}”重复：“…{quote}…”",
+                [passage.location(flat_to_raw[match.start()], quote, path)],
+            )
+
+
+def _legit_double(text: str, at: int) -> bool:
+    """ "是是非非", "为为" are not slips of the template's sentences; "的的确确" neither."""
+    return text[at : at + 4] in ("的的确确", "是是非非")
+
+
+_RATE = re.compile(r"(?:增长|下降|占|为)\s*(\d+\.\d{3,})\s*%")
+
+
+@rule(
+    "TEXT-RATE-PLACES",
+    "narrative",
+    Severity.WARNING,
+    "百分比小数位数过多",
+    "增减率、占比保留两位小数（如12.35%），不应写成三位以上小数。",
+    ALL,
+)
+def rate_places(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        for match in _RATE.finditer(passage.text):
+            quote = _context(passage.text, match.start(), match.end(), 6, 1)
+            ck.report(
+                f"{passage.label}“{match.group(1)}%”保留了{len(match.group(1).split('.')[1])}位小数，"
+                "应保留两位",
+                [passage.location(match.start(1), quote, path)],
+            )
+
+
+_PAIRS = (("（(", "）)"), ("“", "”"), ("《", "》"))
+
+
+@rule(
+    "TEXT-BRACKETS",
+    "narrative",
+    Severity.WARNING,
+    "括号或引号不成对",
+    "一句话中的括号（）、引号“”、书名号《》应成对出现；全角括号不应与半角括号混用（如“（款)”）。",
+    ALL,
+)
+def brackets(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text
+        start = 0
+        for end in [m.end() for m in re.finditer(r"[。；;！？]", text)] + [len(text)]:
+            sentence = text[start:end]
+            problem = _unpaired(sentence)
+            if problem:
+                quote = "".join(sentence.split())[:40]
+                at = start + len(sentence) - len(sentence.lstrip())
+                ck.report(
+                    f"{passage.label}{problem}：“{quote}”", [passage.location(at, quote, path)]
+                )
+            start = end
+
+
+def _unpaired(sentence: str) -> str | None:
+    for lefts, rights in _PAIRS:
+        opened = sum(sentence.count(c) for c in lefts)
+        closed = sum(sentence.count(c) for c in rights)
+        if opened != closed:
+            return f"一句中“{lefts[0]}”{opened}个、“{rights[0]}”{closed}个，不成对"
+    if re.search(r"（[^（）()]*\)|\([^（）()]*）", sentence):
+        return "全角括号与半角括号混用"
+    return None
