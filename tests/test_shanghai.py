@@ -160,6 +160,8 @@ TEXT_BREAKERS = {
     "TEXT-REPEATED": lambda d: _edit_text(d, "与2024年预算持平", "与2024年预算持平持平。。"),
     "TEXT-RATE-PLACES": lambda d: _edit_text(d, "与2024年预算持平", "占比为12.345%"),
     "TEXT-BRACKETS": lambda d: _edit_text(d, "因公出国（境）费", "因公出国（境费"),
+    "TEXT-SCOPE": lambda d: setattr(d.sections[0], "title", "2025年部门预算编制说明"),
+    "TEXT-UNIT-NAMES": lambda d: setattr(d.tables[4], "unit_name", "上海市人民政府办公室"),
     "NARR-CHANGE": lambda d: _edit_text(
         d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
     ),

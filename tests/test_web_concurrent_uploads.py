@@ -36,6 +36,8 @@ PDFS = (
     "shpt_wljd_2024_budget.pdf",
     "shpt_czj_2025_dept_budget.pdf",  # 财政局: an error and 4 infos of its own
     "shpt_sww_2025_dept_budget.pdf",
+    "shpt_zfb_2025_dept_budget.pdf",
+    "shpt_zfb_2025_unit_budget.pdf",
 )
 
 
@@ -115,7 +117,7 @@ def test_simultaneous_pdf_uploads_get_the_cli_findings(
     for name in PDFS:
         if not (SHANGHAI / name).exists():
             pytest.fail(f"real document missing: {SHANGHAI / name}")
-    app = make_app(db_url, tmp_path, reading_processes=2)
+    app = make_app(db_url, tmp_path, reading_processes=3)
     token = _token(app)
     try:
         with served(app) as url:

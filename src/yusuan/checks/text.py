@@ -253,3 +253,71 @@ def _unpaired(sentence: str) -> str | None:
     if re.search(r"（[^（）()]*\)|\([^（）()]*）", sentence):
         return "全角括号与半角括号混用"
     return None
+
+
+# --- 部门 and 单位, and the unit's name ------------------------------------------------------
+
+# "部门预算" where a 单位 document means itself ("部门预算支出经济分类" is a classification's name).
+_DEPARTMENT_WORDS = re.compile(r"部门预算(?!(?:支出)?经济分类)|本部门")
+_UNIT_WORDS = re.compile(r"单位预算(?=编制说明|公开|收支|收入|支出|财务|情况)")
+
+
+@rule(
+    "TEXT-SCOPE",
+    "narrative",
+    Severity.WARNING,
+    "部门预算与单位预算用语混淆",
+    "单位预算文件的标题和说明不应称“部门预算”“本部门”（“部门预算支出经济分类”是分类名称，不在此列），"
+    "部门预算文件的标题不应称“单位预算”。",
+    ALL,
+)
+def scope_words(ck: Checker) -> None:
+    d = ck.disclosure
+    pattern, own, other = (
+        (_DEPARTMENT_WORDS, "单位", "部门")
+        if d.meta.scope == "单位"
+        else (_UNIT_WORDS, "部门", "单位")
+    )
+    texts = [(title, location) for title, location in _titles(d)]
+    if d.meta.scope == "单位":
+        path = d.meta.source_file
+        for passage in passages(ck):
+            for match in pattern.finditer(passage.text):
+                quote = _context(passage.text, match.start(), match.end())
+                texts.append((quote, passage.location(match.start(), quote, path)))
+    seen: set[str] = set()
+    for text, location in texts:
+        compact = "".join(text.split())
+        match = pattern.search(compact)
+        if match is None or compact in seen:
+            continue
+        seen.add(compact)
+        ck.report(
+            f"{location.label}“{compact}”：本文件是{own}预算，却称“{match.group(0)}”"
+            f"（{other}预算用语）",
+            [location],
+        )
+
+
+@rule(
+    "TEXT-UNIT-NAMES",
+    "completeness",
+    Severity.WARNING,
+    "各表所列单位名称不一致",
+    "各预算表表头的“单位名称/编制单位”应与文件的单位名称一字不差。",
+    ALL,
+)
+def table_unit_names(ck: Checker) -> None:
+    d = ck.disclosure
+    own = "".join(d.meta.unit_name.split())
+    if not own:
+        return
+    for table in d.tables.values():
+        printed = "".join((table.unit_name or "").split())
+        if printed and printed != own:
+            ck.report(
+                f"表{table.number}表头单位名称为“{printed}”，文件单位名称为“{own}”",
+                [Location(table.source, f"表{table.number}表头", printed)],
+                expected=own,
+                actual=printed,
+            )

@@ -254,7 +254,7 @@ def recognize(doc: TextDocument) -> Disclosure:
         builder = TableBuilder(spec, doc.path, disclosure.meta.year, doc.style)
         source = Source(doc.path, title_line.number, title_line.page)
         table = builder.build(title_line.compact, body, source)
-        table.unit_name = disclosure.meta.unit_name
+        table.unit_name = _printed_unit_name(body) or disclosure.meta.unit_name
         table.amount_unit = _table_unit(body) or disclosure.meta.amount_unit
         for message, where in builder.warnings:
             disclosure.warn(message, where)
@@ -296,6 +296,15 @@ def _warn_low_confidence(disclosure: Disclosure, table: Table) -> None:
                 f"识别置信度低（{cell.confidence:.2f}），{read}，请与原件核对",
                 source,
             )
+
+
+def _printed_unit_name(body: list[Line]) -> str | None:
+    """The 单位名称/编制单位 a table prints above its header, as printed."""
+    for line in body[:4]:
+        found = _UNIT_NAME.search(line.text.replace("\t", " "))
+        if found:
+            return found.group(2)
+    return None
 
 
 def _table_unit(body: list[Line]) -> str | None:
