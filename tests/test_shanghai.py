@@ -162,6 +162,9 @@ TEXT_BREAKERS = {
     "TEXT-BRACKETS": lambda d: _edit_text(d, "因公出国（境）费", "因公出国（境费"),
     "TEXT-SCOPE": lambda d: setattr(d.sections[0], "title", "2025年部门预算编制说明"),
     "TEXT-UNIT-NAMES": lambda d: setattr(d.tables[4], "unit_name", "上海市人民政府办公室"),
+    "CODE-CLASS-NAMES": lambda d: setattr(
+        next(r for r in d.tables[3].rows if r.code == "210"), "label", "医疗卫生与计划生育支出"
+    ),
     "NARR-CHANGE": lambda d: _edit_text(
         d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
     ),
@@ -258,3 +261,18 @@ def test_documents_stored_with_old_table_keys_load_with_current_keys() -> None:
     assert d.table("expenditure_summary").value("合计", "total") == _cell(
         "shpt_zfb_2025_unit_budget", 3, "合计", "total"
     )
+
+
+def test_a_misprinted_class_digit_is_a_code_that_cannot_exist() -> None:
+    """"7 11 02" printed for 210 11 02 in the three code columns joins to 71102, whose 类 711 does
+    not exist."""
+    from yusuan.checks import REGISTRY, run_rules
+
+    d = yusuan.read(SHARED / "real-docs" / "shanghai" / "shpt_zfb_2025_unit_budget.pdf")
+    row = next(r for r in d.tables[3].rows if r.code and r.code.startswith("21011"))
+    printed = row.code
+    assert printed is not None
+    row.code = "7" + printed[3:]
+    [finding] = run_rules(d, [REGISTRY["CODE-CLASS-NAMES"]])
+    assert f"“{row.code}”" in finding.message and f"“{row.code[:3]}”" in finding.message
+    assert finding.locations[0].source is not None and finding.locations[0].source.page == 12

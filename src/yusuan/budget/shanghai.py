@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from yusuan.budget.amounts import wan_zero
-from yusuan.budget.build import TableMaker, _all_codes, _code_name, _kind, _lines_under
 from yusuan.budget.defaults import SHANGHAI_GLOSSARY
 from yusuan.budget.model import BudgetData, EconomicItem, FiscalSources, FunctionLine, Sources
+from yusuan.budget.tables import TableMaker, _all_codes, _code_name, _kind, _lines_under
 from yusuan.model import Disclosure, GlossaryEntry, Meta, RowKind, Side, Source
 from yusuan.numerals import cn_numeral
 from yusuan.templates import SHANGHAI

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from yusuan.catalog import economic_groups_by_name, function_codes
+from yusuan.catalog import class_name_in, economic_groups_by_name, function_classes, function_codes
 from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
+from yusuan.checks.text import passages
 from yusuan.checks.views import (
     class_lines,
     coded_sides,
     coded_tables,
     economic_groups,
 )
-from yusuan.templates.shanxi import CLASS_CODES, NUMBERED_CLASSES
+from yusuan.templates.shanxi import NUMBERED_CLASSES
 
 PERSONNEL_GROUPS = ("工资福利支出", "对个人和家庭的补助")
 PUBLIC_GROUPS = ("商品和服务支出",)
@@ -47,8 +48,7 @@ def nesting(ck: Checker) -> None:
     "codes",
     Severity.ERROR,
     "支出功能分类“类”名称或编码有误",
-    "表1、表4应按模板顺序列出30个支出功能分类“类”；按科目列示的表中3位“类”级编码应与其名称对应"
-    "（如208 社会保障和就业支出）。",
+    "表1、表4应按模板顺序列出30个支出功能分类“类”（按科目列示的表中的“类”见 CODE-CLASS-NAMES）。",
 )
 def class_names(ck: Checker) -> None:
     for key in ("budget_summary", "fiscal_summary"):
@@ -71,27 +71,67 @@ def class_names(ck: Checker) -> None:
                 [Location(table.source, f"表{number}")],
                 severity=Severity.WARNING,
             )
-    by_code = dict(CLASS_CODES)
-    for table in coded_tables(ck.disclosure):
+
+
+@rule(
+    "CODE-CLASS-NAMES",
+    "codes",
+    Severity.ERROR,
+    "功能分类“类”编码或名称不符合当年科目",
+    "按科目列示的表中，科目的前3位应是支出功能分类的“类”级编码，3位“类”的名称应为文件年度"
+    "《政府收支分类科目》中的名称（如2019年起210为“卫生健康支出”，不再是“医疗卫生与计划生育支出”）；"
+    "说明中也不应使用已更名的旧名称。",
+    ("shanxi", "shanghai"),
+)
+def class_names_by_year(ck: Checker) -> None:
+    d = ck.disclosure
+    year = d.meta.year
+    known = {c.code for c in function_classes()}
+    for table in coded_tables(d):
+        number = table.number
         for row in table.rows:
-            if row.code and len(row.code) == 3:
-                class_name = by_code.get(row.code)
-                if class_name is None:
-                    ck.report(
-                        f"表{number}“{row.code}”不是支出功能分类的“类”级编码",
-                        [Location(row.source, f"表{number} {row.code}", row.code, number, row.key)],
-                    )
-                elif row.label and row.label != class_name:
-                    ck.report(
-                        f"表{number}科目{row.code}名称为“{row.label}”，应为“{class_name}”",
-                        [
-                            Location(
-                                row.source, f"表{number} {row.code}", row.label, number, row.key
-                            )
-                        ],
-                        expected=class_name,
-                        actual=row.label,
-                    )
+            code = row.code
+            if not code or not code.isdigit():
+                continue
+            where = [Location(row.source, f"表{number} {code}", row.label or code, number, row.key)]
+            if code[:3] not in known:
+                ck.report(
+                    f"表{number}科目编码“{code}”{row.label and '（' + row.label + '）'}的前3位"
+                    f"“{code[:3]}”不是支出功能分类的“类”级编码",
+                    where,
+                )
+                continue
+            if len(code) != 3 or not row.label or year is None:
+                continue
+            wanted = class_name_in(code, year)
+            if wanted is None or row.label == wanted:
+                continue
+            old = next((c for c in function_classes() if c.code == code and c.name == row.label),
+                       None)  # fmt: skip
+            why = f"，该名称已于{old.to_year + 1}年更名" if old and old.to_year else ""
+            ck.report(
+                f"表{number}科目{code}名称为“{row.label}”，{year}年应为“{wanted}”{why}",
+                where,
+                expected=wanted,
+                actual=row.label,
+            )
+    if year is None:
+        return
+    old_names = [c for c in function_classes() if c.to_year is not None and c.to_year < year]
+    path = d.meta.source_file
+    for passage in passages(ck):
+        for old in old_names:
+            at = passage.text.find(old.name)
+            if at < 0:
+                continue
+            wanted = class_name_in(old.code, year)
+            ck.report(
+                f"{passage.label}使用已更名的科目名称“{old.name}”，{year}年{old.code}类为"
+                f"“{wanted}”",
+                [passage.location(at, old.name, path)],
+                expected=wanted,
+                actual=old.name,
+            )
 
 
 @rule(
