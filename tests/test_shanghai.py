@@ -165,6 +165,7 @@ TEXT_BREAKERS = {
     "CODE-CLASS-NAMES": lambda d: setattr(
         next(r for r in d.tables[3].rows if r.code == "210"), "label", "医疗卫生与计划生育支出"
     ),
+    "TEXT-REASON": lambda d: _edit_text(d, "财政拨款收入支出减少的主要原因是项目调整。", ""),
     "NARR-CHANGE": lambda d: _edit_text(
         d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
     ),
@@ -264,7 +265,7 @@ def test_documents_stored_with_old_table_keys_load_with_current_keys() -> None:
 
 
 def test_a_misprinted_class_digit_is_a_code_that_cannot_exist() -> None:
-    """"7 11 02" printed for 210 11 02 in the three code columns joins to 71102, whose 类 711 does
+    """ "7 11 02" printed for 210 11 02 in the three code columns joins to 71102, whose 类 711 does
     not exist."""
     from yusuan.checks import REGISTRY, run_rules
 

@@ -3,6 +3,7 @@ of the narrative (so neither imports the other)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.money import WAN
@@ -18,6 +19,12 @@ def wan(yuan: Decimal | None) -> Decimal | None:
     return (yuan / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def add(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the amounts given; ``None`` when none is (a blank stays blank)."""
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
 def wan_zero(yuan: Decimal | None) -> Decimal | None:
     """元 → 万元 rounded to 0.01, keeping a printed zero (blank stays ``None``)."""
     if yuan is None:
@@ -25,4 +32,4 @@ def wan_zero(yuan: Decimal | None) -> Decimal | None:
     return (yuan / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-__all__ = ["CENT", "WAN", "ZERO", "wan", "wan_zero"]
+__all__ = ["CENT", "WAN", "ZERO", "add", "wan", "wan_zero"]

@@ -12,16 +12,7 @@ from yusuan.budget.amounts import CENT, WAN, ZERO, wan
 from yusuan.budget.defaults import GLOSSARY
 from yusuan.budget.model import BudgetData
 from yusuan.budget.shanxi_tables import MAKERS
-from yusuan.budget.tables import (
-    DataError,
-    TableMaker,
-    _all_codes,
-    _code_name,
-    _has,
-    _kind,
-    _lines_under,
-    _spent,
-)
+from yusuan.budget.tables import DataError, TableMaker, _has, _spent
 from yusuan.model import Annex, Disclosure, GlossaryEntry, Meta, Source, Staffing
 from yusuan.templates import SHANXI, get_template
 
@@ -76,7 +67,4 @@ def _build_shanxi(data: BudgetData, source_file: str) -> Disclosure:
     return d
 
 
-__all__ = [
-    "CENT", "WAN", "ZERO", "DataError", "TableMaker", "_all_codes", "_code_name", "_kind",
-    "_lines_under", "build", "wan",
-]  # fmt: skip
+__all__ = ["CENT", "WAN", "ZERO", "DataError", "TableMaker", "build", "wan"]

@@ -10,18 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from yusuan.budget.amounts import wan_zero
+from yusuan.budget.amounts import add, wan_zero
 from yusuan.budget.defaults import SHANGHAI_GLOSSARY
 from yusuan.budget.model import BudgetData, EconomicItem, FiscalSources, FunctionLine, Sources
-from yusuan.budget.tables import TableMaker, _all_codes, _code_name, _kind, _lines_under
+from yusuan.budget.shanghai_checks import FISCAL, NON_FISCAL, SOURCES, basic_spending, problems
+from yusuan.budget.tables import (
+    DataError,
+    TableMaker,
+    _all_codes,
+    _code_name,
+    _kind,
+    _lines_under,
+)
 from yusuan.model import Disclosure, GlossaryEntry, Meta, RowKind, Side, Source
 from yusuan.numerals import cn_numeral
 from yusuan.templates import SHANGHAI
 
 Values = dict[str, Decimal | None]
-FISCAL = ("general", "fund", "capital")
-NON_FISCAL = ("business", "operating", "other")
-ALL = (*FISCAL, *NON_FISCAL)
+ALL = SOURCES
 # Income lines of 财务收支预算总表: (label, sources summed).
 INCOME_LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("一、财政拨款收入", FISCAL),
@@ -34,12 +40,6 @@ INCOME_LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 FISCAL_INCOME = (("一、一般公共预算资金", "general"), ("二、政府性基金", "fund"),
                  ("三、国有资本经营预算", "capital"))  # fmt: skip
-
-
-def add(values: Iterable[Decimal | None]) -> Decimal | None:
-    """The sum of the amounts given; ``None`` when none is (a blank stays blank)."""
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
 
 
 def _yuan_cell(yuan: Decimal | None) -> tuple[str, Decimal | None]:
@@ -58,8 +58,7 @@ def _of(sources: Sources, keys: Iterable[str]) -> Decimal | None:
     return add(getattr(sources, k) for k in keys)
 
 
-def basic(line: FunctionLine, keys: Iterable[str] = ALL) -> Decimal | None:
-    return _of(line.basic, keys)
+basic = basic_spending  # (the name the table makers use)
 
 
 def project(line: FunctionLine, keys: Iterable[str] = ALL) -> Decimal | None:
@@ -233,8 +232,6 @@ def _title_prefix(key: str, department: bool) -> str:
 
 def build_shanghai(data: BudgetData, source_file: str = "") -> Disclosure:
     """The Shanghai disclosure of the budget data: 9 tables, the notes, the glossary."""
-    from yusuan.budget.build import DataError
-    from yusuan.budget.shanghai_checks import problems
     from yusuan.budget.shanghai_text import write_notes
 
     found = problems(data)

@@ -3,12 +3,20 @@ agree (the data's side of the template's SH-* rules); each problem is said in Ch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from yusuan.budget.model import BudgetData
-from yusuan.budget.shanghai import add, basic
+from yusuan.budget.amounts import ZERO, add
+from yusuan.budget.model import BudgetData, FunctionLine
 
-ZERO = Decimal(0)
+FISCAL = ("general", "fund", "capital")
+NON_FISCAL = ("business", "operating", "other")
+SOURCES = (*FISCAL, *NON_FISCAL)
+
+
+def basic_spending(line: FunctionLine, keys: Iterable[str] = SOURCES) -> Decimal | None:
+    """A line's basic spending from the Shanghai sources ``keys`` (``None`` when all blank)."""
+    return add(getattr(line.basic, k) for k in keys)
 
 
 def _yuan(value: Decimal) -> str:
@@ -20,7 +28,7 @@ def problems(data: BudgetData) -> list[str]:
     for line in data.functions:
         if len(line.code) != 7:
             found.append(f"功能科目{line.code}应为7位“项”级编码（上海模板按类、款、项分列）")
-        spent_basic = basic(line) or ZERO
+        spent_basic = basic_spending(line) or ZERO
         if line.public is not None and line.public > spent_basic:
             found.append(
                 f"功能科目{line.code}的公用经费{_yuan(line.public)}超过其基本支出"

@@ -28,7 +28,7 @@ from yusuan.budget.model import (
     Unit,
     UnitCosts,
 )
-from yusuan.budget.shanghai import add
+from yusuan.budget.shanghai_checks import problems
 from yusuan.model import Disclosure, Figure, Row, RowKind, Side, Table
 from yusuan.money import WAN, parse_amount
 from yusuan.sentences import full_text
@@ -290,10 +290,8 @@ def to_shanghai_data(d: Disclosure) -> tuple[BudgetData, list[str]]:
     )  # fmt: skip
     if not any(not s.number for s in d.sections):
         notes.append("文件中没有预算编制说明，生成时将按表格数字写出，各科目“主要用于”说明留空")
-    from yusuan.budget.shanghai_checks import problems
-
     notes += problems(data)
     return data, notes
 
 
-__all__ = ["add", "to_shanghai_data"]
+__all__ = ["to_shanghai_data"]

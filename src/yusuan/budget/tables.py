@@ -22,6 +22,8 @@ _TITLE_SUFFIX = {
     for key in ("general_expenditure", "basic_by_economic", "fund_income", "fund_expenditure",
                 "capital_budget")
 }  # fmt: skip
+
+
 class DataError(ValueError):
     """Budget data that cannot make a disclosure; the message says which field and why."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Location, Severity
@@ -321,3 +322,58 @@ def table_unit_names(ck: Checker) -> None:
                 expected=own,
                 actual=printed,
             )
+
+
+# --- changes without a reason ---------------------------------------------------------------
+
+_CHANGE = re.compile(
+    r"(?:比|较)(?:上年|\d{4}年)(?:度)?(?:预算|年初预算)?(?:数|执行数)?(增加|减少)\s*"
+    r"(\d[\d,]*(?:\.\d+)?)\s*万元"
+)
+_BEFORE_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*$")
+_REASON_WORDS = ("原因", "主要是", "由于", "因为")
+_REASON_LIMIT = 10  # % a change may move without a stated reason (the template's rule)
+
+
+@rule(
+    "TEXT-REASON",
+    "narrative",
+    Severity.WARNING,
+    "增减变动较大而未说明原因",
+    f"比上年增减超过{_REASON_LIMIT}%的，同一句或同一段应说明原因（“主要原因是……”）。",
+    ALL,
+)
+def reasons(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text
+        for sentence_start, sentence in _sentences(text):
+            for match in _CHANGE.finditer(sentence):
+                head = _BEFORE_AMOUNT.search(sentence[: match.start()])
+                if head is None:
+                    continue
+                now = Decimal(head.group(1).replace(",", ""))
+                change = Decimal(match.group(2).replace(",", ""))
+                before = now - change if match.group(1) == "增加" else now + change
+                if before <= 0 or change * 100 <= before * _REASON_LIMIT:
+                    continue
+                # a reason in the same sentence or later in the same paragraph or section part
+                following = text[sentence_start : sentence_start + len(sentence) + 400]
+                if any(word in following for word in _REASON_WORDS):
+                    continue
+                quote = "".join(match.group(0).split())
+                rate = (change / before * 100).quantize(Decimal("0.01"))
+                ck.report(
+                    f"{passage.label}“{quote}”（变动{rate}%）未说明原因",
+                    [passage.location(sentence_start + match.start(), quote, path)],
+                )
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    found, start = [], 0
+    for match in re.finditer(r"[。；;]", text):
+        found.append((start, text[start : match.end()]))
+        start = match.end()
+    if start < len(text):
+        found.append((start, text[start:]))
+    return found

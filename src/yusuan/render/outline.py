@@ -8,63 +8,23 @@ in ``outline_shanghai``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from yusuan.model import Disclosure, FundSources, Indicator, PerformanceTable, Section
 from yusuan.numerals import cn_numeral, parse_cn_numeral
-from yusuan.render.layout import Grid, spec_of, table_grid
+from yusuan.render.blocks import (
+    Block,
+    Chart,
+    Heading,
+    LabelGrid,
+    Outline,
+    PageBreak,
+    Paragraph,
+    TableBlock,
+)
+from yusuan.render.layout import spec_of, table_grid
 from yusuan.templates import template_of
 
 STRUCTURE_CHART = "一般公共预算当年拨款结构图"
 THREE_PUBLIC_CHART = "三公经费分布图"
-
-
-@dataclass(slots=True)
-class Heading:
-    text: str
-    level: int  # 0 cover title, 1 part, 2 section, 3 sub-section, 4 table/annex title
-
-
-@dataclass(slots=True)
-class Paragraph:
-    text: str
-    style: str = "body"  # body, center, note, toc
-
-
-@dataclass(slots=True)
-class TableBlock:
-    grid: Grid
-
-
-@dataclass(slots=True)
-class LabelGrid:
-    """A label/value grid (performance tables): rows of cells, each cell (text, column span)."""
-
-    title: str
-    subtitle: str
-    rows: list[list[tuple[str, int]]]
-    columns: int
-
-
-@dataclass(slots=True)
-class Chart:
-    key: str  # STRUCTURE_CHART or THREE_PUBLIC_CHART
-    caption: str
-
-
-@dataclass(slots=True)
-class PageBreak:
-    pass
-
-
-Block = Heading | Paragraph | TableBlock | LabelGrid | Chart | PageBreak
-
-
-@dataclass(slots=True)
-class Outline:
-    title: str  # "示例市数据服务中心"
-    subtitle: str  # "2025年度单位预算公开"
-    blocks: list[Block] = field(default_factory=list)
 
 
 _CAPTIONS = (STRUCTURE_CHART, THREE_PUBLIC_CHART)
@@ -270,3 +230,9 @@ def performance_grid(table: PerformanceTable, year: str) -> LabelGrid:
     rows.append([("负责人：", 2), ("经办人：", 2), ("联系电话：", 2), ("填报日期：", 2)])
     title = table.title or "项目支出绩效目标表"
     return LabelGrid(title, f"（{year}年度）", rows, 8)
+
+
+__all__ = [
+    "STRUCTURE_CHART", "THREE_PUBLIC_CHART", "Block", "Chart", "Heading", "LabelGrid", "Outline",
+    "PageBreak", "Paragraph", "TableBlock", "build_outline", "performance_grid",
+]  # fmt: skip

@@ -8,8 +8,8 @@ import re
 
 from yusuan.model import Disclosure
 from yusuan.numerals import cn_numeral
+from yusuan.render.blocks import Block, Heading, Outline, PageBreak, Paragraph, TableBlock
 from yusuan.render.layout import table_grid
-from yusuan.render.outline import Block, Heading, Outline, PageBreak, Paragraph, TableBlock
 
 NOTES = "其他相关情况说明"
 GLOSSARY = "名词解释"
