@@ -5,6 +5,7 @@ from __future__ import annotations
 from yusuan.checks import (  # noqa: F401  (importing a family registers its rules)
     arithmetic,
     assets,
+    changes,
     codes,
     completeness,
     cross_table,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from yusuan.checks.changes import explicit_previous
 from yusuan.checks.engine import Checker, Figure, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.tolerance import share_tolerance, sum_tolerance
@@ -303,15 +304,25 @@ def _check_change(ck: Checker, label: str, change: Change) -> None:
             f"“{change.rate_word}{change.rate_text}%”",
             [where],
         )
-    if change.current is None or change.rate is None:
-        return
+    if change.current is None or explicit_previous(change.clause, ck.disclosure.meta.year):
+        return  # (a sentence that states last year's figure: TEXT-CHANGE-RECOMPUTE)
     sign = 1 if change.direction == "增加" else -1
     prior = change.current.value - sign * change.amount
-    if prior <= 0:
+    if prior < 0:
         ck.report(
-            f"{label}本年{change.current.value}万元{change.direction}"
-            f"{change.amount}万元，推算上年数为{prior}万元，不合理",
+            f"{label}“{change.current.name}{change.current.text}万元，{change.direction}"
+            f"{change.amount_text}万元”：推算上年数为{prior}万元，不可能",
             [where],
+        )
+        return
+    if change.rate is None:
+        return
+    if prior == 0:
+        ck.report(
+            f"{label}“{change.current.name}{change.current.text}万元”上年为0，"
+            f"“{change.rate_word}{change.rate_text}%”无从计算",
+            [where],
+            severity=Severity.WARNING,
         )
         return
     expected = (change.amount / prior * HUNDRED).quantize(Decimal("0.01"))

@@ -289,12 +289,12 @@ def scope_words(ck: Checker) -> None:
     seen: set[str] = set()
     for text, location in texts:
         compact = "".join(text.split())
-        match = pattern.search(compact)
-        if match is None or compact in seen:
+        found = pattern.search(compact)
+        if found is None or compact in seen:
             continue
         seen.add(compact)
         ck.report(
-            f"{location.label}“{compact}”：本文件是{own}预算，却称“{match.group(0)}”"
+            f"{location.label}“{compact}”：本文件是{own}预算，却称“{found.group(0)}”"
             f"（{other}预算用语）",
             [location],
         )

@@ -251,6 +251,9 @@ def printed_title(table: Table, spec: TableSpec, year: str) -> str:
     return f"{year}年{spec.name}"
 
 
+_UNIT_ROWS = ("operating_costs",)  # tables whose rows are units: long names
+
+
 def _widths(spec: TableSpec, kept: list[set[str]]) -> list[float]:
     """Relative column widths: names wide, codes narrow, amounts even."""
     widths: list[float] = []
@@ -269,7 +272,8 @@ def _widths(spec: TableSpec, kept: list[set[str]]) -> list[float]:
             elif slot == "name" and spec.hierarchy == "econ":
                 widths.append(2.4)
             elif slot == "name":
-                widths.append(2.8 if coded or spec.hierarchy != "" else 2.4)
+                wide = coded or spec.hierarchy != "" or spec.key in _UNIT_ROWS
+                widths.append(2.8 if wide else 2.4)
             else:
                 widths.append(2.0)  # a second text column (政府预算经济科目名称)
         widths += [1.0] * sum(1 for c in group.columns if c.numeric and c.key in columns)

@@ -337,7 +337,13 @@ def write_cover(sheet: Worksheet, disclosure: Disclosure, tables: list[tuple[str
     ]
     if meta.units:
         lines.append((f"所属单位：{'、'.join(meta.units)}", BODY_FONT))
-    lines.append((f"金额单位：{meta.amount_unit}", BODY_FONT))
+    unit = f"金额单位：{meta.amount_unit}"
+    printed = disclosure.tables.values()
+    others = [t for t in printed if t.amount_unit not in (None, meta.amount_unit)]
+    if others:  # Shanghai: 元, but its 三公 table in 万元
+        named = "、".join(f"表{t.number}" for t in others)
+        unit += f"（{named}为{others[0].amount_unit}）"
+    lines.append((unit, BODY_FONT))
     row = 2
     for text, font in lines:
         cell = _cell(sheet, row=row, column=1)

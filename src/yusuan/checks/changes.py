@@ -1,0 +1,188 @@
+"""Every stated change recomputed, whatever the sentence shape, on every template.
+
+Where the text gives last year's figure A and this year's B ("2022年当年预算执行数为11.67万元，
+2023年预算安排45.41万元，比2022年预算执行数增加314.82%"), the stated change C, its direction and
+its rate P must follow from them: C = B − A, P = C ÷ A (undefined when A = 0), 持平 when A = B.
+An item that states its amount twice ("“…住房公积金（项）”220.63万元 … 2023年预算安排441.25万元")
+must state one amount. Sentences that give no A are left to NARR-CHANGE (the rate against this
+year's figure) and to the cross-year check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+from yusuan.checks.engine import Checker, rule
+from yusuan.checks.findings import Severity
+from yusuan.checks.text import ALL, Passage, passages
+from yusuan.checks.tolerance import sum_tolerance
+
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*万元"
+_RATE = r"(\d+(?:\.\d+)?)\s*%"
+# "2022年当年预算执行数为1.48万元", "上年预算数为…万元"
+_BEFORE = re.compile(
+    r"(\d{4}\s*年|上年)(?:度)?(?:当年)?(?:预算)?(?:执行数|预算数|预算)?(?:为|是)\s*" + _AMOUNT
+)
+# "2023年预算安排2.63万元", "本年预算…万元"
+_NOW = re.compile(r"(\d{4}\s*年|本年)(?:度)?(?:预算)?(?:安排|预算数为|为)\s*" + _AMOUNT)
+_CHANGED = re.compile(r"(增加|减少)\s*" + _AMOUNT)
+_RATED = re.compile(r"(增长|下降|增加|减少)\s*" + _RATE)
+_SAME = re.compile(r"持平|相同|不变")
+_ITEM = re.compile(r"(?:^|\n)\s*(\d{1,3})\s*[.．、]\s*“([^”]{2,80})”(?:科目)?\s*" + _AMOUNT)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A list item or a sentence: where a figure, its previous year and its change are told."""
+
+    start: int
+    text: str
+
+
+def _units(passage: Passage) -> list[Unit]:
+    """A passage cut into its numbered items, and the text outside items into sentences."""
+    text = passage.text
+    starts = [m.start() for m in _ITEM.finditer(text)]
+    found: list[Unit] = []
+    bounds = [0, *starts, len(text)]
+    for begin, end in pairwise(bounds):
+        if begin in starts:
+            found.append(Unit(begin, text[begin:end]))
+            continue
+        at = begin
+        for match in re.finditer(r"[。；]", text[begin:end]):
+            found.append(Unit(at, text[at : begin + match.end()]))
+            at = begin + match.end()
+        if at < end:
+            found.append(Unit(at, text[at:end]))
+    return found
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _year(text: str, default: int) -> int:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits else default
+
+
+@rule(
+    "TEXT-CHANGE-RECOMPUTE",
+    "narrative",
+    Severity.ERROR,
+    "所述增减与上年数、本年数不符",
+    "说明同时给出上年数A、本年数B时，所述增减额应为B − A，增减率应为(B − A) ÷ A × 100%（A为0时"
+    "不应写增减率），方向应与增减一致，A = B时才是“持平”；同一项目只应有一个本年金额。",
+    ALL,
+)
+def recompute(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        for unit in _units(passage):
+            _check_unit(ck, passage, unit, year, path)
+
+
+def _check_unit(ck: Checker, passage: Passage, unit: Unit, year: int | None, path: str) -> None:
+    text = "".join(unit.text.split())
+    before = next(
+        (
+            m
+            for m in _BEFORE.finditer(text)
+            if year is None or _year(m.group(1), year - 1) == year - 1
+        ),
+        None,
+    )
+    now = next(
+        (m for m in _NOW.finditer(text, before.end() if before else 0)
+         if year is None or _year(m.group(1), year) == year or m.group(1) == "本年"),
+        None,
+    )  # fmt: skip
+    item = _ITEM.match(unit.text)
+    if before is None or now is None:
+        return
+    a, b = _decimal(before.group(2)), _decimal(now.group(2))
+    if item is not None and _decimal(item.group(3)) != b:
+        titled = _decimal(item.group(3))
+        ck.report(
+            f"{passage.label}第{item.group(1)}项“{item.group(2)}”列{item.group(3)}万元，"
+            f"同一项又称“{now.group(0)}”：一项两数",
+            [passage.location(unit.start, now.group(0), path)],
+            expected=titled,
+            actual=b,
+        )
+        b = titled  # the item's own amount goes on (SH-NARRATIVE-CODES holds it to the tables)
+    tail = text[now.end() :]
+    quote_at = unit.start
+    where = f"{passage.label}（上年{before.group(2)}万元，本年{b}万元）"
+    changed = _CHANGED.search(tail)
+    rated = _RATED.search(tail)
+    if changed is not None:
+        c = _decimal(changed.group(2)) * (1 if changed.group(1) == "增加" else -1)
+        if abs(c - (b - a)) > sum_tolerance(2):
+            ck.report(
+                f"{where}“{changed.group(0)}”：应为{_moved(b - a)}",
+                [passage.location(quote_at, changed.group(0), path)],
+                expected=b - a,
+                actual=c,
+            )
+            return
+    if rated is not None:
+        rate = _decimal(rated.group(2))
+        up = rated.group(1) in ("增长", "增加")
+        if a == 0:
+            ck.report(
+                f"{where}上年为0，“{rated.group(0)}”无从计算，应只写增减额{_moved(b - a)}",
+                [passage.location(quote_at, rated.group(0), path)],
+                severity=Severity.WARNING,
+            )
+            return
+        expected = ((b - a) / a * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+        if (expected > 0) != up and expected != 0:
+            ck.report(
+                f"{where}“{rated.group(0)}”：方向与数字相反，应为"
+                f"{'增长' if expected > 0 else '下降'}{abs(expected)}%",
+                [passage.location(quote_at, rated.group(0), path)],
+                expected=abs(expected),
+                actual=rate,
+            )
+            return
+        places = len(rated.group(2).split(".")[1]) if "." in rated.group(2) else 0
+        tolerance = Decimal(1).scaleb(-places) / 2 + HUNDRED * sum_tolerance(2) / a
+        if abs(rate - abs(expected)) > tolerance:
+            ck.report(
+                f"{where}“{rated.group(0)}”：应为{'增长' if expected > 0 else '下降'}"
+                f"{abs(expected)}%",
+                [passage.location(quote_at, rated.group(0), path)],
+                expected=abs(expected),
+                actual=rate,
+            )
+            return
+    if changed is None and rated is None and _SAME.search(tail) and a != b:
+        ck.report(
+            f"{where}称“持平”，实际{_moved(b - a)}",
+            [passage.location(quote_at, _SAME.search(tail).group(0), path)],  # type: ignore[union-attr]
+            expected=b - a,
+            actual=Decimal(0),
+        )
+
+
+def _moved(amount: Decimal) -> str:
+    if amount == 0:
+        return "持平"
+    return f"{'增加' if amount > 0 else '减少'}{abs(amount)}万元"
+
+
+def explicit_previous(sentence: str, year: int | None) -> bool:
+    """Whether a sentence states last year's figure itself (then this module checks it)."""
+    compact = "".join(sentence.split())
+    return any(
+        year is None or m.group(1) == "上年" or _year(m.group(1), 0) == year - 1
+        for m in _BEFORE.finditer(compact)
+    )
