@@ -85,6 +85,7 @@ class Row:
     cells: dict[str, Cell] = field(default_factory=dict)
     source: Source | None = None
     position: int | None = None  # printed row within the table: both halves of a row share it
+    printed_code: str | None = None  # the code's parts as printed, when they were normalised
 
     def amount(self, key: str) -> Decimal | None:
         cell = self.cells.get(key)
@@ -257,6 +258,7 @@ class Annex:
 class GlossaryEntry:
     term: str
     definition: str
+    source: Source | None = None  # the entry's first line
 
 
 @dataclass(slots=True)

@@ -182,7 +182,7 @@ def _three_public(d: Disclosure) -> tuple[ThreePublic, list[UnitCosts]]:
 
 
 _CHANGE = (
-    r"(?:为)?" + _NUM + r"万元[，,。]?\s*(?:与|比)\d{4}年(?:预算)?(?:数)?"
+    r"(?:为)?" + _NUM + r"万元[，,。]?\s*(?:与|比)\d{4}年(?:预算)?(?:执行)?(?:数)?"
     r"(?:持平|一致|相同|(增加|减少)" + _NUM + r"万元)"
     r"(?:[^，。；]*?[，,]\s*主要原因是([^。；]+))?"
 )
@@ -201,8 +201,9 @@ PRIOR_WORDS = (
 )
 
 
-def _prior(d: Disclosure) -> PriorYear:
-    """Last year's figures the 比上年 sentences imply (万元 → 元), with their reasons."""
+def _prior(d: Disclosure, notes: list[str]) -> PriorYear:
+    """Last year's figures the 比上年 sentences imply (万元 → 元), with their reasons. A claim
+    that implies a negative figure is a defect of the document and is not taken."""
     text = "\n".join(full_text(s) for s in d.sections)
     flat = re.sub(r"[ \t]+", "", text)
     prior = PriorYear()
@@ -213,8 +214,13 @@ def _prior(d: Disclosure) -> PriorYear:
         current = parse_amount(found.group(1)) or ZERO
         delta = parse_amount(found.group(3)) or ZERO
         value = current - delta if found.group(2) == "增加" else current + delta
+        if value < 0:
+            notes.append(
+                f"“{found.group(0)}”推算的上年数为{value}万元，不可能，未提取上年数，请核对"
+            )
+            continue
         setattr(prior, key, Change(prior=value * WAN, reason=(found.group(4) or "").strip()))
-    reason = re.search(r"财政拨款收入支出(?:增加|减少|持平)的主要原因是([^。]+)", flat)
+    reason = re.search(r"财政拨款收入支出(?:增加|减少|持平)的主要原因是[：:]?([^。]+)", flat)
     if reason and prior.fiscal.prior is not None:
         prior.fiscal.reason = reason.group(1).strip()
     return prior
@@ -282,7 +288,7 @@ def to_shanghai_data(d: Disclosure) -> tuple[BudgetData, list[str]]:
         economic=_economic(d),
         three_public=three,
         operating_costs=costs,
-        prior_year=_prior(d),
+        prior_year=_prior(d, notes),
         procurement=_procurement(d),
         goal_summary=_goals(d),
         notes=[Annex(title=s.title, text=full_text(s)) for s in kept],

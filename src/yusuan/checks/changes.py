@@ -186,3 +186,90 @@ def explicit_previous(sentence: str, year: int | None) -> bool:
         year is None or m.group(1) == "上年" or _year(m.group(1), 0) == year - 1
         for m in _BEFORE.finditer(compact)
     )
+
+
+# --- reasons that say nothing ---------------------------------------------------------------
+
+_REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?\s*([^。；;]{1,60})")
+_SAID_CHANGE = re.compile(
+    _AMOUNT + r"[，,]?(?:比|较)(?:上年|\d{4}年)(?:度)?(?:预算|年初预算)?(?:数|执行数)?"
+    r"(增加|减少)\s*" + _AMOUNT
+)
+_HOLLOW = re.compile(
+    r"^(?:项目调整|根据实际(?:情况|需要)(?:调整|安排)|[\u4e00-\u9fff（）()]{0,40}?"
+    r"(?:经费|支出|资金|预算)?(?:增加|减少|保持不变|不变|持平))等?$"
+)
+_LIMIT = Decimal(10)  # % beyond which the template asks for a reason
+
+
+def _movement(text: str, year: int | None) -> tuple[Decimal, int] | None:
+    """The rate (%) and direction (+1/−1) of the change a unit states, when it can be told."""
+    last_year = year - 1 if year is not None else None
+    before = next((m for m in _BEFORE.finditer(text)
+                   if last_year is None or m.group(1) == "上年"
+                   or _year(m.group(1), 0) == last_year), None)  # fmt: skip
+    now = _NOW.search(text, before.end()) if before is not None else None
+    if before is not None and now is not None:
+        a, b = _decimal(before.group(2)), _decimal(now.group(2))
+        if a > 0:
+            return abs(b - a) / a * HUNDRED, (1 if b >= a else -1)
+        return None
+    said = _SAID_CHANGE.search(text)
+    if said is not None:
+        current, change = _decimal(said.group(1)), _decimal(said.group(3))
+        sign = 1 if said.group(2) == "增加" else -1
+        prior = current - sign * change
+        return (change / prior * HUNDRED, sign) if prior > 0 else None
+    rated = _RATED.search(text)
+    if rated is not None:
+        return _decimal(rated.group(2)), (1 if rated.group(1) in ("增长", "增加") else -1)
+    if _SAME.search(text):
+        return Decimal(0), 1
+    return None
+
+
+@rule(
+    "TEXT-REASON-HOLLOW",
+    "narrative",
+    Severity.WARNING,
+    "增减原因是套话或与增减不符",
+    "变动超过10%时，原因应说明实际情况：只写“项目调整”或把增减换个说法（“××经费增加”）不算原因；"
+    "原因所说的增减方向应与数字一致。同一段落的同类套话合并为一条。",
+    ALL,
+)
+def hollow_reasons(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        hollow: list[tuple[int, str]] = []
+        pending: tuple[Decimal, int] | None = None  # the largest change not yet explained
+        for unit in _units(passage):
+            text = "".join(unit.text.split())
+            moved = _movement(text, year)
+            reason = _REASON.search(text)
+            if reason is None:
+                if moved is not None and (pending is None or moved[0] > pending[0]):
+                    pending = moved
+                continue
+            last, pending = moved or pending, None
+            if last is None:
+                continue
+            said = reason.group(1).strip("：:，, ")
+            at = unit.start + max(0, unit.text.find("原因"))
+            rate, sign = last
+            direction = "增加" if sign > 0 else "减少"
+            opposite = "减少" if sign > 0 else "增加"
+            if (said.endswith(opposite) or said.endswith(opposite + "等")) and rate > 0:
+                ck.report(
+                    f"{passage.label}“原因是：{said}”，而所述数字为{direction}",
+                    [passage.location(at, said, path)],
+                )
+            elif rate > _LIMIT and _HOLLOW.match(said):
+                hollow.append((at, said))
+        if hollow:
+            start, said = hollow[0]
+            more = f"（本段共{len(hollow)}处）" if len(hollow) > 1 else ""
+            ck.report(
+                f"{passage.label}变动超过{_LIMIT}%，原因只写“{said}”，未说明实际原因{more}",
+                [passage.location(start, said, path)],
+            )

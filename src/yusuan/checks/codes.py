@@ -217,3 +217,29 @@ def economic(ck: Checker) -> None:
                     f"{'公用经费' if wrong == 'public' else '人员经费'}栏",
                     [cell_figure(table, item, wrong).location],
                 )
+
+
+@rule(
+    "CODE-PRINTED",
+    "codes",
+    Severity.WARNING,
+    "科目编码印刷不规范",
+    "分栏印刷的科目编码，“款”“项”应印两位（如“301 02 津贴补贴”，不应印成“301 2”）。",
+    ("shanxi", "shanghai"),
+)
+def printed_codes(ck: Checker) -> None:
+    for table in ck.disclosure.tables.values():
+        for row in table.rows:
+            if row.printed_code and row.code:
+                number = table.number
+                ck.report(
+                    f"表{number}科目“{row.label}”的编码印为“{row.printed_code}”，应为"
+                    f"“{row.code}”（款、项应印两位）",
+                    [
+                        Location(
+                            row.source, f"表{number} {row.code}", row.printed_code, number, row.key
+                        )
+                    ],
+                    expected=row.code,
+                    actual=row.printed_code,
+                )

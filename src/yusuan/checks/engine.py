@@ -216,7 +216,21 @@ def run_rules(disclosure: Disclosure, rules: list[Rule] | None = None) -> list[F
     for rule_ in rules if rules is not None else rules_for(disclosure):
         checker.current = rule_
         rule_.run(checker)
-    return checker.findings
+    return _once(checker.findings)
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """One finding for one mismatch: the same message at the same line (a phrase printed twice
+    on a line, a passage read in two parts) is reported once."""
+    seen: set[tuple[str, str, int | None]] = set()
+    kept = []
+    for finding in findings:
+        first = finding.locations[0].source if finding.locations else None
+        key = (finding.rule, finding.message, first.line if first is not None else None)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def iter_rules(family: str | None = None) -> Iterator[Rule]:

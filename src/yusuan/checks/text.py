@@ -135,7 +135,7 @@ def title_year(ck: Checker) -> None:
 _RESIDUE = re.compile(
     r"[XＸ]{2,}|[×＊*]{2,}|某某|待填写|待补充|（此处[^）]{0,10}）|"
     r"增加（减少）|增长（下降）|增加/减少|增长/下降|增加\(减少\)|增长\(下降\)|"
-    r"(?:增加|减少|增长|下降)持平"
+    r"(?:增加|减少|增长|下降)持平|（列示至[^）]{0,12}）"
 )
 
 
@@ -162,7 +162,7 @@ def residue(ck: Checker) -> None:
 # A word printed twice in a row: the words of the template's sentences, and doubled punctuation.
 _REPEATED = re.compile(
     r"(增加|减少|增长|下降|主要|其中|预算|支出|收入|万元|经费|用于|原因|比上年|的|是|为)\1"
-    r"|([。，；、：])\2"
+    r"|([。，；、：；])[。，；、：；]"
 )
 
 
@@ -171,7 +171,7 @@ _REPEATED = re.compile(
     "narrative",
     Severity.WARNING,
     "字词或标点重复",
-    "同一字词或标点连写两次，如“增加增加”“。。”“，，”。",
+    "同一字词连写两次（如“增加增加”），或两个标点连用（如“。。”“。；”“，，”）。",
     ALL,
 )
 def repeated(ck: Checker) -> None:
@@ -259,8 +259,10 @@ def _unpaired(sentence: str) -> str | None:
 # --- 部门 and 单位, and the unit's name ------------------------------------------------------
 
 # "部门预算" where a 单位 document means itself ("部门预算支出经济分类" is a classification's name).
-_DEPARTMENT_WORDS = re.compile(r"部门预算(?!(?:支出)?经济分类)|本部门")
+_DEPARTMENT_WORDS = re.compile(r"部门预算(?!(?:支出)?经济分类)|本部门|我部门")
 _UNIT_WORDS = re.compile(r"单位预算(?=编制说明|公开|收支|收入|支出|财务|情况)")
+# A department's document speaking of itself as a 单位 (its units are 所属单位, 下属单位).
+_UNIT_SELF = re.compile(r"(?<![所下属])(?:本单位|我单位|编报单位)")
 
 
 @rule(
@@ -268,28 +270,26 @@ _UNIT_WORDS = re.compile(r"单位预算(?=编制说明|公开|收支|收入|支�
     "narrative",
     Severity.WARNING,
     "部门预算与单位预算用语混淆",
-    "单位预算文件的标题和说明不应称“部门预算”“本部门”（“部门预算支出经济分类”是分类名称，不在此列），"
-    "部门预算文件的标题不应称“单位预算”。",
+    "单位预算文件的标题和说明不应称“部门预算”“本部门”“我部门”（“部门预算支出经济分类”是分类名称，"
+    "不在此列）；部门预算文件的标题不应称“单位预算”，说明不应称“本单位”“我单位”“编报单位”。",
     ALL,
 )
 def scope_words(ck: Checker) -> None:
     d = ck.disclosure
-    pattern, own, other = (
-        (_DEPARTMENT_WORDS, "单位", "部门")
-        if d.meta.scope == "单位"
-        else (_UNIT_WORDS, "部门", "单位")
-    )
+    unit = d.meta.scope == "单位"
+    pattern = _DEPARTMENT_WORDS if unit else _UNIT_WORDS
+    own, other = ("单位", "部门") if unit else ("部门", "单位")
     texts = [(title, location) for title, location in _titles(d)]
-    if d.meta.scope == "单位":
-        path = d.meta.source_file
-        for passage in passages(ck):
-            for match in pattern.finditer(passage.text):
-                quote = _context(passage.text, match.start(), match.end())
-                texts.append((quote, passage.location(match.start(), quote, path)))
+    in_text = _DEPARTMENT_WORDS if unit else _UNIT_SELF
+    path = d.meta.source_file
+    for passage in passages(ck):
+        for match in in_text.finditer(passage.text):
+            quote = _context(passage.text, match.start(), match.end())
+            texts.append((quote, passage.location(match.start(), quote, path)))
     seen: set[str] = set()
     for text, location in texts:
         compact = "".join(text.split())
-        found = pattern.search(compact)
+        found = pattern.search(compact) or in_text.search(compact)
         if found is None or compact in seen:
             continue
         seen.add(compact)
@@ -365,7 +365,7 @@ def reasons(ck: Checker) -> None:
                 rate = (change / before * 100).quantize(Decimal("0.01"))
                 ck.report(
                     f"{passage.label}“{quote}”（变动{rate}%）未说明原因",
-                    [passage.location(sentence_start + match.start(), quote, path)],
+                    [passage.location(sentence_start + match.start(2), quote, path)],
                 )
 
 
@@ -377,3 +377,115 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     if start < len(text):
         found.append((start, text[start:]))
     return found
+
+
+# --- words and figures ------------------------------------------------------------------------
+
+# "1.35万元。比2022年预算持平": a full stop between an amount and what it is compared with.
+_BROKEN = re.compile(r"万元。(?=(?:比|与|较)(?:上年|\d{4}年))")
+# "1720.00万，其中": 万 with no 元 after an amount.
+_WAN_ALONE = re.compile(r"(\d[\d,]*(?:\.\d+)?)万(?=[，,。；;（()）、]|$)")
+# "拟从2020年起" in a 2025 document: a plan dated before the document's own year.
+_PLAN = re.compile(r"(?:拟|计划|预计|将)(?:从|于|自|在)?(\d{4})年")
+
+
+@rule(
+    "TEXT-WORDING",
+    "narrative",
+    Severity.WARNING,
+    "金额、单位或时间的写法有误",
+    "金额后不应用句号把比较隔开（“1.35万元。比上年持平”）；金额应写“万元”而不是“万”；"
+    "“拟从××××年起”的年度不应早于文件年度。",
+    ALL,
+)
+def wording(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text
+        for match in _BROKEN.finditer(text):
+            quote = _context(text, match.start(), match.end(), 8, 10)
+            ck.report(
+                f"{passage.label}“{quote}”：金额与比较之间误用句号",
+                [passage.location(match.start(), quote, path)],
+            )
+        for match in _WAN_ALONE.finditer(text):
+            quote = _context(text, match.start(), match.end(), 8, 2)
+            ck.report(
+                f"{passage.label}“{match.group(0)}”：金额单位应为“万元”",
+                [passage.location(match.start(), quote, path)],
+            )
+        for match in _PLAN.finditer(text):
+            planned = int(match.group(1))
+            if year is not None and planned < year:
+                quote = _context(text, match.start(), match.end(), 4, 8)
+                ck.report(
+                    f"{passage.label}“{quote}”：{year}年的文件称“{match.group(0)}”，年度已过",
+                    [passage.location(match.start(), quote, path)],
+                    expected=str(year),
+                    actual=str(planned),
+                )
+
+
+# --- names the template fixes ---------------------------------------------------------------
+
+THREE_PUBLIC_NAMES = (
+    "公务用车购置及运行费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行费",
+    "公务用车运行维护费",
+)  # fmt: skip
+_CAR_NAME = re.compile(r"公务(?:用)?车[\u4e00-\u9fff]{0,6}?费")
+_LEVELS = ("市级", "区级", "县级")
+
+
+@rule(
+    "TEXT-NAMES",
+    "narrative",
+    Severity.WARNING,
+    "固定名称写法有误",
+    "“三公”经费各项应按模板名称书写（公务用车购置及运行费、公务用车购置费、公务用车运行（维护）费），"
+    "不应写成“公务车用车运行费”等；名词解释和说明所称的财政级次（市级、区级、县级）应与单位一致。",
+    ALL,
+)
+def fixed_names(ck: Checker) -> None:
+    d = ck.disclosure
+    path = d.meta.source_file
+    for passage in passages(ck):
+        for match in _CAR_NAME.finditer(passage.text):
+            name = match.group(0)
+            if name in THREE_PUBLIC_NAMES or any(name in n for n in THREE_PUBLIC_NAMES):
+                continue
+            if not name.startswith("公务车"):
+                continue  # (公务用车燃料费 and the like are real expense names)
+            ck.report(
+                f"{passage.label}“{name}”不是“三公”经费的名称，应为“公务用车……”",
+                [passage.location(match.start(), name, path)],
+            )
+    level = _level(d.meta.unit_name)
+    if level is None:
+        return
+    others = [w for w in _LEVELS if w != level]
+    texts = [(e.term + "：" + e.definition, Location(e.source, f"名词解释“{e.term}”"))
+             for e in d.glossary]  # fmt: skip
+    wrong = []
+    for text, location in texts:
+        said = next((w for w in others if w + "预算主管部门" in text or w + "财政" in text), None)
+        if said is not None:
+            location.text = said
+            wrong.append((said, location))
+    if wrong:
+        terms = "、".join(loc.label.removeprefix("名词解释") for _, loc in wrong)
+        ck.report(
+            f"名词解释{terms}称“{wrong[0][0]}”，本单位属{level}（照抄了其他级次的模板）",
+            [loc for _, loc in wrong],
+        )
+
+
+def _level(unit_name: str) -> str | None:
+    """The budget level of a unit from its name: 上海市普陀区… is 区级, …县… 县级."""
+    name = unit_name.removeprefix("上海市").removeprefix("北京市").removeprefix("天津市")
+    name = name.removeprefix("重庆市")
+    if re.match(r"^[\u4e00-\u9fff]{1,6}?区", name):
+        return "区级"
+    if re.match(r"^[\u4e00-\u9fff]{1,8}?县", name):
+        return "县级"
+    return None

@@ -300,18 +300,20 @@ _GLOSSARY = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三
 
 
 def read_glossary(disclosure: Disclosure, lines: list[Line]) -> None:
-    entries: list[tuple[str, list[str]]] = []
+    entries: list[tuple[str, list[str], Line]] = []
     for line in lines:
         text = line.text.replace("**", "").strip()
         found = _GLOSSARY.match(text)
         if found:
-            entries.append((found.group(2), []))
+            entries.append((found.group(2), [], line))
         elif entries:
             entries[-1][1].append(text)
-    for head, more in entries:
+    path = disclosure.meta.source_file
+    for head, more, first in entries:
         body = head + "".join(more)
         parts = re.split(r"[：:]", body, maxsplit=1)
         if len(parts) == 1:
             parts = re.split(r"(?=是指|是对)", body, maxsplit=1)
         term, definition = (parts[0], parts[1]) if len(parts) == 2 else (body, "")
-        disclosure.glossary.append(GlossaryEntry(term.strip(), definition.strip()))
+        source = Source(path, first.number, first.page)
+        disclosure.glossary.append(GlossaryEntry(term.strip(), definition.strip(), source))

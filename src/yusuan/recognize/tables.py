@@ -241,6 +241,9 @@ class TableBuilder:
             return None
         gov_econ = texts.get("gov_econ")
         row = Row(label, code, side=group.side, source=source)
+        printed = [" ".join(texts[slot].split()) for slot in code_slots if texts[slot].strip()]
+        if code and "".join(printed) != code:
+            row.printed_code = " ".join(printed)  # "301 2": a 款 printed without its leading 0
         numeric_iter = iter(numbers)
         row_cells = row.cells
         numeric_keys = self.numeric_keys
