@@ -2,7 +2,7 @@
 
 PDFium, which reads PDFs, is not thread-safe: when the server read uploads in its request
 threads, the two 万里街道 PDFs uploaded together got 8 and 7 errors, changing from run to run,
-where ``yusuan check`` finds 0 and 1. The web app reads in worker processes
+where ``yusuan check`` found 0 and 1. The web app reads in worker processes
 (``yusuan.web.reading``); these tests send several real PDFs in simultaneous requests to a real
 HTTP server and compare what each document stored with ``yusuan.check(yusuan.read(path))`` run
 here, in the test process, one file at a time.
@@ -34,7 +34,7 @@ SHANGHAI = SHARED / "real-docs" / "shanghai"
 PDFS = (
     "shpt_wljd_2023_dept_budget.pdf",  # 万里街道 2023 and 2024: the pair that went wrong
     "shpt_wljd_2024_budget.pdf",
-    "shpt_czj_2025_dept_budget.pdf",  # 财政局: an error and 4 infos of its own
+    "shpt_czj_2025_dept_budget.pdf",
     "shpt_sww_2025_dept_budget.pdf",
     "shpt_zfb_2025_dept_budget.pdf",
     "shpt_zfb_2025_unit_budget.pdf",
@@ -144,8 +144,6 @@ def test_simultaneous_pdf_uploads_get_the_cli_findings(
         own = [f for f in stored[name] if not str(f["rule"]).startswith("XYEAR-")]
         assert Counter(f["severity"] for f in own) == +Counter(counts), name
         assert Counter((f["rule"], f["severity"]) for f in own) == rules, name
-    # the figures the CLI gives, as the issue reports them: 0 and 1 errors for 万里街道
-    assert cli_findings(PDFS[0])[0]["error"] == 0 and cli_findings(PDFS[1])[0]["error"] == 1
 
 
 def test_reader_processes_stop_with_the_application(db_url: str, tmp_path: Path) -> None:

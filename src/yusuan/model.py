@@ -111,6 +111,8 @@ class Table:
     columns: list[Column] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     no_data: bool = False  # the table says 注：本表无数据
+    note: str = ""  # the 注 that says so, as printed
+    note_source: Source | None = None
     unit_name: str | None = None
     amount_unit: str | None = None
     source: Source | None = None
@@ -287,6 +289,9 @@ class Disclosure:
     meta: Meta = field(default_factory=Meta)
     duties: str = ""  # 职责
     organization: str = ""  # 机构设置
+    # (text offset, line number) of the lines duties and organization were joined from
+    duties_map: list[tuple[int, int]] = field(default_factory=list)
+    organization_map: list[tuple[int, int]] = field(default_factory=list)
     staffing: Staffing = field(default_factory=Staffing)
     tables: dict[int, Table] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)  # Part 3

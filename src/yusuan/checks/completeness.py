@@ -6,7 +6,7 @@ from collections import Counter
 
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.model import RowKind, Source
+from yusuan.model import RowKind, Source, Table
 from yusuan.names import comparable
 from yusuan.numerals import cn_numeral
 from yusuan.templates import template_of
@@ -69,10 +69,34 @@ def empty_tables(ck: Checker) -> None:
         )
         names = template_of(ck.disclosure).table_names
         where = [Location(table.source, f"表{number}“{names.get(number, '')}”")]
+        noted = [Location(table.note_source or table.source, f"表{number}表注", table.note)]
         if table.no_data and has_values:
-            ck.report(f"表{number}注明“本表无数据”，但列有金额", where, severity=Severity.ERROR)
+            ck.report(f"表{number}注明“本表无数据”，但列有金额", noted + where,
+                      severity=Severity.ERROR)  # fmt: skip
         elif not table.no_data and not has_values:
             ck.report(f"表{number}没有金额，未注明“本表无数据”", where)
+        elif table.no_data:
+            _note_subject(ck, table, noted)
+
+
+# What a table is about, in the words a 表注 uses ("本部门无政府性基金预算财政拨款安排的预算").
+_SUBJECTS = {
+    "fund_expenditure": "政府性基金", "fund_income": "政府性基金",
+    "capital_expenditure": "国有资本经营", "capital_budget": "国有资本经营",
+    "three_public": "三公",
+}  # fmt: skip
+
+
+def _note_subject(ck: Checker, table: Table, noted: list[Location]) -> None:
+    own = _SUBJECTS.get(table.key)
+    if own is None or own in table.note:
+        return
+    said = next((w for w in set(_SUBJECTS.values()) if w in table.note), None)
+    if said is not None:
+        ck.report(
+            f"表{table.number}的表注“{table.note}”说的是“{said}”，本表是{own}的表（表注照抄了他表）",
+            noted,
+        )
 
 
 @rule(

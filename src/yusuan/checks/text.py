@@ -17,6 +17,7 @@ from yusuan.checks.findings import Location, Severity
 from yusuan.checks.views import section_label
 from yusuan.model import Disclosure, Source
 from yusuan.sentences import line_at
+from yusuan.templates import template_of
 
 ALL = ("shanxi", "shanghai")
 
@@ -46,6 +47,11 @@ def passages(ck: Checker) -> list[Passage]:
                 found.append(Passage(sub.text, label, sub.line_map, sub.source or section.source))
         for annex in d.annexes:
             found.append(Passage(annex.text, f"附件“{annex.title}”", annex.line_map, annex.source))
+        part1 = "第一部分 " if template_of(d).layout == "parts" else ""
+        for text, name, line_map in ((d.duties, "职责", d.duties_map),
+                                     (d.organization, "机构设置", d.organization_map)):  # fmt: skip
+            if text:
+                found.append(Passage(text, f"{part1}{name}", line_map, None))
         ck.memo["passages"] = cached = found
     return cached  # type: ignore[return-value]
 
@@ -305,7 +311,7 @@ def scope_words(ck: Checker) -> None:
     "completeness",
     Severity.WARNING,
     "各表所列单位名称不一致",
-    "各预算表表头的“单位名称/编制单位”应与文件的单位名称一字不差。",
+    "各预算表表头的“单位名称/编制单位”和说明中提到的本单位名称，应与文件的单位名称一字不差。",
     ALL,
 )
 def table_unit_names(ck: Checker) -> None:
@@ -321,6 +327,36 @@ def table_unit_names(ck: Checker) -> None:
                 [Location(table.source, f"表{table.number}表头", printed)],
                 expected=own,
                 actual=printed,
+            )
+    # The same unit named otherwise in the text: same place prefix and same kind of body.
+    if len(own) < 6:
+        return
+    others = {"".join(u.split()) for u in d.meta.units}
+    # (only where the text names itself, "我单位为…", "本部门是…": NARR-UNIT-NAME reads the
+    # names that open Part 3's sentences)
+    variant = re.compile(
+        r"(?:我|本)(?:单位|部门)(?:为|是|系)("
+        + re.escape(own[:3])
+        + r"[\u4e00-\u9fff（）()]{2,30}?"
+        + re.escape(own[-2:])
+        + ")"
+    )
+    path = d.meta.source_file
+    for passage in passages(ck):
+        flat = passage.text.replace("\n", "")
+        raw = [i for i, ch in enumerate(passage.text) if ch != "\n"]
+        for match in variant.finditer(flat):
+            name = match.group(1)
+            near = flat[max(0, match.start() - 20) : match.end() + 20]
+            if name == own or name in others or abs(len(name) - len(own)) > 6 or "更名" in near:
+                continue
+            if own in name or (name in own and len(name) < len(own) - 2):
+                continue  # a longer phrase that contains the name, or a short form
+            ck.report(
+                f"{passage.label}称“{name}”，文件单位名称为“{own}”",
+                [passage.location(raw[match.start(1)], name, path)],
+                expected=own,
+                actual=name,
             )
 
 

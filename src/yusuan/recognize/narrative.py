@@ -73,8 +73,8 @@ def read_part1(disclosure: Disclosure, lines: list[Line]) -> None:
             target = organization
             continue
         target.append(line)
-    disclosure.duties, _ = join_lines(duties)
-    disclosure.organization, _ = join_lines(organization)
+    disclosure.duties, disclosure.duties_map = join_lines(duties)
+    disclosure.organization, disclosure.organization_map = join_lines(organization)
     _staffing(disclosure, disclosure.duties + "\n" + disclosure.organization)
     subordinate = re.search(r"下属(?:预算)?单位(?:包括|有)?[：:]?([^。]+)", disclosure.organization)
     if subordinate:

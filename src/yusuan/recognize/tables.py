@@ -158,6 +158,8 @@ class TableBuilder:
         for line in lines:
             if no_data_a in line.compact or no_data_b in line.compact:
                 table.no_data = True
+                table.note = line.compact
+                table.note_source = Source(self.path, line.number, line.page)
             else:
                 body_lines.append(line)
         header, body = split_header(self.spec, body_lines, self.style)

@@ -3,6 +3,7 @@
 ``create_app(db_url)`` builds it; ``yusuan serve`` runs it. Layout: ``app.py`` (factory),
 ``settings.py``, ``auth.py``/``passwords.py``/``csrf.py``/``ratelimit.py`` (accounts and
 safety), ``access.py`` (who sees what), ``uploads.py``/``filetypes.py`` (receiving files),
+``reading.py`` (the processes that read them: never the request threads),
 ``documents.py``/``docview.py``/``reports.py``/``reviews.py``/``users.py`` (services shared by
 pages and API), ``routes/`` (pages), ``api/`` (JSON), ``templates/``, ``static/``.
 """

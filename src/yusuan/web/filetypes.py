@@ -4,9 +4,9 @@ decided by its content, in one place (``yusuan.readers.kinds``)."""
 from __future__ import annotations
 
 from yusuan.errors import YusuanError
-from yusuan.readers.kinds import TEXT_KINDS, kind_of
+from yusuan.readers.kinds import kind_of
 
-__all__ = ["KIND_LABELS", "MEDIA_TYPES", "SUFFIXES", "TEXT_KINDS", "media_type"]
+__all__ = ["KIND_LABELS", "MEDIA_TYPES", "SUFFIXES", "media_type"]
 
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "text": ".txt", "html": ".html",
             "png": ".png", "jpeg": ".jpg"}  # fmt: skip
