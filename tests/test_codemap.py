@@ -14,7 +14,7 @@ from yusuan.analytics.trend import code_trend
 from yusuan.budget.model import BudgetData
 from yusuan.cli import main
 from yusuan.crossyear.check import after_save
-from yusuan.crossyear.codemap import SHIPPED, CodeMap, CodeMapError, Mapping, read_mappings
+from yusuan.store.codemap import SHIPPED, CodeMap, CodeMapError, Mapping, read_mappings
 from yusuan.store import open_store
 
 

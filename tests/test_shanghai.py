@@ -98,6 +98,9 @@ EXPECTED_ERRORS: dict[str, list[tuple[str, str]]] = {
         ("TEXT-CHANGE-RECOMPUTE", "列220.63万元，同一项又称“2023年预算安排441.25万元”"),
         ("TEXT-CHANGE-RECOMPUTE", "应为增长66.40%"),
     ],
+    # sww 2025: 财政拨款收入 and 财政拨款支出 are both 37,151.47万元, yet one rose by 24,558.18万元
+    # and the other by 24,491.71万元 against 2024.
+    "shpt_sww_2025_dept_budget": [("TEXT-CHANGE-PAIRS", "24558.18万元和24491.71万元")],
     # zfb 2025's 机构设置 keeps the template's instruction "（列示至基层预算单位）".
     "shpt_zfb_2025_dept_budget": [("TEXT-RESIDUE", "（列示至基层预算单位）")],
 }
@@ -132,6 +135,9 @@ SH_BREAKERS = {
     "SH-NARRATIVE": lambda d: _bump(d, 9, "合计", "operating", "1.00"),
     "CODE-PRINTED": lambda d: setattr(
         next(r for r in d.tables[8].rows if r.code == "30102"), "printed_code", "301 2"
+    ),
+    "TEXT-COPIED-USE": lambda d: _edit_text(
+        d, "主要用于行政单位的基本支出", "主要用于政府办公厅（室）及相关机构事务一般行政管理事务"
     ),
     "SH-NARRATIVE-CODES": lambda d: (
         _bump(d, 5, "2010301", "total", "100000.00"),
@@ -190,6 +196,11 @@ TEXT_BREAKERS = {
         d,
         "与2024年预算持平",
         "2024年预算数为800.00万元，2025年预算安排867.50万元，比上年增加1.00万元",
+    ),
+    "TEXT-CHANGE-PAIRS": lambda d: _edit_text(
+        d,
+        "财政拨款支出预算9,101.68万元，比2024年预算减少2,389.52万元",
+        "财政拨款支出预算9,101.68万元，比2024年预算减少2,389.50万元",
     ),
     "TEXT-REASON-HOLLOW": lambda d: _edit_text(
         d,

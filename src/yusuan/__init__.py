@@ -10,7 +10,8 @@ from yusuan.model import Disclosure
 if TYPE_CHECKING:
     from yusuan.checks.report import Report
 
-__version__ = "0.1.0"
+from yusuan.version import __version__
+
 __all__ = ["Disclosure", "__version__", "check", "read"]
 
 

@@ -108,7 +108,7 @@ def trend(db: str | None, unit: str, metric: str, scope: str | None, level: str 
     from yusuan.analytics import render
     from yusuan.analytics.trend import code_trend, find_unit
     from yusuan.analytics.trend import trend as unit_trend
-    from yusuan.crossyear.codemap import ensure_seeded
+    from yusuan.store.codemap import ensure_seeded
 
     store = open_db(db)
     try:

@@ -1,7 +1,7 @@
 """One unit's figures across years: its disclosures followed back through ``year_links`` (so a
 unit linked by its code across a rename stays one series), each figure with its change and rate
 against the year before, and its spending by 功能分类 code with codes remapped to the latest
-year's catalog (``yusuan.crossyear.codemap``).
+year's catalog (``yusuan.store.codemap``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
 from yusuan.analytics.base import REF_COLUMNS, D, DisclosureRef, newest_version, ratio, ref
-from yusuan.crossyear.codemap import CodeMap, load_codemap
 from yusuan.derive.classes import SPENDING_TABLE
 from yusuan.derive.facts import FACT_LABELS
 from yusuan.errors import YusuanError
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
+from yusuan.store.codemap import CodeMap, load_codemap
 from yusuan.templates import TEMPLATES
 
 HUNDRED = Decimal(100)

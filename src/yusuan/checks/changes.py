@@ -273,3 +273,85 @@ def hollow_reasons(ck: Checker) -> None:
                 f"{passage.label}变动超过{_LIMIT}%，原因只写“{said}”，未说明实际原因{more}",
                 [passage.location(start, said, path)],
             )
+
+
+# --- one figure, two changes; one use, copied ---------------------------------------------------
+
+
+@rule(
+    "TEXT-CHANGE-PAIRS",
+    "narrative",
+    Severity.ERROR,
+    "收入与支出同额而增减不同",
+    "预算收支平衡：说明中金额相同的收入与支出（如财政拨款收入与财政拨款支出），比上年的增减也应相同。",
+    ALL,
+)
+def change_pairs(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        said: dict[tuple[str, Decimal], tuple[Decimal, str, int]] = {}
+        text = passage.text
+        for match in _SAID_NAMED.finditer(text):
+            name = match.group(1)
+            side = "收入" if "收入" in name else "支出" if "支出" in name else None
+            if side is None:
+                continue
+            what = name.replace("收入", "").replace("支出", "").replace("预算", "")
+            current = _decimal(match.group(2))
+            sign = 1 if match.group(3) == "增加" else -1
+            change = sign * _decimal(match.group(4))
+            other = said.get((what + ("支出" if side == "收入" else "收入"), current))
+            if other is not None and other[0] != change:
+                ck.report(
+                    f"{passage.label}{other[1]}与“{name}”同为{match.group(2)}万元，"
+                    f"比上年增减却分别为{other[0]}万元和{change}万元",
+                    [
+                        passage.location(other[2], other[1], path),
+                        passage.location(match.start(), name, path),
+                    ],
+                    expected=other[0],
+                    actual=change,
+                )
+            said[(what + side, current)] = (change, name, match.start())
+
+
+_SAID_NAMED = re.compile(
+    r"((?:财政拨款|一般公共预算拨款)?(?:收入|支出)(?:预算)?)\s*" + _AMOUNT
+    + r"[，,]?\s*(?:比|较)(?:上年|\d{4}年)(?:度)?(?:预算|年初预算)?(?:数|执行数)?(增加|减少)\s*"
+    + _AMOUNT
+)  # fmt: skip
+_PATH_SPLIT = re.compile(r"\s*(?:（[类款项]\s*[)）]|\([类款项]\s*[)）]|-)\s*")
+_USE = re.compile(r"主要用于([^，。；]+)")
+
+
+@rule(
+    "TEXT-COPIED-USE",
+    "narrative",
+    Severity.WARNING,
+    "科目用途照抄其他科目",
+    "预算编制说明逐项列出的科目，其“主要用于……”应说明本科目的用途，不应照抄另一科目的名称。",
+    ("shanghai",),  # (the template whose 预算编制说明 lists every 科目 with its use)
+)
+def copied_uses(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        items = []
+        for unit in _units(passage):
+            item = _ITEM.match(unit.text)
+            use = _USE.search(unit.text)
+            if item is None or use is None:
+                continue
+            parts = [p for p in _PATH_SPLIT.split("".join(item.group(2).split())) if p]
+            if len(parts) != 3:
+                continue
+            section, entry = parts[1], parts[2]
+            items.append((item.group(1), section, entry, "".join(use.group(1).split()), unit))
+        names = {(s + e): n for n, s, e, _, _ in items}
+        for number, section, entry, use, unit in items:
+            source = names.get(use)
+            if source is not None and source != number and use != section + entry:
+                at = unit.start + max(0, unit.text.find("主要用于"))
+                ck.report(
+                    f"{passage.label}第{number}项“{entry}”的用途写作“{use}”，是第{source}项的科目名称",
+                    [passage.location(at, use, path)],
+                )

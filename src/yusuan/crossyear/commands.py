@@ -121,7 +121,7 @@ def codemap() -> None:
 @click.option("--db", help=DB_HELP)
 def codemap_import(file: Path, db: str | None) -> None:
     """导入编码对应表 FILE（CSV：year,old_code,new_code,note）。"""
-    from yusuan.crossyear.codemap import import_mappings
+    from yusuan.store.codemap import import_mappings
 
     store = open_db(db)
     try:
@@ -142,8 +142,8 @@ def codemap_list(db: str | None) -> None:
     from rich.text import Text
     from sqlalchemy import select
 
-    from yusuan.crossyear.codemap import ensure_seeded
     from yusuan.store import schema as s
+    from yusuan.store.codemap import ensure_seeded
 
     store = open_db(db)
     try:

@@ -19,7 +19,6 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from yusuan import __version__
 from yusuan.model import Disclosure
 from yusuan.numerals import cn_numeral
 from yusuan.render.layout import NO_DATA_NOTE, BodyCell, Grid
@@ -34,6 +33,7 @@ from yusuan.render.outline import (
     TableBlock,
     build_outline,
 )
+from yusuan.version import __version__
 
 # Cells of performance tables printed as labels (shaded) rather than values.
 LABELS = frozenset(

@@ -54,7 +54,6 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import paragraph as rl_paragraph
 
-from yusuan import __version__
 from yusuan.errors import YusuanError
 from yusuan.files import write_bytes_atomically
 from yusuan.model import Disclosure
@@ -70,6 +69,7 @@ from yusuan.render.html import (
     toc_targets,
 )
 from yusuan.render.layout import Grid
+from yusuan.version import __version__
 
 MARGIN_X = 20 * mm
 MARGIN_TOP = 20 * mm

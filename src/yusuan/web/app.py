@@ -18,9 +18,9 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from yusuan import __version__
 from yusuan.store.db import Store, database_url, open_store
 from yusuan.store.schema import Unit
+from yusuan.version import __version__
 from yusuan.web.api import router as api_router
 from yusuan.web.api.schemas import Health
 from yusuan.web.context import AppContext

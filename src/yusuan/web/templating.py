@@ -13,8 +13,8 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from yusuan import __version__
 from yusuan.store.accounts import DECISION_LABELS, REVIEW_LABELS, ROLE_LABELS
+from yusuan.version import __version__
 from yusuan.web.audit import ACTION_LABELS
 from yusuan.web.principal import Principal
 from yusuan.web.settings import human_size

@@ -174,7 +174,7 @@ def years(session: Session, principal: Principal) -> list[int]:
 def ensure_codemap(ctx: AppContext) -> None:
     """The shipped 科目 code changes, loaded into an empty store once per application."""
     if not ctx.settings.extra.get("codemap_seeded"):
-        from yusuan.crossyear.codemap import ensure_seeded
+        from yusuan.store.codemap import ensure_seeded
 
         ensure_seeded(ctx.store)
         ctx.settings.extra["codemap_seeded"] = True

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from yusuan import __version__
 from yusuan.checks.engine import FAMILIES
 from yusuan.checks.findings import Finding, Location
 from yusuan.checks.render.common import (
@@ -32,6 +31,7 @@ from yusuan.checks.render.common import (
 from yusuan.checks.report import Report
 from yusuan.errors import YusuanError
 from yusuan.readers.encoding import decode_text
+from yusuan.version import __version__
 
 CONTEXT = 2  # lines shown before and after a cited line
 MAX_EXCERPT_LINES = 120  # per finding; a longer excerpt is cut with a note

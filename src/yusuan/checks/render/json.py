@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from yusuan import __version__
 from yusuan.checks.findings import Finding, Location
 from yusuan.checks.render.common import counts, decimal_text
 from yusuan.checks.report import REPORT_SCHEMA_VERSION, Report
+from yusuan.version import __version__
 
 JSONObject = dict[str, Any]
 
