@@ -44,6 +44,15 @@ class Unit:
     text: str
 
 
+def units_of(ck: Checker, passage: Passage) -> list[Unit]:
+    """``_units`` once per passage and check run (four rules read them)."""
+    cache: dict[int, list[Unit]] = ck.memo.setdefault("units", {})  # type: ignore[assignment]
+    found = cache.get(id(passage))
+    if found is None:
+        found = cache[id(passage)] = _units(passage)
+    return found
+
+
 def _units(passage: Passage) -> list[Unit]:
     """A passage cut into its numbered items, and the text outside items into sentences."""
     text = passage.text
@@ -85,7 +94,7 @@ def recompute(ck: Checker) -> None:
     year = ck.disclosure.meta.year
     path = ck.disclosure.meta.source_file
     for passage in passages(ck):
-        for unit in _units(passage):
+        for unit in units_of(ck, passage):
             _check_unit(ck, passage, unit, year, path)
 
 
@@ -243,7 +252,7 @@ def hollow_reasons(ck: Checker) -> None:
     for passage in passages(ck):
         hollow: list[tuple[int, str]] = []
         pending: tuple[Decimal, int] | None = None  # the largest change not yet explained
-        for unit in _units(passage):
+        for unit in units_of(ck, passage):
             text = "".join(unit.text.split())
             moved = _movement(text, year)
             reason = _REASON.search(text)
@@ -336,16 +345,16 @@ def copied_uses(ck: Checker) -> None:
     path = ck.disclosure.meta.source_file
     for passage in passages(ck):
         items = []
-        for unit in _units(passage):
+        for unit in units_of(ck, passage):
             item = _ITEM.match(unit.text)
-            use = _USE.search(unit.text)
-            if item is None or use is None:
+            used = _USE.search(unit.text)
+            if item is None or used is None:
                 continue
             parts = [p for p in _PATH_SPLIT.split("".join(item.group(2).split())) if p]
             if len(parts) != 3:
                 continue
             section, entry = parts[1], parts[2]
-            items.append((item.group(1), section, entry, "".join(use.group(1).split()), unit))
+            items.append((item.group(1), section, entry, "".join(used.group(1).split()), unit))
         names = {(s + e): n for n, s, e, _, _ in items}
         for number, section, entry, use, unit in items:
             source = names.get(use)

@@ -223,3 +223,35 @@ def unreadable(ck: Checker) -> None:
                 f"{_where(table)}为扫描识别文本，内容无法可靠读取，未核对资金与指标，请人工查看",
                 [Location(table.source, _where(table))],
             )
+
+
+@rule(
+    "PERF-HEADER",
+    "performance",
+    Severity.WARNING,
+    "绩效目标表项目属性、项目期或实施期资金不完整",
+    "项目属性应前后一致（经常性项目对应“长期开展”，一次性项目对应“1年结束”）；其他表都填了项目期的，"
+    "本表也应填写；年度有资金的，实施期资金总额不应空白。",
+)
+def headers(ck: Checker) -> None:
+    tables = [t for t in _readable(ck) if not t.whole_unit]
+    with_period = sum(1 for t in tables if t.period)
+    for table in tables:
+        period_total, annual_total = table.period_funds.total, table.annual_funds.total
+        near = next((c.source for c in (period_total, annual_total) if c and c.source), None)
+        where = [Location(near or table.source, _where(table), table.attribute or "")]
+        attribute = "".join((table.attribute or "").split())
+        if ("经常性" in attribute and ("1年结束" in attribute or "一次性" in attribute)) or (
+            "一次性" in attribute and "长期" in attribute
+        ):
+            ck.report(f"{_where(table)}项目属性“{attribute}”自相矛盾", where)
+        if not table.period and with_period >= max(2, len(tables) // 2):
+            ck.report(f"{_where(table)}未填项目期（其他{with_period}张表均已填写）",
+                      [Location(table.source, _where(table))])  # fmt: skip
+        if (period_total is None or period_total.amount is None) and (
+            annual_total is not None and annual_total.amount
+        ):
+            ck.report(
+                f"{_where(table)}年度资金总额{annual_total.text}元，实施期资金总额却为空白",
+                [Location(annual_total.source, _where(table), annual_total.text)],
+            )

@@ -224,6 +224,7 @@ def rate_places(ck: Checker) -> None:
 
 
 _PAIRS = (("（(", "）)"), ("“", "”"), ("《", "》"))
+_ANY_BRACKET = re.compile(r"[（()）“”《》]")
 
 
 @rule(
@@ -252,6 +253,8 @@ def brackets(ck: Checker) -> None:
 
 
 def _unpaired(sentence: str) -> str | None:
+    if not _ANY_BRACKET.search(sentence):
+        return None
     for lefts, rights in _PAIRS:
         opened = sum(sentence.count(c) for c in lefts)
         closed = sum(sentence.count(c) for c in rights)

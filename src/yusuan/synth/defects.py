@@ -170,7 +170,7 @@ def class_name(d: Disclosure, rng: random.Random) -> Defect | None:
     old, row.label = row.label, rng.choice(others[:24])
     return Defect(
         "class_name",
-        ("CODE-CLASSES",),
+        ("CODE-CLASS-NAMES",),
         f"表{table.number} {row.code}",
         f"表{table.number}功能分类“类”{row.code}的名称“{old}”误写为“{row.label}”",
     )

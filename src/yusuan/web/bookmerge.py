@@ -1,7 +1,8 @@
 """An input workbook uploaded onto a draft: what the workbook holds replaces the draft's data,
 what it has no place for is kept from the draft.
 
-The workbook (``yusuan.budget.workbook``) carries the fields its sheets declare: the 基本信息
+The workbook (``yusuan.budget.workbook``, laid out for the draft's template by
+``workbook_layout.layout_for``) carries the fields its sheets declare: the 基本信息
 facts, the list sheets' columns, the performance indicators and the 科目名称. It has no place for
 some of the data (a project's 实施单位 and funds by level, the 比上年 figures of each 三公 item,
 the units of a department, annexes, glossary, …), so a round trip — download the draft's
@@ -18,7 +19,8 @@ from typing import Any
 
 from yusuan.budget.model import BudgetData
 from yusuan.budget.paths import get_path, set_path
-from yusuan.budget.workbook import FACTS, SHEETS
+from yusuan.budget.workbook_layout import layout_for
+from yusuan.templates import get_template
 
 Item = dict[str, Any]
 _KEYS: dict[str, Callable[[Item], Any]] = {
@@ -26,6 +28,7 @@ _KEYS: dict[str, Callable[[Item], Any]] = {
     "projects": lambda item: item.get("name"),
     "economic": lambda item: (item.get("group"), item.get("name")),
     "operating_costs": lambda item: item.get("unit"),
+    "notes": lambda item: item.get("title"),
 }
 _INDICATORS = ("period_indicators", "annual_indicators")
 
@@ -58,20 +61,35 @@ def _row(new: Item, base: Item | None, columns: list[str]) -> Item:
     return merged
 
 
+class OtherTemplate(Exception):
+    """The workbook is of another template than the draft: nothing of one fits the other."""
+
+    def __init__(self, uploaded: str, draft: str) -> None:
+        super().__init__(
+            f"上传的工作簿是{get_template(uploaded).name}的，而该草稿是{get_template(draft).name}的"
+            f"：请下载该草稿的填报工作簿填写，或上传 YAML/JSON 数据文件整体替换"
+        )
+
+
 def merge(uploaded: BudgetData, draft: BudgetData) -> BudgetData:
-    """``uploaded`` (read from a workbook) with what the workbook cannot hold from ``draft``."""
+    """``uploaded`` (read from a workbook) with what the workbook cannot hold from ``draft``;
+    ``OtherTemplate`` when the workbook is of another template than the draft."""
+    if uploaded.template != draft.template:
+        raise OtherTemplate(uploaded.template, draft.template)
+    layout = layout_for(draft.template)
     new = uploaded.model_dump(mode="python")
     result = copy.deepcopy(draft.model_dump(mode="python"))
-    for _, path, _, _ in FACTS:
+    for _, path, _, _ in layout.facts:
         set_path(result, path, get_path(new, path))
-    for sheet in SHEETS:
+    for sheet in layout.sheets:
         rows: list[Item] = new.get(sheet.field) or []
         columns = [col.path for col in sheet.columns]
         matched = _match(rows, result.get(sheet.field) or [], _KEYS[sheet.field])
         result[sheet.field] = [
             _row(row, base, columns) for row, base in zip(rows, matched, strict=True)
         ]
-    _place_indicators(result["projects"], draft)
+    if any(sheet.field == "projects" for sheet in layout.sheets):
+        _place_indicators(result["projects"], draft)
     result["whole_unit_goals"] = new.get("whole_unit_goals", [])
     result["code_names"] = new.get("code_names", {})
     return BudgetData.model_validate(result)

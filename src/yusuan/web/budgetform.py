@@ -1,9 +1,10 @@
 """The budget editor's form: which fields of ``BudgetData`` the page edits, how a submitted form
 becomes budget data, and validation errors in Chinese keyed by the field they belong to.
 
-One declarative description (``SECTIONS``) drives both the page and the parsing, as the input
-workbook's sheets do. The form edits a subset; everything else (performance goals, assets,
-carry-over by source, annexes, …) is kept as it is and edited through the workbook. A submitted
+One declarative description per template (``yusuan.web.formspec``: the sections of the draft's
+template) drives both the page and the parsing, as the input workbook's sheets do. The form
+edits a subset; everything else (performance goals, assets, carry-over by source, annexes, …) is
+kept as it is and edited through the workbook. A submitted
 form is applied onto the stored data: list rows carry their original index, so a row's fields
 the form does not show survive an edit, and rows can be removed or added.
 
@@ -23,131 +24,11 @@ from pydantic import ValidationError
 
 from yusuan.budget.model import BudgetData
 from yusuan.budget.paths import get_path, set_path
-from yusuan.budget.workbook import KINDS, SOURCES
-from yusuan.templates.shanxi import ECONOMIC_GROUPS
+from yusuan.web.formspec import SHANXI_SECTIONS, Field, Section, sections_for
 
+SECTIONS = SHANXI_SECTIONS  # the Shanxi form; a draft's own is ``sections_for(data.template)``
 MAX_NEW_ROWS = 50  # rows a form may add to a list at once
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    path: str  # inside the data (single values) or inside one list item (columns)
-    label: str
-    kind: str = "text"  # text, textarea, amount (元), int, bool, choice
-    choices: tuple[str, ...] = ()
-    required: bool = False
-    blank: Any = None  # the value of an empty input
-    group: str = ""  # columns under a common header
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    key: str
-    title: str
-    fields: tuple[Field, ...]
-    items: str | None = None  # the BudgetData list the rows edit
-    note: str = ""
-    new_rows: int = 0  # empty rows offered for adding
-
-    def header_rows(self) -> list[list[tuple[str, int, int]]]:
-        """The table header of a list: (text, colspan, rowspan), grouped columns merged."""
-        grouped = any(f.group for f in self.fields)
-        top: list[tuple[str, int, int]] = []
-        bottom: list[tuple[str, int, int]] = []
-        for f in self.fields:
-            if not f.group:
-                top.append((f.label, 1, 2 if grouped else 1))
-            elif top and top[-1][0] == f.group and bottom:
-                top[-1] = (f.group, top[-1][1] + 1, 1)
-                bottom.append((f.label, 1, 1))
-            else:
-                top.append((f.group, 1, 1))
-                bottom.append((f.label, 1, 1))
-        return [top, bottom] if grouped else [top]
-
-
-def _sources(prefix: str, group: str, keys: tuple[tuple[str, str], ...] = SOURCES
-             ) -> tuple[Field, ...]:  # fmt: skip
-    return tuple(Field(f"{prefix}.{key}", name, "amount", group=group) for key, name in keys)
-
-
-_PRIOR = (("total", "收支总计"), ("general_spending", "一般公共预算当年支出"),
-          ("three_public", "“三公”经费"), ("abroad", "因公出国（境）费"),
-          ("reception", "公务接待费"), ("car_total", "公务用车购置及运行费"),
-          ("car_purchase", "公务用车购置费"), ("car_operation", "公务用车运行维护费"),
-          ("operating_costs", "机关运行经费"))  # fmt: skip
-
-SECTIONS: tuple[Section, ...] = (
-    Section("unit", "单位信息", (
-        Field("unit.name", "单位名称", required=True, blank=""),
-        Field("unit.year", "预算年度", "int", required=True),
-        Field("unit.scope", "范围", "choice", ("单位", "部门"), required=True),
-        Field("unit.department", "主管部门"),
-        Field("unit.department_code", "主管部门代码"),
-        Field("unit.operating_costs_apply", "适用机关运行经费（行政单位、参公事业单位）", "bool"),
-    )),
-    Section("staffing", "人员编制", (
-        Field("staffing.authorized", "编制人数", "int"),
-        Field("staffing.actual", "实有人数", "int"),
-        Field("staffing.internal_departments", "内设机构数", "int"),
-        Field("staffing.retired", "退休人数", "int"),
-    )),
-    Section("functions", "功能科目（元）", (
-        Field("code", "科目编码", required=True, blank=""),
-        Field("name", "科目名称", required=True, blank=""),
-        *_sources("basic", "基本支出"),
-        *_sources("project", "项目支出"),
-    ), items="functions", new_rows=3,
-        note="每行一个功能分类“项”级科目，按资金来源填写（元）；类、款和合计由系统计算。"
-             "上年结转按来源的金额在填报工作簿中编辑。"),
-    Section("projects", "项目（元）", (
-        Field("name", "项目名称", required=True, blank=""),
-        Field("unit", "所属单位"),
-        Field("kind", "项目类别", "choice", KINDS),
-        *_sources("current", "本年预算"),
-        Field("carryover.general", "上年结转（一般公共预算）", "amount"),
-    ), items="projects", new_rows=2,
-        note="本年预算合计即表12项目金额。绩效目标与指标在填报工作簿中编辑。"),
-    Section("economic", "一般公共预算基本支出经济科目（元）", (
-        Field("group", "经济分类", "choice", ECONOMIC_GROUPS[:4], required=True, blank=""),
-        Field("name", "科目名称", required=True, blank=""),
-        Field("gov_econ", "政府预算经济分类", blank=""),
-        Field("personnel", "人员经费", "amount"),
-        Field("public", "公用经费", "amount"),
-    ), items="economic", new_rows=2,
-        note="合计须等于功能科目中一般公共预算基本支出的合计。"),
-    Section("three_public", "“三公”经费（元，一般公共预算）", (
-        Field("three_public.abroad.general", "因公出国（境）费", "amount"),
-        Field("three_public.reception.general", "公务接待费", "amount"),
-        Field("three_public.car_purchase.general", "公务用车购置费", "amount"),
-        Field("three_public.car_operation.general", "公务用车运行维护费", "amount"),
-    )),
-    Section("operating_costs", "机关运行经费（元）", (
-        Field("unit", "单位名称", required=True, blank=""),
-        *_sources("amounts", "金额", SOURCES[:3]),
-    ), items="operating_costs", new_rows=1, note="行政单位和参公事业单位按单位填写。"),
-    Section("prior_year", "上年数与增减原因（元）", tuple(
-        f for key, label in _PRIOR for f in (
-            Field(f"prior_year.{key}.prior", f"上年{label}", "amount"),
-            Field(f"prior_year.{key}.reason", f"{label}增减原因", blank=""),
-        )
-    ), note="用于第三部分“比上年增加（减少）……主要原因是……”的说明。"),
-    Section("procurement", "政府采购（元）", (
-        Field("procurement.goods", "货物", "amount"),
-        Field("procurement.works", "工程", "amount"),
-        Field("procurement.services", "服务", "amount"),
-    )),
-    Section("texts", "文字说明", (
-        Field("texts.duties", "单位职责", "textarea", blank=""),
-        Field("texts.organization", "机构设置", "textarea", blank=""),
-        Field("texts.purchase_of_services", "政府购买服务说明（十二（一））", "textarea", blank=""),
-        Field("texts.other", "其他说明（十二（二））", "textarea", blank=""),
-        Field("texts.operating_costs_note", "不适用机关运行经费时的说明（八）", "textarea",
-              blank=""),
-        Field("texts.whole_unit_goal", "编报整体绩效目标", "bool"),
-    )),
-)  # fmt: skip
 
 
 def _shown(value: Any, kind: str) -> str:
@@ -162,8 +43,10 @@ def _shown(value: Any, kind: str) -> str:
 
 @dataclass(slots=True)
 class FormState:
-    """What the page shows: each field's text, the rows of each list, errors by field."""
+    """What the page shows: the sections of the draft's template, each field's text, the rows of
+    each list, errors by field."""
 
+    sections: tuple[Section, ...] = SHANXI_SECTIONS
     values: dict[str, str] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # list → rows shown (with new ones)
     existing: dict[str, int] = field(default_factory=dict)  # list → rows already stored
@@ -177,7 +60,7 @@ class FormState:
     def error_list(self) -> list[tuple[str, str, str]]:
         """Each field error in the order of the form: (field name, where in words, message)."""
         found: list[tuple[str, str, str]] = []
-        for section in SECTIONS:
+        for section in self.sections:
             if section.items is None:
                 places = [(f.path, f"{section.title}：{f.label}") for f in section.fields]
             else:
@@ -191,9 +74,9 @@ class FormState:
 
 
 def state_of(data: BudgetData) -> FormState:
-    """The form filled from stored data."""
-    state = FormState()
-    for section in SECTIONS:
+    """The form of the data's template, filled from the data."""
+    state = FormState(sections_for(data.template))
+    for section in state.sections:
         if section.items is None:
             for f in section.fields:
                 state.values[f.path] = _shown(get_path(data, f.path), f.kind)
@@ -263,9 +146,9 @@ class Submitted:
 def apply(data: BudgetData, form: Mapping[str, Any]) -> Submitted:
     """Apply a submitted form onto ``data``; the new data, or the form with its errors."""
     raw = data.model_dump(mode="python")
-    state = FormState()
+    state = FormState(sections_for(data.template))
     result = Submitted(state)
-    for section in SECTIONS:
+    for section in state.sections:
         if section.items is None:
             for f in section.fields:
                 text = _form_text(form, f.path)
@@ -357,6 +240,9 @@ _NAMES = {
     "name": "名称", "year": "年度", "scope": "范围", "basic": "基本支出", "project": "项目支出",
     "current": "本年预算", "carryover": "上年结转", "general": "一般公共预算",
     "fund": "政府性基金预算", "capital": "国有资本经营预算", "special": "财政专户管理资金",
+    "business": "事业收入", "operating": "事业单位经营收入", "other": "其他收入",
+    "public": "公用经费", "purpose": "主要用于", "notes": "其他相关情况说明", "title": "标题",
+    "text": "内容", "goal_summary": "绩效目标", "template": "模板", "personnel": "人员经费",
 }  # fmt: skip
 
 

@@ -1,12 +1,13 @@
 """Budget drafts for the pages and the API: start one from a unit's stored disclosure, from an
-uploaded input workbook or data file, or blank; save edits; regenerate the disclosure.
+uploaded input workbook or data file, or blank; save edits.
+
+A draft carries its template (``BudgetData.template``: 山西 or 上海): a blank draft the one chosen
+(by default the unit's), a draft from a stored document the document's, a draft from a file the
+file's. Its form, its workbook and the disclosure built from it are the template's own.
 
 A draft belongs to a unit, and whoever may see the unit may edit its drafts (admins and
-reviewers every unit, a unit user their own). Every change and every regeneration is audited in
-the transaction that makes it. Regenerating builds the disclosure from the data
-(``yusuan.budget.build``), checks it as every read document is checked (``yusuan.pipeline``) and
-renders DOCX, PDF and XLSX into ``data_dir/generated/<draft>/``; the check outcome is kept with
-the draft.
+reviewers every unit, a unit user their own). Every change is audited in the transaction that
+makes it. Regenerating the disclosure and the downloads are in ``yusuan.web.draftfiles``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from yusuan.errors import YusuanError
 from yusuan.store import schema as s
 from yusuan.store.accounts import User
 from yusuan.store.drafts import ORIGIN_LABELS, BudgetDraft
+from yusuan.templates import TEMPLATES, UnsupportedStageError, get_template
 from yusuan.web import access, audit
 from yusuan.web.auth import now
 from yusuan.web.context import AppContext
@@ -39,10 +40,10 @@ from yusuan.web.errors import Conflict, Invalid, NotFound, TooLarge
 from yusuan.web.principal import Principal
 
 log = logging.getLogger(__name__)
-FORMATS = ("docx", "pdf", "xlsx")
-FORMAT_LABELS = {"docx": "Word（DOCX）", "pdf": "PDF", "xlsx": "Excel（XLSX）"}
+# The templates a draft may follow: those yusuan builds disclosures and workbooks for.
+DRAFT_TEMPLATES = {key: t.name for key, t in TEMPLATES.items()
+                   if t.supports("render") and t.supports("workbook")}  # fmt: skip
 MAX_DATA_BYTES = 2 * 1024 * 1024  # an input workbook or data file
-MAX_FINDINGS_KEPT = 200
 _ZIP = b"PK\x03\x04"
 
 
@@ -68,6 +69,8 @@ class DraftInfo:
     unit_name: str
     year: int
     data_unit_name: str
+    template: str  # the key of the draft's template
+    template_name: str
     origin: str
     origin_label: str
     source_disclosure_id: int | None
@@ -91,6 +94,7 @@ def _info(session: Session, draft: BudgetDraft) -> DraftInfo:
     unit = session.get(s.Unit, draft.unit_id)
     who = session.get(User, draft.updated_by) if draft.updated_by else None
     data = json.loads(draft.data_json)
+    template = get_template(str(data.get("template") or "shanxi"))
     outcome = json.loads(draft.check_result or "{}")
     check = None
     if outcome:
@@ -101,6 +105,7 @@ def _info(session: Session, draft: BudgetDraft) -> DraftInfo:
     return DraftInfo(
         id=draft.id, unit_id=draft.unit_id, unit_name=unit.name if unit else "",
         year=draft.year, data_unit_name=str(data.get("unit", {}).get("name", "")),
+        template=template.key, template_name=template.name,
         origin=draft.origin, origin_label=ORIGIN_LABELS.get(draft.origin, draft.origin),
         source_disclosure_id=draft.source_disclosure_id, revision=draft.revision,
         created_at=draft.created_at, updated_at=draft.updated_at,
@@ -208,6 +213,7 @@ def start_from_document(
     document's figures recovered in 元 (``yusuan data``)."""
     from yusuan.budget.extract import to_budget_data
     from yusuan.store.records import load_model
+    from yusuan.templates import template_of
 
     with ctx.store.reader() as session:
         if disclosure_id is None:
@@ -222,8 +228,7 @@ def start_from_document(
     if blob is None:
         raise Invalid("未找到该文件的模型数据，无法提取预算数据")
     model = load_model(blob)
-    if model.meta.profile != "shanxi":
-        raise Invalid("目前只能从山西省模板的公开文件提取预算数据")
+    _require(template_of(model).key, "data")  # a template yusuan cannot extract data from
     try:
         data, notes = to_budget_data(model)
     except Exception:
@@ -234,15 +239,36 @@ def start_from_document(
 
 def start_blank(
     ctx: AppContext, principal: Principal, unit_id: int, year: int, *, replace: bool = False,
-    ip: str | None = None,
+    ip: str | None = None, template: str | None = None,
 ) -> DraftInfo:  # fmt: skip
+    """An empty draft of ``template`` (by default the template of the unit's documents)."""
     if not 2000 <= year <= 2100:
         raise Invalid("预算年度应在 2000 至 2100 之间")
+    if template is not None and template not in TEMPLATES:
+        raise Invalid("未知的公开模板")
+    if template is not None:
+        _require(template, "render")
     with ctx.store.reader() as session:
         unit = _unit(session, principal, unit_id)
-        data = BudgetData(unit=Unit(name=unit.name, year=year,
-                                    scope="部门" if unit.kind == "部门" else "单位"))  # fmt: skip
+        chosen = template or (unit.profile if unit.profile in DRAFT_TEMPLATES else "shanxi")
+        scope = "部门" if unit.kind == "部门" else "单位"
+        data = BudgetData.model_validate(
+            {"template": chosen, "unit": Unit(name=unit.name, year=year, scope=scope)}
+        )
     return _put(ctx, principal, unit_id, data, "blank", None, [], replace, ip)
+
+
+def _require(template: str, stage: str) -> None:
+    """``Invalid`` with the template's Chinese message when it lacks ``stage``."""
+    try:
+        get_template(template).require(stage)
+    except UnsupportedStageError as exc:
+        raise Invalid(unsupported(exc)) from None
+
+
+def unsupported(exc: UnsupportedStageError) -> str:
+    """The Chinese message of a stage a template lacks, with what it supports."""
+    return f"{exc.message}。{exc.hint}" if exc.hint else exc.message
 
 
 def read_upload(file_name: str, content: bytes) -> tuple[BudgetData, str]:
@@ -326,6 +352,8 @@ def buildable(data: BudgetData) -> str | None:
         build(data)
     except DataError as exc:
         return str(exc)
+    except UnsupportedStageError as exc:
+        return unsupported(exc)
     except Exception:
         log.exception("budget data does not build")
         return "无法由这些数据生成公开文件，请检查填写的内容"
@@ -409,7 +437,7 @@ def replace_from_upload(
     onto the draft: what it has no place for is kept (``yusuan.web.bookmerge``)."""
     from pydantic import ValidationError
 
-    from yusuan.web.bookmerge import merge
+    from yusuan.web.bookmerge import OtherTemplate, merge
 
     with ctx.store.reader() as session:
         current = data_of(_draft(session, principal, draft_id))  # before reading the file
@@ -417,6 +445,8 @@ def replace_from_upload(
     if origin == "workbook":
         try:
             data = merge(data, current)
+        except OtherTemplate as exc:
+            raise Invalid(f"{file_name}：{exc}") from None
         except ValidationError:
             log.exception("workbook of draft %s could not be merged", draft_id)
             raise Invalid(f"{file_name}：工作簿与草稿无法合并，请检查填写的内容") from None
@@ -440,111 +470,9 @@ def delete(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None 
             revision=draft.revision,
         )
         session.delete(draft)
-    shutil.rmtree(_generated(ctx) / str(draft_id), ignore_errors=True)
+    shutil.rmtree(generated_dir(ctx) / str(draft_id), ignore_errors=True)
 
 
-# --- regenerating -----------------------------------------------------------------------------
-
-
-def _generated(ctx: AppContext) -> Path:
+def generated_dir(ctx: AppContext) -> Path:
+    """Where the files regenerated from drafts are kept (``yusuan.web.draftfiles``)."""
     return ctx.settings.data_dir / "generated"
-
-
-def _outcome(report: Any) -> dict[str, Any]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    findings = sorted(report.findings, key=lambda f: (order[f.severity.value], f.rounding))
-    return {
-        "counts": report.counts(),
-        "rounding": len(report.rounding),
-        "findings": [{"severity": f.severity.value, "rule": f.rule, "title": f.title,
-                      "message": f.message, "rounding": "1" if f.rounding else ""}
-                     for f in findings[:MAX_FINDINGS_KEPT]],
-    }  # fmt: skip
-
-
-def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None = None
-               ) -> DraftInfo:  # fmt: skip
-    """Build the disclosure from the draft, check it, and write DOCX, PDF and XLSX."""
-    from yusuan.budget.build import DataError, build
-    from yusuan.render.api import render
-
-    with ctx.store.reader() as session:
-        draft = _draft(session, principal, draft_id)
-        data, revision = data_of(draft), draft.revision
-    try:
-        disclosure = build(data, source_file=f"预算草稿{draft_id}")
-    except DataError as exc:
-        raise Invalid(str(exc)) from None
-    try:
-        report = pipeline.check(disclosure, f"预算草稿{draft_id}")  # as every read document
-    except pipeline.Failed as failed:
-        raise Invalid(failed.reason) from None
-    root = _generated(ctx) / str(draft_id)
-    folder = root / f"r{revision}-{secrets.token_hex(4)}"
-    try:
-        written = render(disclosure, folder, FORMATS)
-    except Exception:
-        log.exception("rendering draft %s failed", draft_id)
-        shutil.rmtree(folder, ignore_errors=True)
-        raise Invalid("生成文件时出现内部错误，请联系管理员") from None
-    outcome = _outcome(report)
-    with ctx.store.session() as session:
-        draft = _draft(session, principal, draft_id)
-        draft.rendered_revision = revision
-        draft.rendered_at = now()
-        draft.rendered_dir = folder.relative_to(ctx.settings.data_dir).as_posix()
-        draft.rendered_files = json.dumps({fmt: path.name for fmt, path in written.items()},
-                                          ensure_ascii=False)  # fmt: skip
-        draft.check_result = json.dumps(outcome, ensure_ascii=False)
-        counts = outcome["counts"]
-        audit.record(session, principal, "regenerate", "budget_draft", draft.id, ip,
-                     unit=data.unit.name, year=data.unit.year, revision=revision,
-                     errors=counts["error"], warnings=counts["warning"],
-                     formats=",".join(written))  # fmt: skip
-        info = _info(session, draft)
-    for old in root.iterdir():
-        if old != folder:
-            shutil.rmtree(old, ignore_errors=True)
-    return info
-
-
-def rendered_file(ctx: AppContext, principal: Principal, draft_id: int, fmt: str
-                  ) -> tuple[Path, str]:  # fmt: skip
-    """The last regenerated file of ``fmt`` and its name."""
-    if fmt not in FORMATS:
-        raise NotFound("没有这种格式的文件")
-    with ctx.store.reader() as session:
-        draft = _draft(session, principal, draft_id)
-        folder, files = draft.rendered_dir, json.loads(draft.rendered_files or "{}")
-    if not folder or fmt not in files:
-        raise NotFound("尚未生成公开文件，请先点击“生成公开文件”")
-    base = _generated(ctx).resolve()
-    path = (ctx.settings.data_dir / folder / files[fmt]).resolve()
-    if not path.is_relative_to(base) or not path.is_file():
-        raise NotFound("生成的文件已不在服务器上，请重新生成")
-    return path, files[fmt]
-
-
-def workbook_bytes(data: BudgetData | None) -> bytes:
-    """The draft as the input workbook (for editing in Excel and uploading again), or the empty
-    template."""
-    from yusuan.budget.workbook import write_workbook
-
-    with tempfile.TemporaryDirectory(prefix="yusuan-book-") as folder:
-        path = Path(folder) / "data.xlsx"
-        try:
-            write_workbook(data, path)
-        except Exception:
-            log.exception("the workbook of budget data could not be written")
-            raise Invalid("无法生成填报工作簿，请改为下载 YAML 或 JSON 数据文件") from None
-        return path.read_bytes()
-
-
-def data_file_bytes(data: BudgetData, fmt: str) -> bytes:
-    """The draft as a YAML or JSON data file (what ``yusuan render`` reads)."""
-    from yusuan.budget.io import dump_data
-
-    with tempfile.TemporaryDirectory(prefix="yusuan-data-") as folder:
-        path = Path(folder) / f"data.{fmt}"
-        dump_data(data, path)
-        return path.read_bytes()
