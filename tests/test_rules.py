@@ -87,6 +87,7 @@ BREAKERS: dict[str, list[Edit]] = {
     ],
     "TEXT-WORDING": [(407, "预算59.45万元，", "预算59.45万，")],
     "PERF-HEADER": [(467, "经常性项目（长期开展）", "经常性项目（1年结束）")],
+    "TEXT-TOC": [(18, "表六2025年", "表六")],
     "TEXT-CHANGE-PAIRS": [
         (
             365,

@@ -207,6 +207,7 @@ TEXT_BREAKERS = {
         "财政拨款收入支出减少的主要原因是项目调整。",
         "财政拨款收入支出减少的主要原因是经费增加。",
     ),
+    "TEXT-TOC": lambda d: setattr(d.contents[-2], "text", "9.单位“三公”经费和机关运行经费预算表"),
     "NARR-CHANGE": lambda d: _edit_text(
         d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
     ),

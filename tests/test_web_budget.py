@@ -96,8 +96,9 @@ def test_edit_regenerate_and_download(app: FastAPI, unit_user: Browser, tmp_path
     assert '<span class="count-error">0</span>' in page
     info = unit_user.get(f"/api/budget/drafts/{draft}").json()
     assert info["check"]["passed"] and info["check"]["errors"] == 0 and not info["stale"]
-    assert set(info["files"]) == {"docx", "pdf", "xlsx"}
-    for fmt in ("docx", "pdf", "xlsx"):
+    assert set(info["files"]) == {"docx", "pdf", "html", "xlsx"}
+    assert info["template"] == "shanxi" and info["template_name"] == "山西省预算公开模板（13张表）"
+    for fmt in ("docx", "pdf", "html", "xlsx"):
         assert f'href="/budget/{draft}/files/{fmt}"' in page
         back = read_back(unit_user, draft, fmt, tmp_path)
         table10 = {r.label: r.cells["total"].text for r in back.tables[10].rows}
@@ -243,7 +244,7 @@ def test_audit_log(app: FastAPI, unit_user: Browser) -> None:
     assert edited["change"] == "form" and edited["revision"] == 2
     assert any(f.startswith(f"{CAR}: 75000") and f.endswith("→ 82300") for f in edited["fields"])
     assert regenerated["errors"] == 0 and regenerated["revision"] == 2
-    assert regenerated["formats"] == "docx,pdf,xlsx"
+    assert regenerated["formats"] == "docx,pdf,html,xlsx"
     assert "生成公开文件" in admin.get("/admin/audit").text
 
 

@@ -257,6 +257,14 @@ class Annex:
 
 
 @dataclass(slots=True)
+class ContentsEntry:
+    """One line of the 目录, without its leader dots and page number."""
+
+    text: str
+    source: Source | None = None
+
+
+@dataclass(slots=True)
 class GlossaryEntry:
     term: str
     definition: str
@@ -302,6 +310,7 @@ class Disclosure:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     annexes: list[Annex] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    contents: list[ContentsEntry] = field(default_factory=list)  # the 目录, as printed
     # (first line, page) of each page of a paged input, in order: the page of any cited line
     page_starts: list[tuple[int, int]] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION

@@ -528,3 +528,41 @@ def _level(unit_name: str) -> str | None:
     if re.match(r"^[\u4e00-\u9fff]{1,8}?县", name):
         return "县级"
     return None
+
+
+# --- the 目录 ---------------------------------------------------------------------------------
+
+_TOC_TABLE = re.compile(
+    r"^(?:表[一二三四五六七八九十]+|\d{1,2}\s*[.．、])\s*(?:(\d{4})\s*年)?(.*表.*)$"
+)
+
+
+@rule(
+    "TEXT-TOC",
+    "completeness",
+    Severity.WARNING,
+    "目录与正文不符",
+    "目录所列各表应带文件年度（与其他各项一致），所列的表应在文件中，文件中的表应列入目录。",
+    ALL,
+)
+def contents(ck: Checker) -> None:
+    d = ck.disclosure
+    entries = [(e, _TOC_TABLE.match("".join(e.text.split()))) for e in d.contents]
+    tables = [(e, m) for e, m in entries if m is not None]
+    if not tables:
+        return
+    template = template_of(d)
+    dated = sum(1 for _, m in tables if m.group(1))
+    for entry, match in tables:
+        location = Location(entry.source, "目录", entry.text)
+        year = int(match.group(1)) if match.group(1) else None
+        if year is None and dated > len(tables) // 2:
+            ck.report(
+                f"目录“{entry.text}”缺少年度（目录其他各表均写明{d.meta.year}年）", [location]
+            )
+        elif year is not None and d.meta.year is not None and year != d.meta.year:
+            ck.report(f"目录“{entry.text}”的年度为{year}年，文件年度为{d.meta.year}年", [location])
+        name = re.sub(r"^(?:预算单位|预算部门|部门|单位|区级)", "", match.group(2))
+        spec = next((s for s in template.tables if s.name and s.name in name), None)
+        if spec is not None and d.table(spec.key) is None:
+            ck.report(f"目录列有“{entry.text}”，文件中没有这张表", [location])

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from yusuan.errors import NotADisclosureError
-from yusuan.model import Disclosure, RowKind, Source, Table
+from yusuan.model import ContentsEntry, Disclosure, RowKind, Source, Table
 from yusuan.readers.text import NBSP, Line, TextDocument
 from yusuan.recognize.narrative import read_glossary, read_part1, read_part3
 from yusuan.recognize.tables import TableBuilder, classify_projects
@@ -246,6 +246,7 @@ def recognize(doc: TextDocument) -> Disclosure:
         )
     disclosure = Disclosure()
     disclosure.page_starts = _page_starts(doc.lines)
+    disclosure.contents = _contents(doc)
     disclosure.meta.profile = profile.key
     disclosure.meta.amount_unit = profile.amount_unit
     _meta(disclosure, doc, segments)
@@ -266,6 +267,31 @@ def recognize(doc: TextDocument) -> Disclosure:
     read_glossary(disclosure, segments.part4)
     _report_missing(disclosure, segments, profile)
     return disclosure
+
+
+_LEADER = re.compile(r"\s*[.．…·]{2,}.*$|\t\s*\d+\s*$")
+_ENTRY = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|"
+    r"表[一二三四五六七八九十]+|\d{1,2}\s*[.．、])"
+)
+
+
+def _contents(doc: TextDocument) -> list[ContentsEntry]:
+    """The 目录's entries: the numbered lines after a "目录" heading (leader dots and page numbers
+    taken off), up to the first line that is not one."""
+    lines = doc.lines[:150]
+    start = next((i for i, ln in enumerate(lines) if ln.compact == "目录"), None)
+    if start is None:
+        return []
+    found: list[ContentsEntry] = []
+    for line in lines[start + 1 :]:
+        if not line.compact:
+            continue
+        text = _LEADER.sub("", line.text).strip()
+        if not _ENTRY.match(text) or len(text) > 60:
+            break
+        found.append(ContentsEntry(text, Source(doc.path, line.number, line.page)))
+    return found
 
 
 def _page_starts(lines: list[Line]) -> list[tuple[int, int]]:

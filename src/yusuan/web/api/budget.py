@@ -1,6 +1,7 @@
 """API: budget drafts — start one from a unit's stored disclosure, an uploaded input workbook or
-data file, or blank; read and replace its data (``BudgetData``, amounts in 元); download it as a
-workbook, YAML or JSON; regenerate the disclosure and download DOCX, PDF or XLSX."""
+data file, or blank in a chosen template; read and replace its data (``BudgetData``, amounts in
+元, ``template`` its template); download it as the workbook of its template, YAML or JSON;
+regenerate the disclosure and download DOCX, PDF, HTML or XLSX."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from yusuan.budget.model import BudgetData
-from yusuan.web import budgetform, drafts
+from yusuan.web import budgetform, draftfiles, drafts
 from yusuan.web.api.schemas import Body, DbId, Responses, Timestamp
 from yusuan.web.deps import MAX_ID, Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import Invalid
-from yusuan.web.routes.budget import download
+from yusuan.web.routes.budget import blank_workbook, download
 
 router = APIRouter(tags=["编制预算"])
 AUTH: Responses = {401: {"description": "未登录或令牌无效"}}
@@ -44,6 +45,8 @@ class DraftOut(BaseModel):
     unit_id: int
     unit_name: str
     year: int
+    template: Literal["shanxi", "shanghai"] = Field(description="公开模板：shanxi 或 shanghai")
+    template_name: str = Field(description="模板名称，如“上海市预算公开模板（9张表）”")
     origin: Literal["document", "workbook", "data", "blank"]
     origin_label: str
     source_disclosure_id: int | None
@@ -66,6 +69,9 @@ class DraftStart(Body):
     )
     disclosure_id: DbId | None = Field(default=None, description="不填则用该单位最新的文件")
     year: int | None = Field(default=None, ge=2000, le=2100, description="空白草稿的年度")
+    template: Literal["shanxi", "shanghai"] | None = Field(
+        default=None, description="空白草稿的模板（shanxi 山西、shanghai 上海），不填则同该单位"
+    )
     replace: bool = Field(default=False, description="覆盖该年度已有的草稿")
 
 
@@ -98,7 +104,8 @@ def draft_out(info: drafts.DraftInfo) -> DraftOut:
     base = f"/api/budget/drafts/{info.id}/files/"
     return DraftOut(
         id=info.id, unit_id=info.unit_id, unit_name=info.unit_name, year=info.year,
-        origin=info.origin, origin_label=info.origin_label,
+        template=info.template, template_name=info.template_name, origin=info.origin,
+        origin_label=info.origin_label,
         source_disclosure_id=info.source_disclosure_id,
         revision=info.revision, created_at=info.created_at, updated_at=info.updated_at,
         updated_by=info.updated_by, notes=info.notes, rendered_revision=info.rendered_revision,
@@ -115,12 +122,12 @@ def list_drafts(ctx: Ctx, user: User, unit_id: QueryId = None) -> list[DraftOut]
 
 @router.post("/budget/drafts", response_model=DraftOut, status_code=201, responses=CHANGE)
 def start(body: DraftStart, request: Request, ctx: Ctx, user: User) -> DraftOut:
-    """新建预算草稿：由单位已入库的公开文件提取预算数据（元），或空白。"""
+    """新建预算草稿：由单位已入库的公开文件提取预算数据（元，模板与该文件相同），或空白（可选模板）。"""
     if body.source == "blank":
         if body.year is None:
             raise Invalid("空白草稿需要填写年度")
         info = drafts.start_blank(ctx, user, body.unit_id, body.year, replace=body.replace,
-                                  ip=client_ip(request))  # fmt: skip
+                                  ip=client_ip(request), template=body.template)  # fmt: skip
     else:
         info = drafts.start_from_document(
             ctx, user, body.unit_id, body.disclosure_id, replace=body.replace, ip=client_ip(request)
@@ -201,23 +208,24 @@ async def upload_onto(
 
 @router.post("/budget/drafts/{draft_id}/render", response_model=DraftOut, responses=CHANGE)
 def regenerate(draft_id: PathId, request: Request, ctx: Ctx, user: User) -> DraftOut:
-    """由草稿生成公开文件（DOCX、PDF、XLSX）并检查，返回检查结果和下载地址。"""
-    return draft_out(drafts.regenerate(ctx, user, draft_id, client_ip(request)))
+    """由草稿按其模板生成公开文件（DOCX、PDF、HTML、XLSX）并检查，返回检查结果和下载地址。"""
+    return draft_out(draftfiles.regenerate(ctx, user, draft_id, client_ip(request)))
 
 
 @router.get(
     "/budget/drafts/{draft_id}/files/{fmt}",
     responses={**ONE, 400: {"description": "无法由草稿数据生成填报工作簿"},
                200: {"description": "文件", "content": {
-        "application/pdf": {}, "application/yaml": {}, "application/json": {},
+        "application/pdf": {}, "application/yaml": {}, "application/json": {}, "text/html": {},
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
 )  # fmt: skip
 def draft_file(
-    draft_id: PathId, fmt: Literal["docx", "pdf", "xlsx", "workbook", "yaml", "json"], ctx: Ctx,
+    draft_id: PathId, fmt: Literal["docx", "pdf", "html", "xlsx", "workbook", "yaml", "json"],
+    ctx: Ctx,
     user: User,
 ) -> Response:  # fmt: skip
-    """下载：生成的公开文件（docx、pdf、xlsx），或草稿数据的填报工作簿（workbook）、YAML、JSON。"""
+    """下载：生成的公开文件（docx、pdf、html、xlsx），或草稿数据的填报工作簿（workbook，按草稿的模板）、YAML、JSON。"""
     return download(ctx, user, draft_id, fmt)
 
 
@@ -238,9 +246,8 @@ def delete_draft(draft_id: PathId, request: Request, ctx: Ctx, user: User) -> Re
         },
     },
 )
-def template(user: User) -> Response:
-    """下载空白的预算数据填报工作簿（含填写说明和数据校验）。"""
-    from yusuan.web.filetypes import MEDIA_TYPES
-    from yusuan.web.routes.common import attachment
+def template(user: User, template: Literal["shanxi", "shanghai"] = "shanxi") -> Response:
+    """下载空白的预算数据填报工作簿（含填写说明和数据校验）。
 
-    return attachment(drafts.workbook_bytes(None), MEDIA_TYPES["xlsx"], "预算数据填报工作簿.xlsx")
+    template：shanxi（山西13张表）或 shanghai（上海9张表）。"""
+    return blank_workbook(template)

@@ -1,17 +1,18 @@
 """The budget editor: a unit's drafts, starting one (from the unit's newest disclosure, an
-uploaded input workbook or data file, or blank), editing it in a form, the workbook round trip,
-and regenerating the disclosure (DOCX, PDF, XLSX) with its check outcome."""
+uploaded input workbook or data file, or blank in a chosen template), editing it in the form of
+its template, the workbook round trip, and regenerating the disclosure (DOCX, PDF, HTML, XLSX)
+with its check outcome."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from yusuan.web import budgetform, drafts
+from yusuan.web import budgetform, draftfiles, drafts
 from yusuan.web.deps import MAX_ID, Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.errors import Conflict, Invalid, NotFound, TooLarge
 from yusuan.web.filetypes import MEDIA_TYPES
@@ -31,6 +32,8 @@ NOTICES = {
     "draft_deleted": "预算草稿已删除",
 }
 YAML = "application/yaml; charset=utf-8"
+TEMPLATE_KEY = "^(" + "|".join(drafts.DRAFT_TEMPLATES) + ")$"
+TEMPLATE_CHOICE = "^(" + "|".join(drafts.DRAFT_TEMPLATES) + "|)$"  # blank: the unit's
 
 
 def _notice(request: Request) -> dict[str, str]:
@@ -55,7 +58,8 @@ def _list_page(request: Request, ctx: Ctx, user: Principal, unit_id: int | None 
     found = drafts.list_drafts(ctx, user)
     return render(request, "budget.html", {
         "drafts": found, "units": units, "unit_id": unit_id, "error": error,
-        "next_year": datetime.date.today().year + 1, **_notice(request),
+        "next_year": datetime.date.today().year + 1, "templates": drafts.DRAFT_TEMPLATES,
+        **_notice(request),
     }, status)  # fmt: skip
 
 
@@ -64,9 +68,18 @@ def budget_page(request: Request, ctx: Ctx, user: User, unit_id: QueryId = None)
     return _list_page(request, ctx, user, unit_id)
 
 
+def blank_workbook(template: str) -> Response:
+    """The empty input workbook of a template, named after it."""
+    name = drafts.DRAFT_TEMPLATES[template].split("（")[0].removesuffix("预算公开模板")
+    return attachment(draftfiles.workbook_bytes(None, template), MEDIA_TYPES["xlsx"],
+                      f"预算数据填报工作簿（{name}）.xlsx")  # fmt: skip
+
+
 @router.get("/budget/template.xlsx")
-def blank_template(user: User) -> Response:
-    return attachment(drafts.workbook_bytes(None), MEDIA_TYPES["xlsx"], "预算数据填报工作簿.xlsx")
+def blank_template(
+    user: User, template: Annotated[str, Query(pattern=TEMPLATE_KEY)] = "shanxi"
+) -> Response:
+    return blank_workbook(template)
 
 
 @router.post("/budget/start")
@@ -74,12 +87,14 @@ def start(
     request: Request, ctx: Ctx, user: User, unit_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     source: Annotated[str, Form(pattern="^(document|blank)$")] = "document",
     year: Annotated[int | None, Form(ge=2000, le=2100)] = None,
+    template: Annotated[str, Form(pattern=TEMPLATE_CHOICE)] = "",
     replace: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:  # fmt: skip
     try:
         if source == "blank":
             info = drafts.start_blank(ctx, user, unit_id, year or datetime.date.today().year + 1,
-                                      replace=bool(replace), ip=client_ip(request))  # fmt: skip
+                                      replace=bool(replace), ip=client_ip(request),
+                                      template=template or None)  # fmt: skip
         else:
             info = drafts.start_from_document(ctx, user, unit_id, replace=bool(replace),
                                               ip=client_ip(request))  # fmt: skip
@@ -116,8 +131,8 @@ def _editor(request: Request, ctx: Ctx, user: Principal, draft_id: int,
     if state is None:
         state = budgetform.state_of(data)
     return render(request, "draft.html", {
-        "draft": info, "sections": budgetform.SECTIONS, "state": state, "error": error,
-        "formats": drafts.FORMAT_LABELS, **_notice(request),
+        "draft": info, "sections": state.sections, "state": state, "error": error,
+        "formats": draftfiles.FORMAT_LABELS, **_notice(request),
         "severity_labels": {"error": "错误", "warning": "警告", "info": "提示"},
     }, status)  # fmt: skip
 
@@ -176,7 +191,7 @@ async def upload_onto(
 @router.post("/budget/{draft_id:int}/render")
 def regenerate(request: Request, ctx: Ctx, user: User, draft_id: PathId) -> Response:
     try:
-        drafts.regenerate(ctx, user, draft_id, client_ip(request))
+        draftfiles.regenerate(ctx, user, draft_id, client_ip(request))
     except Invalid as exc:
         return _editor(request, ctx, user, draft_id, None, exc.message, exc.status)
     return see_other(f"/budget/{draft_id}#outcome", "regenerated")
@@ -190,16 +205,16 @@ def delete(request: Request, ctx: Ctx, user: User, draft_id: PathId) -> Response
 
 def download(ctx: Any, user: Principal, draft_id: int, fmt: str) -> Response:
     """A regenerated file, or the draft's data as a workbook, YAML or JSON."""
-    if fmt in drafts.FORMATS:
-        path, name = drafts.rendered_file(ctx, user, draft_id, fmt)
-        return attachment(path.read_bytes(), MEDIA_TYPES[fmt], name)
+    if fmt in draftfiles.FORMATS:
+        path, name = draftfiles.rendered_file(ctx, user, draft_id, fmt)
+        return attachment(path.read_bytes(), draftfiles.MEDIA_TYPES[fmt], name)
     info, data = drafts.get(ctx, user, draft_id)
     stem = f"{info.unit_name}{info.year}年度预算数据"
     if fmt == "workbook":
-        return attachment(drafts.workbook_bytes(data), MEDIA_TYPES["xlsx"], f"{stem}.xlsx")
+        return attachment(draftfiles.workbook_bytes(data), MEDIA_TYPES["xlsx"], f"{stem}.xlsx")
     if fmt in ("yaml", "json"):
         media = YAML if fmt == "yaml" else "application/json"
-        return attachment(drafts.data_file_bytes(data, fmt), media, f"{stem}.{fmt}")
+        return attachment(draftfiles.data_file_bytes(data, fmt), media, f"{stem}.{fmt}")
     raise NotFound("没有这种格式的文件")
 
 
