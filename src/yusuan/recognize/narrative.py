@@ -30,6 +30,18 @@ _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
 _ANNEX_TITLE = re.compile(
     r"^(?:.{2,40}关于政府购买服务(?:的)?说明|\d{4}[-—–至]\d{4}年?三年规划.*|.{2,20}(?:财政局|财政厅)文件|情况说明)$"
 )
+# "科技创新专项经费情况说明": the title of one project's page of Shanghai's 项目经费情况说明
+_PROJECT_NOTE = re.compile(
+    r"^(?![一二三四五六七八九十（(\d])[^、。，：]{2,40}(?:经费|项目)情况说明$"
+)
+_PROJECT_START = re.compile(r"^一、项目(?:概述|概况|基本情况|简介)")
+
+
+def _ends_project(compact: str) -> bool:
+    return bool(
+        _PROJECT_NOTE.match(compact) or _PROJECT_START.match(compact)
+        or is_performance_title(compact)
+    )  # fmt: skip
 _NUM = r"([0-9][0-9,]*(?:\.\d+)?)"
 _CN_OR_NUM = r"([0-9]+|[一二三四五六七八九十]+)"
 
@@ -131,6 +143,17 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
             disclosure.sections.append(current)
             sub = None
             i += 1
+            continue
+        if number >= 1 and _PROJECT_START.match(compact):
+            # Shanghai's 项目经费情况说明: one page per project under its title, each numbered
+            # 一 … 七 again.
+            title = lines[i - 1].compact if i else "项目经费情况说明"
+            end = i + 1
+            while end < len(lines) and not _ends_project(lines[end].compact):
+                end += 1
+            text, line_map = join_lines(lines[i:end])
+            disclosure.annexes.append(Annex(title, text, Source(path, line.number), line_map))
+            i = end
             continue
         heading = _HEADING.match(compact) if "、" in compact[:4] else None
         if heading and _is_heading(compact):

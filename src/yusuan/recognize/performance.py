@@ -34,6 +34,7 @@ def is_performance_title(compact: str) -> bool:
         ("绩效目标表" in compact or "绩效目标申报表" in compact)
         and len(compact) < 60
         and "见附件" not in compact
+        and not compact.startswith("详见")  # "详见单位的项目绩效目标表": a reference, not a title
         and "公开情况" not in compact
     )
 

@@ -205,7 +205,7 @@ SHANGHAI_SECTIONS: tuple[Section, ...] = (
     )),
     Section("notes", "其他相关情况说明（第五节起）", (
         Field("title", "标题", required=True, blank=""),
-        Field("text", "内容", "textarea", required=True, blank=""),
+        Field("text", "内容", "textarea", blank=""),
     ), items="notes", new_rows=1, note="照录的各节（如国有资产占有使用情况），按顺序排列。"),
 )  # fmt: skip
 
