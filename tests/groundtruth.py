@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def _quote_lines(path: Path, quote: str) -> set[int]:
     found = {ln.number for ln in lines if wanted and wanted in ln.compact}
     if found:
         return found
-    for first, second in zip(lines, lines[1:], strict=False):  # broken over two lines
+    for first, second in pairwise(lines):  # broken over two lines
         joined = first.compact + second.compact
         if wanted in joined and wanted not in second.compact:
             found.update((first.number, second.number))

@@ -14,8 +14,8 @@ from yusuan.analytics.trend import code_trend
 from yusuan.budget.model import BudgetData
 from yusuan.cli import main
 from yusuan.crossyear.check import after_save
-from yusuan.store.codemap import SHIPPED, CodeMap, CodeMapError, Mapping, read_mappings
 from yusuan.store import open_store
+from yusuan.store.codemap import SHIPPED, CodeMap, CodeMapError, Mapping, read_mappings
 
 
 def test_shipped_file_is_valid_and_holds_only_known_mappings() -> None:

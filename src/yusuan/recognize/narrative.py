@@ -42,6 +42,8 @@ def _ends_project(compact: str) -> bool:
         _PROJECT_NOTE.match(compact) or _PROJECT_START.match(compact)
         or is_performance_title(compact)
     )  # fmt: skip
+
+
 _NUM = r"([0-9][0-9,]*(?:\.\d+)?)"
 _CN_OR_NUM = r"([0-9]+|[一二三四五六七八九十]+)"
 
