@@ -3,6 +3,7 @@
 Parse: in-process time of `yusuan.read` for each seed (median and best of repeated runs, after a
 warm-up run so imports and regex compilation are not counted).
 Check: in-process time of `yusuan.check` on each parsed seed, the same way.
+Ground truth: recall and precision against the defects read by hand in the real documents.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def bench_check() -> None:
         )
 
 
+def bench_ground_truth() -> None:
+    """Recall and precision of ``yusuan check`` against the defects read by hand in the ten real
+    documents (tests/ground_truth): found / listed, and the error-level findings about a listed
+    defect among all error-level findings."""
+    sys.path.insert(0, str(ROOT))
+    from tests.groundtruth import score
+
+    print("ground truth (tests/ground_truth: defects found by reading the real documents)")
+    print(f"  {'template':<10} {'defects':>8} {'found':>6} {'recall':>7} {'errors':>7} "
+          f"{'false':>6} {'precision':>10}")  # fmt: skip
+    for template, s in sorted(score().items()):
+        print(
+            f"  {template:<10} {s.defects:>8} {s.found:>6} {s.recall:>7.1%} {s.errors:>7} "
+            f"{len(s.false_errors):>6} {s.precision:>10.1%}"
+        )
+
+
 def bench_render() -> None:
     """Render time per format for the example and each seed (charts drawn once per document)."""
     import tempfile
@@ -100,6 +118,8 @@ if __name__ == "__main__":
     bench_parse()
     print()
     bench_check()
+    print()
+    bench_ground_truth()
     print()
     bench_render()
     print()
