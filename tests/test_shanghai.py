@@ -208,6 +208,9 @@ TEXT_BREAKERS = {
         "财政拨款收入支出减少的主要原因是经费增加。",
     ),
     "TEXT-TOC": lambda d: setattr(d.contents[-2], "text", "9.单位“三公”经费和机关运行经费预算表"),
+    "TEXT-SUMS": lambda d: _edit_text(
+        d, "867.50万元", "867.50万元（其中出国费839.00万元，接待费18.50万元）"
+    ),
     "NARR-CHANGE": lambda d: _edit_text(
         d, "与2024年预算持平", "比2024年预算增加10.00万元，增长50.00%"
     ),

@@ -566,3 +566,58 @@ def contents(ck: Checker) -> None:
         spec = next((s for s in template.tables if s.name and s.name in name), None)
         if spec is not None and d.table(spec.key) is None:
             ck.report(f"目录列有“{entry.text}”，文件中没有这张表", [location])
+
+
+# --- figures that must add up inside a sentence ---------------------------------------------
+
+_UNITS = "平方米|万元|辆|台|人|个"
+# "8013平方米（其中计容面积7998平方米，不计容面积105平方米）": a figure and its parts in brackets
+_BRACKETED_PARTS = re.compile(
+    rf"(\d[\d,]*(?:\.\d+)?)({_UNITS})[（(]其中[:：]?([^（）()]{{4,80}})[)）]"
+)
+_PART = re.compile(rf"(\d[\d,]*(?:\.\d+)?)({_UNITS})")
+# A heading of Shanghai's project pages that follows text left without its full stop.
+_NEXT_HEADING = re.compile(
+    r"([\u4e00-\u9fff])\n?(?=[二三四五六七]、(?:立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标))"
+)
+_ANY_HEADING = re.compile(
+    r"[一二三四五六七]、(项目概述|项目概况|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)"
+)
+
+
+@rule(
+    "TEXT-SUMS",
+    "narrative",
+    Severity.WARNING,
+    "说明中的分项之和与总数不符，或段末缺少句号",
+    "“X（其中A，B）”中A与B之和应等于X（面积、金额、数量）；项目说明各段的叙述应以句号结束。",
+    ALL,
+)
+def text_sums(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text
+        for match in _BRACKETED_PARTS.finditer(text):
+            total, unit = Decimal(match.group(1).replace(",", "")), match.group(2)
+            parts = [Decimal(m.group(1).replace(",", "")) for m in _PART.finditer(match.group(3))
+                     if m.group(2) == unit]  # fmt: skip
+            added = sum(parts, Decimal(0))
+            if len(parts) >= 2 and added != total:
+                quote = "".join(match.group(0).split())
+                ck.report(
+                    f"{passage.label}“{quote}”：分项之和为{added}{unit}，与{total}{unit}不符",
+                    [passage.location(match.start(), quote, path)],
+                    expected=added,
+                    actual=total,
+                )
+        for match in _NEXT_HEADING.finditer(text):
+            opened = list(_ANY_HEADING.finditer(text, 0, match.start()))
+            if not opened or opened[-1].group(1) in ("实施主体", "实施周期"):
+                continue  # a name or a period needs no full stop
+            if match.start() - opened[-1].end() < 25:
+                continue
+            quote = text[max(0, match.start() - 12) : match.end()].replace("\n", "")
+            ck.report(
+                f"{passage.label}“{quote}”段末缺少句号",
+                [passage.location(match.start(), quote, path)],
+            )

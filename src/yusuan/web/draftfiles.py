@@ -23,7 +23,7 @@ from yusuan.templates import UnsupportedStageError
 from yusuan.web import audit
 from yusuan.web.auth import now
 from yusuan.web.context import AppContext
-from yusuan.web.drafts import DraftInfo, _draft, _info, data_of, generated_dir, unsupported
+from yusuan.web.drafts import DraftInfo, data_of, draft_row, generated_dir, info_of, unsupported
 from yusuan.web.errors import Invalid, NotFound
 from yusuan.web.principal import Principal
 
@@ -61,7 +61,7 @@ def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | N
     from yusuan.render.api import render
 
     with ctx.store.reader() as session:
-        draft = _draft(session, principal, draft_id)
+        draft = draft_row(session, principal, draft_id)
         data, revision = data_of(draft), draft.revision
     try:
         disclosure = build(data, source_file=f"预算草稿{draft_id}")
@@ -83,7 +83,7 @@ def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | N
         raise Invalid("生成文件时出现内部错误，请联系管理员") from None
     outcome = _outcome(report)
     with ctx.store.session() as session:
-        draft = _draft(session, principal, draft_id)
+        draft = draft_row(session, principal, draft_id)
         draft.rendered_revision = revision
         draft.rendered_at = now()
         draft.rendered_dir = folder.relative_to(ctx.settings.data_dir).as_posix()
@@ -95,7 +95,7 @@ def regenerate(ctx: AppContext, principal: Principal, draft_id: int, ip: str | N
                      unit=data.unit.name, year=data.unit.year, revision=revision,
                      errors=counts["error"], warnings=counts["warning"],
                      formats=",".join(written))  # fmt: skip
-        info = _info(session, draft)
+        info = info_of(session, draft)
     for old in root.iterdir():
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)
@@ -108,7 +108,7 @@ def rendered_file(ctx: AppContext, principal: Principal, draft_id: int, fmt: str
     if fmt not in FORMATS:
         raise NotFound("没有这种格式的文件")
     with ctx.store.reader() as session:
-        draft = _draft(session, principal, draft_id)
+        draft = draft_row(session, principal, draft_id)
         folder, files = draft.rendered_dir, json.loads(draft.rendered_files or "{}")
     if not folder or fmt not in files:
         raise NotFound("尚未生成公开文件，请先点击“生成公开文件”")

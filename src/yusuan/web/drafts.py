@@ -90,7 +90,8 @@ class DraftInfo:
         return self.rendered_revision is not None and self.rendered_revision != self.revision
 
 
-def _info(session: Session, draft: BudgetDraft) -> DraftInfo:
+def info_of(session: Session, draft: BudgetDraft) -> DraftInfo:
+    """What the pages and the API show of a draft."""
     unit = session.get(s.Unit, draft.unit_id)
     who = session.get(User, draft.updated_by) if draft.updated_by else None
     data = json.loads(draft.data_json)
@@ -123,7 +124,8 @@ def _unit(session: Session, principal: Principal, unit_id: int) -> s.Unit:
     return unit
 
 
-def _draft(session: Session, principal: Principal, draft_id: int) -> BudgetDraft:
+def draft_row(session: Session, principal: Principal, draft_id: int) -> BudgetDraft:
+    """The draft, when the principal may see its unit (``NotFound`` otherwise)."""
     draft = session.get(BudgetDraft, draft_id)
     if draft is None or not access.may_see_unit(principal, draft.unit_id):
         raise NotFound("未找到该预算草稿，或您没有权限查看")
@@ -146,13 +148,13 @@ def list_drafts(ctx: AppContext, principal: Principal, unit_id: int | None = Non
         query = query.where(BudgetDraft.unit_id == unit_id)
     query = query.order_by(s.Unit.name, BudgetDraft.year.desc()).limit(500)
     with ctx.store.reader() as session:
-        return [_info(session, d) for d in session.scalars(query)]
+        return [info_of(session, d) for d in session.scalars(query)]
 
 
 def get(ctx: AppContext, principal: Principal, draft_id: int) -> tuple[DraftInfo, BudgetData]:
     with ctx.store.reader() as session:
-        draft = _draft(session, principal, draft_id)
-        return _info(session, draft), data_of(draft)
+        draft = draft_row(session, principal, draft_id)
+        return info_of(session, draft), data_of(draft)
 
 
 # --- starting a draft -------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def _put(
             audit.record(session, principal, "edit", "budget_draft", draft.id, ip,
                          unit=data.unit.name, year=year, change=change, origin=origin,
                          disclosure=disclosure_id, revision=draft.revision)  # fmt: skip
-            return _info(session, draft)
+            return info_of(session, draft)
     except IntegrityError as exc:  # another request created it a moment ago
         raise Conflict(f"该单位{year}年度已有预算草稿，请刷新后重试") from exc
 
@@ -402,7 +404,7 @@ def save(
         raise Invalid(problem)
     try:
         with ctx.store.session() as session:
-            draft = _draft(session, principal, draft_id)
+            draft = draft_row(session, principal, draft_id)
             if revision is not None and draft.revision != revision:
                 raise Conflict(f"该草稿已被修改（现为第{draft.revision}版），请重新打开后再编辑")
             year = data.unit.year
@@ -424,7 +426,7 @@ def save(
                          unit=data.unit.name, year=year, change=how, revision=draft.revision,
                          fields=changed)  # fmt: skip
             session.flush()
-            return _info(session, draft)
+            return info_of(session, draft)
     except IntegrityError as exc:
         raise Conflict("该单位该年度已有另一份预算草稿") from exc
 
@@ -440,7 +442,7 @@ def replace_from_upload(
     from yusuan.web.bookmerge import OtherTemplate, merge
 
     with ctx.store.reader() as session:
-        current = data_of(_draft(session, principal, draft_id))  # before reading the file
+        current = data_of(draft_row(session, principal, draft_id))  # before reading the file
     data, origin = read_upload(file_name, content)
     if origin == "workbook":
         try:
@@ -456,7 +458,7 @@ def replace_from_upload(
 
 def delete(ctx: AppContext, principal: Principal, draft_id: int, ip: str | None = None) -> None:
     with ctx.store.session() as session:
-        draft = _draft(session, principal, draft_id)
+        draft = draft_row(session, principal, draft_id)
         unit = session.get(s.Unit, draft.unit_id)
         audit.record(
             session,
