@@ -12,7 +12,7 @@ import pytest
 
 import yusuan
 from tests.conftest import SHARED
-from yusuan.model import Disclosure
+from yusuan.model import Annex, Disclosure
 
 PDFS = (
     "shpt_zfb_2025_unit_budget",
@@ -138,6 +138,11 @@ SH_BREAKERS = {
     ),
     "TEXT-COPIED-USE": lambda d: _edit_text(
         d, "主要用于行政单位的基本支出", "主要用于政府办公厅（室）及相关机构事务一般行政管理事务"
+    ),
+    "TEXT-PROJECT-PAGE": lambda d: d.annexes.append(
+        Annex(
+            "某项目经费情况说明", "三、实施主体主要完成印制工作。\n六、年度预算安排按时拨付资金。"
+        )
     ),
     "SH-NARRATIVE-CODES": lambda d: (
         _bump(d, 5, "2010301", "total", "100000.00"),

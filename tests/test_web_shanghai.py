@@ -227,6 +227,10 @@ def test_comparisons_show_every_pdfs_table_9(reviewer: Browser) -> None:
     assert chart["unit"] == "万元" and f"{WLJD}（2024年）" in chart["categories"]
     vehicles = next(s for s in chart["series"] if s["name"] == "公务用车购置及运行费")
     assert vehicles["data"][chart["categories"].index(f"{WLJD}（2024年）")] == "46.56"
+    # 区政府办公室 publishes a 单位 and a 部门 budget for 2025: the chart tells them apart
+    office = meta("shpt_zfb_2025_unit_budget")["unit_name"]
+    assert {f"{office}（2025年·单位预算）", f"{office}（2025年·部门预算）"} <= set(
+        chart["categories"])  # fmt: skip
     for metric in ("three_public", "operating_costs", "personnel_share", "class_spending",
                    "per_head", "findings"):  # fmt: skip
         shown = reviewer.get("/units", params={"metric": metric, "year": "all"})
@@ -420,3 +424,59 @@ def test_a_template_without_a_stage_says_so(reviewer: Browser, monkeypatch: pyte
     assert f"{SHANGHAI.name}暂不支持预算数据填报模板（yusuan template）" in book.text
     api = reviewer.api("POST", f"/api/budget/drafts/{draft}/render")
     assert api.status_code == 400 and "暂不支持生成公开文件" in api.json()["detail"]
+
+
+# --- in a browser -----------------------------------------------------------------------------
+
+
+def test_shanghai_pages_in_a_browser(app: FastAPI, reviewer: Browser) -> None:
+    """The unit, comparison, document and editor pages of Shanghai units as chromium draws them,
+    with their charts and no script errors; screenshots in ``out/screenshots/shanghai-*.png``."""
+    import os
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.liveserver import served
+    from tests.webutil import PASSWORD
+
+    chromium_path = os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium_path).exists():
+        pytest.fail(f"chromium not found at {chromium_path} (`make system-deps` installs it)")
+    shots = Path(os.environ.get("YUSUAN_SCREENSHOTS", Path(__file__).parents[1] / "out"
+                                / "screenshots"))  # fmt: skip
+    shots.mkdir(parents=True, exist_ok=True)
+    unit = unit_of(reviewer, WLJD)
+    draft = draft_id(start(reviewer, {"unit_id": unit, "source": "document"}))
+    document = documents(reviewer)[WLJD_2024]["id"]
+    errors: list[str] = []
+    with served(app) as url, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = chromium.new_context(base_url=url, viewport={"width": 1440, "height": 900},
+                                    locale="zh-CN").new_page()  # fmt: skip
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto("/login")
+        page.fill("input[name=username]", "rev")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('登录')")
+        page.goto(f"/units/{unit}?metric=three_public")
+        expect(page.locator("h1")).to_contain_text(WLJD)
+        expect(page.locator("#trend-chart canvas").first).to_be_visible()
+        expect(page.locator("tr[data-key=three_public]").nth(1)).to_contain_text("47.91")
+        page.screenshot(path=str(shots / "shanghai-1-unit-three-public.png"), full_page=True)
+        page.goto(f"/units/{unit}?metric=operating_costs")
+        expect(page.locator("tr[data-key=operating_costs]").first).to_contain_text("786.09")
+        page.screenshot(path=str(shots / "shanghai-2-unit-operating-costs.png"))
+        page.goto("/units?metric=operating_costs&year=all")
+        expect(page.locator("#compare-chart canvas").first).to_be_visible()
+        page.screenshot(path=str(shots / "shanghai-3-compare.png"))
+        page.goto(f"/documents/{document}")
+        expect(page.locator("h1")).to_contain_text(WLJD)
+        page.screenshot(path=str(shots / "shanghai-4-document.png"))
+        page.goto(f"/budget/{draft}")
+        expect(page.locator("#draft-template")).to_contain_text(SHANGHAI.name)
+        page.screenshot(path=str(shots / "shanghai-5-editor.png"))
+        chromium.close()
+    assert not errors, errors

@@ -237,6 +237,18 @@ def _movement(text: str, year: int | None) -> tuple[Decimal, int] | None:
     return None
 
 
+def _item_entries(ck: Checker, passage: Passage) -> dict[str, str]:
+    """The 项 name of each numbered item of a passage ("15" → "机关事业单位职业年金缴费支出")."""
+    found = {}
+    for unit in units_of(ck, passage):
+        item = _ITEM.match(unit.text)
+        if item is not None:
+            parts = [p for p in _PATH_SPLIT.split("".join(item.group(2).split())) if p]
+            if len(parts) == 3:
+                found[item.group(1)] = parts[2]
+    return found
+
+
 @rule(
     "TEXT-REASON-HOLLOW",
     "narrative",
@@ -252,6 +264,7 @@ def hollow_reasons(ck: Checker) -> None:
     for passage in passages(ck):
         hollow: list[tuple[int, str]] = []
         pending: tuple[Decimal, int] | None = None  # the largest change not yet explained
+        entries = _item_entries(ck, passage)
         for unit in units_of(ck, passage):
             text = "".join(unit.text.split())
             moved = _movement(text, year)
@@ -268,9 +281,19 @@ def hollow_reasons(ck: Checker) -> None:
             rate, sign = last
             direction = "增加" if sign > 0 else "减少"
             opposite = "减少" if sign > 0 else "增加"
+            item = _ITEM.match(unit.text)
+            own = entries.get(item.group(1)) if item else None
+            other = next((number for number, entry in entries.items()
+                          if own and entry != own and entry not in own and said.startswith(entry)),
+                         None)  # fmt: skip
             if (said.endswith(opposite) or said.endswith(opposite + "等")) and rate > 0:
                 ck.report(
                     f"{passage.label}“原因是：{said}”，而所述数字为{direction}",
+                    [passage.location(at, said, path)],
+                )
+            elif other is not None and item is not None:
+                ck.report(
+                    f"{passage.label}第{item.group(1)}项“{own}”的原因“{said}”说的是第{other}项",
                     [passage.location(at, said, path)],
                 )
             elif rate > _LIMIT and _HOLLOW.match(said):

@@ -621,3 +621,46 @@ def text_sums(ck: Checker) -> None:
                 f"{passage.label}“{quote}”段末缺少句号",
                 [passage.location(match.start(), quote, path)],
             )
+
+
+# --- Shanghai's project pages -----------------------------------------------------------------
+
+_FIELD = re.compile(
+    r"([一二三四五六七])、(项目概述|项目概况|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)"
+    r"[：:]?"
+)
+_BODY_END = re.compile(
+    r"(?:局|委员会|委|办公室|办事处|中心|政府|街道|单位|公司|部门|院|所|站|队|馆|会|部|处|科|室|署)[。；;]?$"
+)
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)")
+_TASK = re.compile(r"^(?:主要|负责|完成|推进|开展|做好|加强|组织|落实)")  # a task, not a body
+
+
+@rule(
+    "TEXT-PROJECT-PAGE",
+    "narrative",
+    Severity.WARNING,
+    "项目经费情况说明的栏目内容不符",
+    "项目经费情况说明中，“实施主体”应写实施单位的名称，“年度预算安排”应写明本年预算金额。",
+    ("shanghai",),  # (the template with a page per project)
+)
+def project_pages(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for annex in ck.disclosure.annexes:
+        fields = list(_FIELD.finditer(annex.text))
+        passage = Passage(annex.text, f"附件“{annex.title}”", annex.line_map, annex.source)
+        for k, field in enumerate(fields):
+            end = fields[k + 1].start() if k + 1 < len(fields) else len(annex.text)
+            value = "".join(annex.text[field.end() : end].split())
+            if not value:
+                continue
+            if field.group(2) == "实施主体" and _TASK.match(value) and not _BODY_END.search(value):
+                ck.report(
+                    f"{passage.label}“实施主体”写作“{value[:30]}”，不是实施单位的名称",
+                    [passage.location(field.start(), value[:30], path)],
+                )
+            elif field.group(2) == "年度预算安排" and not _MONEY.search(value):
+                ck.report(
+                    f"{passage.label}“年度预算安排”写作“{value[:30]}”，未写本年预算金额",
+                    [passage.location(field.start(), value[:30], path)],
+                )

@@ -8,6 +8,7 @@ page embeds with ``tojson`` inside ``<script type="application/json">``; the scr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -179,8 +180,20 @@ _BARS: dict[str, tuple[tuple[str, str, str], ...]] = {
 _STACKED = {"three_public", "findings"}
 
 
-def _who(ref: Any, with_year: bool) -> str:
-    return f"{ref.unit_name}（{_year(ref)}）" if with_year else str(ref.unit_name)
+def _who(ref: Any, with_year: bool, with_scope: bool = False) -> str:
+    said = [_year(ref)] if with_year else []
+    if with_scope:
+        said.append(f"{ref.scope}预算")
+    return f"{ref.unit_name}（{'·'.join(said)}）" if said else str(ref.unit_name)
+
+
+def _names(refs: Sequence[Any], with_year: bool) -> list[str]:
+    """The chart label of each disclosure; a unit with a 单位 and a 部门 document of the same
+    year (as Shanghai units publish both) is told apart by the scope."""
+    plain = [_who(r, with_year) for r in refs]
+    seen = Counter(plain)
+    pairs = zip(refs, plain, strict=True)
+    return [_who(r, with_year, True) if seen[p] > 1 else p for r, p in pairs]
 
 
 def compare_chart(metric: str, rows: Sequence[Any], year: int | None) -> dict[str, Any]:
@@ -199,7 +212,7 @@ def compare_chart(metric: str, rows: Sequence[Any], year: int | None) -> dict[st
     return {
         "type": "hstack" if metric in _STACKED else "hbar",
         "unit": unit,
-        "categories": [_who(r.ref, with_year) for r in shown],
+        "categories": _names([r.ref for r in shown], with_year),
         "series": series,
     }
 
@@ -209,13 +222,11 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _class_chart(rows: Sequence[Any], with_year: bool) -> dict[str, Any]:
-    order: list[int] = []
-    names: dict[int, str] = {}
+    refs: dict[int, Any] = {}
     for r in rows:
-        if r.ref.disclosure_id not in names:
-            order.append(r.ref.disclosure_id)
-            names[r.ref.disclosure_id] = _who(r.ref, with_year)
-    order = order[:CHART_POINTS]
+        refs.setdefault(r.ref.disclosure_id, r.ref)
+    order = list(refs)[:CHART_POINTS]
+    names = dict(zip(order, _names([refs[i] for i in order], with_year), strict=True))
     series: dict[str, dict[str, Any]] = {}
     for r in rows:
         if r.ref.disclosure_id not in order:

@@ -23,6 +23,15 @@
     };
   }
 
+  // A long unit name loses its middle, not its end: the end names the unit (…万里街道办事处)
+  // and the year and scope in brackets; the tooltip shows the whole name.
+  var LABEL_CHARS = 20;
+  function shorten(label) {
+    var text = String(label);
+    if (text.length <= LABEL_CHARS) return text;
+    return text.slice(0, 3) + "…" + text.slice(text.length - (LABEL_CHARS - 4));
+  }
+
   function option(spec) {
     var show = formatter(spec.unit);
     var horizontal = spec.type === "hbar" || spec.type === "hstack";
@@ -45,7 +54,7 @@
       type: "category",
       data: spec.categories,
       inverse: horizontal, // the largest (first) at the top
-      axisLabel: horizontal ? { width: 220, overflow: "truncate" } : {}
+      axisLabel: horizontal ? { width: 260, overflow: "truncate", formatter: shorten } : {}
     };
     var valueAxis = {
       type: "value",
