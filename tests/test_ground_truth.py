@@ -13,7 +13,7 @@ from tests.groundtruth import score, truths
 
 # Measured recall of the current rules, per template: a rule that stops finding what it found
 # fails here.
-RECALL_FLOOR = {"shanghai": 0.75, "shanxi": 0.73}
+RECALL_FLOOR = {"shanghai": 0.80, "shanxi": 0.76}
 
 
 def test_every_quote_is_found_in_its_document() -> None:

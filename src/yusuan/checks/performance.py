@@ -255,3 +255,32 @@ def headers(ck: Checker) -> None:
                 f"{_where(table)}年度资金总额{annual_total.text}元，实施期资金总额却为空白",
                 [Location(annual_total.source, _where(table), annual_total.text)],
             )
+
+
+# "46,00368": thousands separators in the wrong places; "服务参保群众 ≥40万元": people in 万元.
+_BAD_GROUPING = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)|\d{4,},\d")
+_PEOPLE = re.compile(r"人|群众|人次|户数|家庭")
+
+
+@rule(
+    "PERF-VALUES",
+    "performance",
+    Severity.WARNING,
+    "绩效指标值书写有误",
+    "指标值中的千分位逗号应每三位一个（不应写成“46,00368”）；以人数计的指标（如服务参保群众）"
+    "不应以“万元”为单位。",
+)
+def indicator_values(ck: Checker) -> None:
+    for table in _readable(ck):
+        for item in [*table.annual_indicators, *table.period_indicators]:
+            value = "".join(item.value.split())
+            where = [Location(item.source or table.source, _where(table), item.value)]
+            if _BAD_GROUPING.search(value):
+                ck.report(
+                    f"{_where(table)}指标“{item.level3}”的值“{value}”千分位逗号位置有误", where
+                )
+            elif _PEOPLE.search(item.level3) and "万元" in value and "费" not in item.level3:
+                ck.report(
+                    f"{_where(table)}指标“{item.level3}”以人计，指标值却写作“{value}”（万元）",
+                    where,
+                )

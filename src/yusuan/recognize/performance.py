@@ -132,6 +132,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         _read_ocr_noise(table, lines)
         return table
     indicator_rows: list[list[str]] = []
+    indicator_sources: list[Source] = []  # the line of each indicator row
     header: list[str] | None = None
     source_seen: dict[str, int] = {}
     below: dict[int, str] = {}
@@ -141,6 +142,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
             if "负责人" in line.compact:
                 break
             indicator_rows.append(cells)
+            indicator_sources.append(Source(doc.path, line.number, line.page))
             continue
         normed = [_norm(c) if c else "" for c in cells]
         if "一级指标" in normed or "三级指标" in normed:
@@ -150,6 +152,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         if first == "绩效指标" or first in _LEVEL1:
             header = []  # the tree starts without its header row
             indicator_rows.append(cells)
+            indicator_sources.append(Source(doc.path, line.number, line.page))
             continue
         # Most rows name one kind of label: a search of the whole row first spares the cell by
         # cell look for the other kinds (a cell's label at its start is found by either).
@@ -161,7 +164,7 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
             _read_funds(table, cells, normed, source_seen, doc.path, line.number)
         if not _TEXT_WORDS.isdisjoint(normed):
             _read_texts(table, cells, normed)
-    _read_indicators(table, header or [], indicator_rows)
+    _read_indicators(table, header or [], indicator_rows, indicator_sources)
     return table
 
 
@@ -259,13 +262,15 @@ def _strip_tags(text: str) -> str:
     return _TAG.sub("", text).strip()
 
 
-def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list[str]]) -> None:
+def _read_indicators(
+    table: PerformanceTable, header: list[str], rows: list[list[str]], sources: list[Source]
+) -> None:
     second = [j for j, c in enumerate(header) if c == "二级指标"]
     split = second[1] if len(second) > 1 else None
     level1 = ""
     level2 = ["", ""]
     single_period = len(second) == 1  # the whole-unit table has one indicator tree
-    for cells in rows:
+    for cells, source in zip(rows, sources, strict=True):
         if split is None and not single_period:
             # No header: the 年度 half starts where a second-level name repeats.
             names = [(j, _norm(c)) for j, c in enumerate(cells) if c]
@@ -304,7 +309,7 @@ def _read_indicators(table: PerformanceTable, header: list[str], rows: list[list
                 contents = contents[-2:]  # a name repeated into the level-2 column
             name = contents[0]
             value = contents[1] if len(contents) > 1 else ""
-            target.append(Indicator(level1, l2, name, value))
+            target.append(Indicator(level1, l2, name, value, source))
 
 
 def _read_ocr_noise(table: PerformanceTable, lines: list[Line]) -> None:
