@@ -112,7 +112,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     no_data: bool = False  # the table says 注：本表无数据
     note: str = ""  # the 注 that says so, as printed
-    note_source: Source | None = None
+    note_source: Source | None = field(default=None, compare=False)
     unit_name: str | None = None
     amount_unit: str | None = None
     source: Source | None = None
@@ -213,7 +213,7 @@ class Indicator:
     level2: str
     level3: str
     value: str
-    source: Source | None = None
+    source: Source | None = field(default=None, compare=False)  # where, not what
 
 
 @dataclass(slots=True)
@@ -268,7 +268,7 @@ class ContentsEntry:
 class GlossaryEntry:
     term: str
     definition: str
-    source: Source | None = None  # the entry's first line
+    source: Source | None = field(default=None, compare=False)  # the entry's first line
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from yusuan.checks import (  # noqa: F401  (importing a family registers its rul
     codes,
     completeness,
     cross_table,
+    naming,
     narrative,
     performance,
     shanghai,

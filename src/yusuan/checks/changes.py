@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Severity
-from yusuan.checks.text import ALL, Passage, passages
+from yusuan.checks.passages import ALL, Passage, passages
 from yusuan.checks.tolerance import sum_tolerance
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*万元"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from yusuan.catalog import class_name_in, economic_groups_by_name, function_classes, function_codes
 from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.text import passages
+from yusuan.checks.passages import passages
 from yusuan.checks.views import (
     class_lines,
     coded_sides,
