@@ -18,6 +18,7 @@ from tests.conftest import SHARED
 from yusuan.budget.build import DataError, build
 from yusuan.budget.extract import to_budget_data
 from yusuan.budget.io import dump_data, load_data
+from yusuan.budget.model import Annex as BudgetAnnex
 from yusuan.budget.model import BudgetData
 from yusuan.budget.shanghai_checks import problems
 from yusuan.budget.workbook import read_workbook, write_workbook
@@ -243,6 +244,14 @@ def test_workbook_round_trip(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rendered = next((tmp_path / "o").glob("*.txt"))
     assert figures(yusuan.read(rendered)) == figures(original("shpt_wljd_2023_dept_budget"))
+
+
+def test_a_note_with_no_text_survives_the_workbook(tmp_path: Path) -> None:
+    data = data_of("shpt_wljd_2023_dept_budget")
+    data.notes.append(BudgetAnnex(title="六、其他", text=""))
+    write_workbook(data, tmp_path / "w.xlsx")
+    back = read_workbook(tmp_path / "w.xlsx")
+    assert [(n.title, n.text) for n in back.notes] == [(n.title, n.text) for n in data.notes]
 
 
 @pytest.fixture

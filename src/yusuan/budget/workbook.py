@@ -252,6 +252,8 @@ def read_workbook(path: Path) -> BudgetData:
                 where = f"工作表“{sheet.title}”第{number}行“{col.header}”"
                 kind = "choice:" + ",".join(col.choices) if col.kind == "choice" else col.kind
                 parsed = _parse(value, kind, where, problems)
+                if parsed is None and col.path == "text" and col.kind == "text":
+                    parsed = ""  # a note whose text is blank is a note with no text
                 if parsed is not None:
                     set_path(item, col.path, parsed)
             items.append(item)
