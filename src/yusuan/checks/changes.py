@@ -99,6 +99,8 @@ def recompute(ck: Checker) -> None:
 
 
 def _check_unit(ck: Checker, passage: Passage, unit: Unit, year: int | None, path: str) -> None:
+    if "万元" not in unit.text or ("为" not in unit.text and "是" not in unit.text):
+        return  # (last year's figure is always "…为X万元")
     text = "".join(unit.text.split())
     before = next(
         (
@@ -213,6 +215,8 @@ _LIMIT = Decimal(10)  # % beyond which the template asks for a reason
 
 def _movement(text: str, year: int | None) -> tuple[Decimal, int] | None:
     """The rate (%) and direction (+1/−1) of the change a unit states, when it can be told."""
+    if "万元" not in text and "%" not in text and not _SAME.search(text):
+        return None
     last_year = year - 1 if year is not None else None
     before = next((m for m in _BEFORE.finditer(text)
                    if last_year is None or m.group(1) == "上年"

@@ -93,8 +93,9 @@ def table_unit_names(ck: Checker) -> None:
     )
     path = d.meta.source_file
     for passage in passages(ck):
+        if "单位" not in passage.text and "部门" not in passage.text:
+            continue
         flat = passage.text.replace("\n", "")
-        raw = [i for i, ch in enumerate(passage.text) if ch != "\n"]
         for match in variant.finditer(flat):
             name = match.group(1)
             near = flat[max(0, match.start() - 20) : match.end() + 20]
@@ -104,10 +105,15 @@ def table_unit_names(ck: Checker) -> None:
                 continue  # a longer phrase that contains the name, or a short form
             ck.report(
                 f"{passage.label}称“{name}”，文件单位名称为“{own}”",
-                [passage.location(raw[match.start(1)], name, path)],
+                [passage.location(_raw_offset(passage.text, match.start(1)), name, path)],
                 expected=own,
                 actual=name,
             )
+
+
+def _raw_offset(text: str, flat: int) -> int:
+    """The offset in ``text`` of offset ``flat`` of the text without its line breaks."""
+    return [i for i, ch in enumerate(text) if ch != "\n"][flat]
 
 
 # --- names the template fixes ---------------------------------------------------------------

@@ -128,15 +128,26 @@ def repeated(ck: Checker) -> None:
     path = ck.disclosure.meta.source_file
     for passage in passages(ck):
         text = passage.text.replace("\n", "")
-        flat_to_raw = [i for i, ch in enumerate(passage.text) if ch != "\n"]
+        flat_to_raw: list[int] = []  # built on the first match only
         for match in _REPEATED.finditer(text):
             if match.group(1) in ("的", "是", "为") and _legit_double(text, match.start()):
                 continue
             quote = context(text, match.start(), match.end())
             ck.report(
                 f"{passage.label}“{match.group(0)}”重复：“…{quote}…”",
-                [passage.location(flat_to_raw[match.start()], quote, path)],
+                [
+                    passage.location(
+                        _raw_offset(passage.text, match.start(), flat_to_raw), quote, path
+                    )
+                ],
             )
+
+
+def _raw_offset(text: str, flat: int, cache: list[int]) -> int:
+    """The offset in ``text`` of offset ``flat`` of the text without its line breaks."""
+    if not cache:
+        cache.extend(i for i, ch in enumerate(text) if ch != "\n")
+    return cache[flat]
 
 
 def _legit_double(text: str, at: int) -> bool:
@@ -354,6 +365,8 @@ def text_sums(ck: Checker) -> None:
                     expected=added,
                     actual=total,
                 )
+        if "实施" not in text:
+            continue  # (only project pages have these headings)
         for match in _NEXT_HEADING.finditer(text):
             opened = list(_ANY_HEADING.finditer(text, 0, match.start()))
             if not opened or opened[-1].group(1) in ("实施主体", "实施周期"):
