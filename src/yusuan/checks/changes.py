@@ -72,6 +72,14 @@ def _units(passage: Passage) -> list[Unit]:
     return found
 
 
+def _previous(text: str, year: int | None) -> re.Match[str] | None:
+    """The first "<last year>…为A万元" of a whitespace-free text ("上年" counts as last year)."""
+    for match in _BEFORE.finditer(text):
+        if year is None or match.group(1) == "上年" or _year(match.group(1), 0) == year - 1:
+            return match
+    return None
+
+
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
@@ -102,14 +110,7 @@ def _check_unit(ck: Checker, passage: Passage, unit: Unit, year: int | None, pat
     if "万元" not in unit.text or ("为" not in unit.text and "是" not in unit.text):
         return  # (last year's figure is always "…为X万元")
     text = "".join(unit.text.split())
-    before = next(
-        (
-            m
-            for m in _BEFORE.finditer(text)
-            if year is None or _year(m.group(1), year - 1) == year - 1
-        ),
-        None,
-    )
+    before = _previous(text, year)
     now = next(
         (m for m in _NOW.finditer(text, before.end() if before else 0)
          if year is None or _year(m.group(1), year) == year or m.group(1) == "本年"),
@@ -192,11 +193,7 @@ def _moved(amount: Decimal) -> str:
 
 def explicit_previous(sentence: str, year: int | None) -> bool:
     """Whether a sentence states last year's figure itself (then this module checks it)."""
-    compact = "".join(sentence.split())
-    return any(
-        year is None or m.group(1) == "上年" or _year(m.group(1), 0) == year - 1
-        for m in _BEFORE.finditer(compact)
-    )
+    return _previous("".join(sentence.split()), year) is not None
 
 
 # --- reasons that say nothing ---------------------------------------------------------------
@@ -217,10 +214,7 @@ def _movement(text: str, year: int | None) -> tuple[Decimal, int] | None:
     """The rate (%) and direction (+1/−1) of the change a unit states, when it can be told."""
     if "万元" not in text and "%" not in text and not _SAME.search(text):
         return None
-    last_year = year - 1 if year is not None else None
-    before = next((m for m in _BEFORE.finditer(text)
-                   if last_year is None or m.group(1) == "上年"
-                   or _year(m.group(1), 0) == last_year), None)  # fmt: skip
+    before = _previous(text, year)
     now = _NOW.search(text, before.end()) if before is not None else None
     if before is not None and now is not None:
         a, b = _decimal(before.group(2)), _decimal(now.group(2))

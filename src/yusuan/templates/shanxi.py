@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from yusuan.model import Side
 from yusuan.numerals import cn_numeral
+from yusuan.templates.common import SUMMARY_FACTS
 from yusuan.templates.spec import (
     ChecklistSpec,
     ClaimSpec,
@@ -256,17 +257,7 @@ _THREE_PUBLIC_ROWS = (
 
 # Headline figures and the one cell each is read from.
 FACTS: tuple[FactSpec, ...] = (
-    FactSpec("income_total", "收入总计", "budget_summary", "amount", "收入总计", Side.INCOME),
-    FactSpec("expenditure_total", "支出总计", "budget_summary", "total", "支出总计",
-             Side.EXPENDITURE),
-    FactSpec("basic", "基本支出", "expenditure_summary", "basic"),
-    FactSpec("project", "项目支出", "expenditure_summary", "project"),
-    FactSpec("fiscal_total", "财政拨款收支总计", "fiscal_summary", "amount", "收入总计",
-             Side.INCOME),
-    FactSpec("general_spending", "一般公共预算当年支出", "general_expenditure", "total"),
-    FactSpec("general_basic", "一般公共预算基本支出", "basic_by_economic", "total"),
-    FactSpec("personnel", "人员经费", "basic_by_economic", "personnel"),
-    FactSpec("public", "公用经费", "basic_by_economic", "public"),
+    *SUMMARY_FACTS,
     FactSpec("three_public", "“三公”经费", "three_public", "total"),
     *(FactSpec(key, label, "three_public", "total", row) for key, label, row in _THREE_PUBLIC_ROWS),
     FactSpec("operating_costs", "机关运行经费", "operating_costs", "total"),
