@@ -187,6 +187,9 @@ TEXT_BREAKERS = {
     "TEXT-YEAR-TITLE": lambda d: setattr(d.sections[1], "title", "2024年“三公”经费预算情况说明"),
     "TEXT-RESIDUE": lambda d: _edit_text(d, "与2024年预算持平", "与2024年预算增加持平"),
     "TEXT-REPEATED": lambda d: _edit_text(d, "与2024年预算持平", "与2024年预算持平持平。。"),
+    "TEXT-RUNNING-SCOPE": lambda d: _edit_text(
+        d, "下属1家机关和1家事业单位", "下属1家机关和2家事业单位"
+    ),
     "TEXT-RATE-PLACES": lambda d: _edit_text(d, "与2024年预算持平", "占比为12.345%"),
     "TEXT-BRACKETS": lambda d: _edit_text(d, "因公出国（境）费", "因公出国（境费"),
     "TEXT-SCOPE": lambda d: setattr(d.sections[0], "title", "2025年部门预算编制说明"),

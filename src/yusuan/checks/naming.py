@@ -259,3 +259,38 @@ def project_pages(ck: Checker) -> None:
                     f"{passage.label}“年度预算安排”写作“{value[:30]}”，未写本年预算金额",
                     [passage.location(field.start(), value[:30], path)],
                 )
+
+
+# --- the scope of 机关运行经费 ----------------------------------------------------------------
+
+# "下属1家机关和1家事业单位…机关运行经费": a count of 事业单位 not said to be 参公.
+_PUBLIC_INSTITUTIONS = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十]+)家(?:(?!参公|参照|行政|机关)[^，。；、和及])*事业单位"
+)
+
+
+@rule(
+    "TEXT-RUNNING-SCOPE",
+    "narrative",
+    Severity.WARNING,
+    "机关运行经费口径有误",
+    "机关运行经费只含行政单位和参照公务员法管理的事业单位（名词解释）；说明计入机关运行经费的"
+    "单位中列有未注明参公的事业单位时，应写明口径或不计入。",
+    ALL,
+)
+def running_cost_scope(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        for sentence in re.finditer(r"[^。]+", passage.text):
+            if "机关运行经费" not in sentence.group(0):
+                continue
+            match = _PUBLIC_INSTITUTIONS.search(sentence.group(0))
+            if match is None:
+                continue
+            start = sentence.start() + match.start()
+            quote = context(passage.text, start, sentence.start() + match.end(), after=30)
+            ck.report(
+                f"{passage.label}把“{match.group(0)}”计入机关运行经费，但机关运行经费只含行政单位"
+                f"和参照公务员法管理的事业单位：“…{quote}…”",
+                [passage.location(start, quote, path)],
+            )

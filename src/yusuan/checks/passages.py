@@ -52,6 +52,21 @@ def passages(ck: Checker) -> list[Passage]:
     return cached  # type: ignore[return-value]
 
 
+def form_passages(ck: Checker) -> list[Passage]:
+    """The prose of the performance forms (项目概况, 立项依据, 总体目标 …), each field a passage
+    located at its form."""
+    cached = ck.memo.get("form_passages")
+    if cached is None:
+        cached = [
+            Passage(text, f"绩效目标表“{form.project or form.title}”{field}", [], form.source)
+            for form in ck.disclosure.performance_tables
+            for field, text in form.texts.items()
+            if text
+        ]
+        ck.memo["form_passages"] = cached
+    return cached  # type: ignore[return-value]
+
+
 def titles(d: Disclosure) -> Iterator[tuple[str, Location]]:
     """Every printed heading: table titles and section titles."""
     for table in d.tables.values():

@@ -9,8 +9,9 @@ import re
 from decimal import Decimal
 
 from yusuan.checks.engine import Checker, rule
-from yusuan.checks.findings import Severity
-from yusuan.checks.passages import ALL, context, passages, titles
+from yusuan.checks.findings import Location, Severity
+from yusuan.checks.passages import ALL, Passage, context, form_passages, passages, titles
+from yusuan.words import cut, is_word
 
 # --- years ------------------------------------------------------------------------------------
 
@@ -80,6 +81,49 @@ def title_year(ck: Checker) -> None:
                 break
 
 
+# "应拨付2024年度…专项资金583万元": a year's funds with their amount, in a performance form.
+_YEAR_FUNDS = re.compile(r"(\d{4})年度?[^，。；]{0,30}?(?:资金|经费)\s*([\d,]+(?:\.\d+)?)\s*(万元|元)")
+
+
+@rule(
+    "TEXT-YEAR-FORM",
+    "performance",
+    Severity.WARNING,
+    "绩效目标表所述资金年度与预算年度不符",
+    "绩效目标表文字所述某年度资金的金额正是本表的年度资金总额时，该年度应为文件的预算年度"
+    "（2025年预算的表写“应拨付2024年度……资金583万元”而本表年度资金为583万元，年度有误）。",
+    ALL,
+)
+def form_year(ck: Checker) -> None:
+    year = ck.disclosure.meta.year
+    if year is None:
+        return
+    path = ck.disclosure.meta.source_file
+    for form in ck.disclosure.performance_tables:
+        total = form.annual_funds.total.amount if form.annual_funds.total else None
+        if not total:
+            continue
+        reported: set[str] = set()
+        for field_name, text in form.texts.items():
+            for match in _YEAR_FUNDS.finditer(text):
+                printed = int(match.group(1))
+                amount = Decimal(match.group(2).replace(",", ""))
+                in_yuan = amount * 10000 if match.group(3) == "万元" else amount
+                if printed == year or in_yuan != total or match.group(0) in reported:
+                    continue
+                reported.add(match.group(0))
+                clause_start = max(text.rfind("，", 0, match.start()) + 1, match.start() - 20)
+                quote = text[clause_start : match.end()]
+                label = f"绩效目标表“{form.project or form.title}”{field_name}"
+                ck.report(
+                    f"{label}称“{quote}”：{amount}{match.group(3)}即本表{year}年度资金总额，"
+                    f"年度应为{year}年度",
+                    [Location(form.source, label, quote)],
+                    expected=str(year),
+                    actual=str(printed),
+                )
+
+
 # --- template residue and slips -------------------------------------------------------------
 
 _RESIDUE = re.compile(
@@ -126,21 +170,51 @@ _REPEATED = re.compile(
 )
 def repeated(ck: Checker) -> None:
     path = ck.disclosure.meta.source_file
-    for passage in passages(ck):
+    for passage in passages(ck) + form_passages(ck):
         text = passage.text.replace("\n", "")
         flat_to_raw: list[int] = []  # built on the first match only
         for match in _REPEATED.finditer(text):
             if match.group(1) in ("的", "是", "为") and _legit_double(text, match.start()):
                 continue
-            quote = context(text, match.start(), match.end())
-            ck.report(
-                f"{passage.label}“{match.group(0)}”重复：“…{quote}…”",
-                [
-                    passage.location(
-                        _raw_offset(passage.text, match.start(), flat_to_raw), quote, path
-                    )
-                ],
-            )
+            _report_repeat(ck, passage, text, match.start(), match.end(), flat_to_raw, path)
+        for match in _DOUBLED_CHARACTER.finditer(text):
+            if not _REPEATED.match(text, match.start()) and _stray_double(text, match.start()):
+                _report_repeat(ck, passage, text, match.start(), match.end(), flat_to_raw, path)
+
+
+def _report_repeat(
+    ck: Checker, passage: Passage, text: str, start: int, end: int, cache: list[int], path: str
+) -> None:
+    quote = context(text, start, end)
+    at = _raw_offset(passage.text, start, cache)
+    ck.report(
+        f"{passage.label}“{text[start:end]}”重复：“…{quote}…”",
+        [passage.location(at, quote, path)],
+    )
+
+
+_DOUBLED_CHARACTER = re.compile(r"([\u4e00-\u9fff])\1")
+_NUMERALS = set("一二三四五六七八九十百千万")
+
+
+def _stray_double(text: str, at: int) -> bool:
+    """A character printed twice where the words do not call for it: "编织织建" splits as
+    编织/织/建, a word and the same character again, stray. "工作作为" (工作/作为), "常常" and
+    "交通路路口" (交通/路/路口: a name's last character before a word) are not slips."""
+    if text[at] in _NUMERALS or is_word(text[at : at + 2]):
+        return False
+    start = max(0, at - 6)
+    window = text[start : at + 8]
+    ends = []  # (start, end) of each word of the window
+    offset = start
+    for word in cut(window):
+        ends.append((offset, offset + len(word)))
+        offset += len(word)
+    first = next(span for span in ends if span[0] <= at < span[1])
+    second = next(span for span in ends if span[0] <= at + 1 < span[1])
+    if first == second:
+        return False  # one word holds both
+    return first[1] - first[0] > 1 and second[1] - second[0] == 1
 
 
 def _raw_offset(text: str, flat: int, cache: list[int]) -> int:
@@ -153,6 +227,41 @@ def _raw_offset(text: str, flat: int, cache: list[int]) -> int:
 def _legit_double(text: str, at: int) -> bool:
     """ "是是非非", "为为" are not slips of the template's sentences; "的的确确" neither."""
     return text[at : at + 4] in ("的的确确", "是是非非")
+
+
+# A phrase may close on one of these characters ("详见…绩效目标表", "…1113850元", "无").
+_CLOSING = set("表无元号日等年月人次个项家处费率度")
+_FINAL = re.compile(r"[。；;！!.）)”\"’：:]$")
+
+
+@rule(
+    "TEXT-CUT-OFF",
+    "narrative",
+    Severity.WARNING,
+    "句子未写完",
+    "说明段落或绩效目标表的文字在词语中间结束（如“构建政府主”），应把句子写完整。",
+    ALL,
+)
+def cut_off(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck) + form_passages(ck):
+        text = passage.text.rstrip()
+        flat = "".join(text.split())
+        if len(flat) < 20 or _FINAL.search(flat) or flat[-1] in _CLOSING:
+            continue
+        words = cut(flat[-12:])
+        if len(words) < 2 or len(words[-1]) != 1 or not _HAN.match(words[-1]):
+            continue
+        if len(words[-2]) < 2 or not _HAN.match(words[-2][-1]):
+            continue  # "…进/馆", "…第198号": not a word broken off
+        quote = flat[-30:]
+        ck.report(
+            f"{passage.label}在“{words[-2]}{words[-1]}”处结束，句子似未写完：“…{quote}”",
+            [passage.location(max(0, len(text) - 1), quote, path)],
+        )
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 _RATE = re.compile(r"(?:增长|下降|占|为)\s*(\d+\.\d{3,})\s*%")
