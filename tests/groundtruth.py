@@ -52,7 +52,11 @@ def _compact(text: str) -> str:
 
 
 def document_path(name: str) -> Path:
-    for folder in (SHARED / "seeds", SHARED / "real-docs" / "shanghai"):
+    for folder in (
+        SHARED / "seeds",
+        SHARED / "real-docs" / "shanghai",
+        SHARED / "real-docs" / "shanghai-final",
+    ):
         if (folder / name).exists():
             return folder / name
     raise FileNotFoundError(name)

@@ -12,7 +12,7 @@ import pytest
 
 import yusuan
 from tests.conftest import SHARED
-from yusuan.model import Annex, Disclosure
+from yusuan.model import Annex, Cell, Disclosure, FundSources, PerformanceTable, Source
 
 PDFS = (
     "shpt_zfb_2025_unit_budget",
@@ -91,12 +91,16 @@ EXPECTED_ERRORS: dict[str, list[tuple[str, str]]] = {
     # czj 2025's 预算编制说明 gives 职业年金 as 887.36万元; its tables say 873,617.00元.
     "shpt_czj_2025_dept_budget": [("SH-NARRATIVE-CODES", "应为 87.36，实为 887.36")],
     # wljd 2023: 政府性基金 0万元 "比2022年预算增加1421.25万元"; item 3's rate 314.82% for
-    # 11.67 → 45.41 (289.12%); item 16 states 220.63 and 441.25万元 and item 15's rate 60.54%.
+    # 11.67 → 45.41 (289.12%); item 16 states 220.63 and 441.25万元 and item 15's rate 60.54%;
+    # its notes give the 5 projects' money as 3328.13万元, the 5 forms total 33,513,343元; the
+    # last form's 当年财政拨款 11,419,043.00 exceeds its 年度资金申请总额 10,903,043.00.
     "shpt_wljd_2023_dept_budget": [
         ("NARR-CHANGE", "推算上年数为-1421.25万元"),
         ("TEXT-CHANGE-RECOMPUTE", "应为增长289.12%"),
         ("TEXT-CHANGE-RECOMPUTE", "列220.63万元，同一项又称“2023年预算安排441.25万元”"),
         ("TEXT-CHANGE-RECOMPUTE", "应为增长66.40%"),
+        ("PERF-SUMMARY", "合计33,513,343.00元（3351.33万元）"),
+        ("PERF-SOURCES-SUM", "应为 11419043.00，实为 10903043.00"),
     ],
     # sww 2025: 财政拨款收入 and 财政拨款支出 are both 37,151.47万元, yet one rose by 24,558.18万元
     # and the other by 24,491.71万元 against 2024.
@@ -126,6 +130,17 @@ def _bump(d: Disclosure, number: int, key: str, column: str, delta: str = "1000.
     cell.amount += Decimal(delta)
 
 
+def _attach_forms(d: Disclosure) -> None:
+    """Attach the 11 forms the notes count, 6,000,000元 each: 6600万元, not the 6626万元 stated."""
+    for n in range(11):
+        total = Cell("6,000,000.00", Decimal("6000000.00"), Source(d.meta.source_file, 1))
+        d.performance_tables.append(
+            PerformanceTable(
+                "财政项目支出绩效目标填报表", f"项目{n + 1}", annual_funds=FundSources(total=total)
+            )
+        )
+
+
 # rule id → how to break zfb 2025 (unit budget) so that only a careless edit explains it.
 SH_BREAKERS = {
     "SH-ARITH-ROW": lambda d: _bump(d, 3, "2010301", "basic"),
@@ -148,13 +163,16 @@ SH_BREAKERS = {
         _bump(d, 5, "2010301", "total", "100000.00"),
         _bump(d, 5, "2010301", "basic", "100000.00"),
     ),
+    "PERF-SUMMARY": _attach_forms,
 }
 
 
 def test_every_shanghai_rule_has_a_breaker() -> None:
     from yusuan.checks import REGISTRY
 
-    shanghai_only = {k for k, r in REGISTRY.items() if r.profiles == ("shanghai",)}
+    shanghai_only = {
+        k for k, r in REGISTRY.items() if "shanghai" in r.profiles and "shanxi" not in r.profiles
+    }
     assert shanghai_only == set(SH_BREAKERS)
 
 

@@ -182,7 +182,7 @@ def rules(fmt: str) -> None:
         click.echo(f"{'':<26} {store_rule.explanation}")
 
 
-_PROFILE_NAMES = {"shanxi": "山西", "shanghai": "上海"}
+_PROFILE_NAMES = {"shanxi": "山西", "shanghai": "上海", "shanghai-final": "上海决算"}
 
 
 def _rules_markdown() -> str:

@@ -25,3 +25,7 @@ class UnreadableFileError(YusuanError):
 
 class NotADisclosureError(YusuanError):
     """The file is text but shows none of the template's tables or parts."""
+
+
+class BlankTemplateError(NotADisclosureError):
+    """The file is a template itself (XX placeholders where a disclosure has names and figures)."""

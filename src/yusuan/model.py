@@ -226,18 +226,32 @@ class FundSources:
     local: Cell | None = None  # 市县（区）财政资金
     own: Cell | None = None  # 单位自筹
     other: Cell | None = None  # 其他资金
+    fiscal: Cell | None = None  # Shanghai: 其中：财政资金 (project), 其中：当年财政拨款 (year)
+    carryover: Cell | None = None  # Shanghai: 上年结转资金 (year only)
+    # Where the 资金总额 label is printed, so a total left blank can be pointed at.
+    label_source: Source | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
 class PerformanceTable:
-    """A 项目支出绩效目标表 (or the unit's 整体支出绩效目标申报表 when ``whole_unit``)."""
+    """A 项目支出绩效目标表 (or the unit's 整体支出绩效目标申报表 when ``whole_unit``).
+
+    Shanghai's 财政项目支出绩效目标填报表 fills ``period_funds`` from 项目资金总额 (total,
+    其中：财政资金, 其他资金) and ``annual_funds`` from 年度资金申请总额 (total, 其中：当年财政拨款,
+    上年结转资金, 其他资金); its one indicator tree (年度(/项目)指标值) is ``annual_indicators``."""
 
     title: str
     project: str = ""
     department: str | None = None  # 主管部门及代码, as printed
     implementer: str | None = None  # 实施单位
-    attribute: str | None = None  # 项目属性
+    attribute: str | None = None  # 项目属性 (Shanghai: 项目性质)
     period: str | None = None  # 项目期
+    # Each header field's label as printed ("项目性质" where the template says 项目属性), and
+    # its line.
+    field_labels: dict[str, tuple[str, Source]] = field(default_factory=dict, compare=False)
+    category: str | None = None  # Shanghai: 项目类别 (特定目标类, 其他运转类 …)
+    planned_start: str | None = None  # Shanghai: 计划开始日期, as printed
+    planned_end: str | None = None  # Shanghai: 计划完成日期, as printed
     period_funds: FundSources = field(default_factory=FundSources)
     annual_funds: FundSources = field(default_factory=FundSources)
     texts: dict[str, str] = field(default_factory=dict)  # 项目概况, 立项依据, … 总体目标
@@ -285,6 +299,7 @@ class Meta:
     unit_name: str = ""
     year: int | None = None
     scope: str = "单位"  # 单位 or 部门
+    kind: str = "预算"  # 预算 (budget) or 决算 (final accounts): the kind of the template read
     units: list[str] = field(default_factory=list)  # units under a department (table 11)
     amount_unit: str = "万元"
     source_file: str = ""

@@ -15,7 +15,7 @@ DB_HELP = (
     "数据库地址，如 sqlite:///预算.db 或 postgresql://用户@主机/库（默认 YUSUAN_DB 或 ./yusuan.db）"
 )
 COMPARE_METRICS = ("three_public", "operating_costs", "personnel_share", "class_spending",
-                   "per_head", "findings")  # fmt: skip
+                   "per_head", "findings", "budget_final")  # fmt: skip
 TREND_METRICS = ("facts", "three_public", "operating_costs", "personnel_share", "per_head",
                  "findings", "codes")  # fmt: skip
 
@@ -58,7 +58,7 @@ def _console() -> Any:
               help="最多列出的条数（表格默认50，0 为全部；csv、json 默认全部）")  # fmt: skip
 def compare(db: str | None, year: int | None, unit: str | None, scope: str | None, metric: str,
             fmt: str, limit: int | None) -> None:  # fmt: skip
-    """比较各单位的“三公”经费、机关运行经费、人员经费占比、分类支出、人均支出或检查问题。"""
+    """比较各单位的“三公”经费、机关运行经费、人员经费占比、分类支出、人均支出、检查问题，或决算与预算（执行率）。"""
     from yusuan.analytics import compare as queries
     from yusuan.analytics import render
 

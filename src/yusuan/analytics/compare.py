@@ -354,6 +354,7 @@ METRICS: dict[str, str] = {
     "class_spending": "按功能分类“类”的支出",
     "per_head": "人均支出",
     "findings": "检查问题排名",
+    "budget_final": "预算与决算对照（执行率）",
 }
 
 
@@ -361,10 +362,12 @@ def compare(session: Session, metric: str, *, year: int | None = None, unit: str
             scope: str | None = None, latest: bool = True, limit: int | None = None,
             ) -> list[Any]:  # fmt: skip
     """The rows of one metric of ``METRICS`` (what ``yusuan compare --metric`` shows)."""
+    from yusuan.analytics.execution import budget_final
+
     functions: dict[str, Any] = {
         "three_public": three_public, "operating_costs": operating_costs,
         "personnel_share": personnel_share, "class_spending": class_spending,
-        "per_head": per_head, "findings": findings_ranking,
+        "per_head": per_head, "findings": findings_ranking, "budget_final": budget_final,
     }  # fmt: skip
     if metric not in functions:
         raise ValueError(f"unknown metric {metric}")

@@ -296,12 +296,35 @@ def hollow_reasons(ck: Checker) -> None:
                 )
             elif rate > _LIMIT and _HOLLOW.match(said):
                 hollow.append((at, said))
+        _restated_reasons(ck, passage, path)
         if hollow:
             start, said = hollow[0]
             more = f"（本段共{len(hollow)}处）" if len(hollow) > 1 else ""
             ck.report(
                 f"{passage.label}变动超过{_LIMIT}%，原因只写“{said}”，未说明实际原因{more}",
                 [passage.location(start, said, path)],
+            )
+
+
+# "…持平。主要原因：……减少支付": a reason for a change where none is stated. "决算数小于预算数的主要
+# 原因：当年度无“三公”经费支出": the difference said again.
+_LEVEL_REASON = re.compile(
+    r"持平[。，,]\s*主要原因(?:是|为)?[：:]?\s*([^。]{0,60}?(?:减少|增加|下降|增长|调减|调增)[^。]{0,20})"
+)
+_RESTATED = re.compile(
+    r"决算数[大小]于预算数的主要原因(?:是|为)?[：:]?\s*((?:当年度?|本年度?|全年)?(?:无|没有|未发生)"
+    r"[^，。；]{0,24}(?:支出|经费))[。；]"
+)
+
+
+def _restated_reasons(ck: Checker, passage: Passage, path: str) -> None:
+    for pattern, why in ((_LEVEL_REASON, "称持平，原因却讲增减"),
+                         (_RESTATED, "原因只是把决算与预算的差异重说一遍")):  # fmt: skip
+        for match in pattern.finditer(passage.text):
+            said = "".join(match.group(1).split())
+            ck.report(
+                f"{passage.label}{why}：“{said}”",
+                [passage.location(match.start(1), said, path)],
             )
 
 

@@ -81,7 +81,7 @@ def class_names(ck: Checker) -> None:
     "按科目列示的表中，科目的前3位应是支出功能分类的“类”级编码，3位“类”的名称应为文件年度"
     "《政府收支分类科目》中的名称（如2019年起210为“卫生健康支出”，不再是“医疗卫生与计划生育支出”）；"
     "说明中也不应使用已更名的旧名称。",
-    ("shanxi", "shanghai"),
+    ("shanxi", "shanghai", "shanghai-final"),
 )
 def class_names_by_year(ck: Checker) -> None:
     d = ck.disclosure

@@ -22,7 +22,7 @@ def _file(ck: Checker) -> Source:
     Severity.ERROR,
     "缺少预算公开表",
     "模板要求的预算表（山西13张、上海9张）缺一不可；没有数据的表也应保留表头并注明“本表无数据”。",
-    ("shanxi", "shanghai"),
+    ("shanxi", "shanghai", "shanghai-final"),
 )
 def tables_present(ck: Checker) -> None:
     for number, name in template_of(ck.disclosure).table_names.items():
@@ -60,7 +60,7 @@ def parts_present(ck: Checker) -> None:
     Severity.WARNING,
     "空表未注明“本表无数据”或注明后仍有数据",
     "没有金额的表应注明“注：本表无数据”；注明“本表无数据”的表不应列有金额（后者为错误）。",
-    ("shanxi", "shanghai"),
+    ("shanxi", "shanghai", "shanghai-final"),
 )
 def empty_tables(ck: Checker) -> None:
     for number, table in sorted(ck.disclosure.tables.items()):

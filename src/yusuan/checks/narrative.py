@@ -287,7 +287,7 @@ def classes(ck: Checker) -> None:
     "增减额与增减率不一致",
     "“比上年增加（减少）X万元，增长（下降）Y%”意味着上年数为“本年数 − X”（或 + X），"
     "Y 应等于 X ÷ 上年数 × 100%；增加对应增长、减少对应下降。百分比未保留两位小数时提示。",
-    ("shanxi", "shanghai"),
+    ("shanxi", "shanghai", "shanghai-final"),
 )
 def change_rates(ck: Checker) -> None:
     for st in section_texts(ck).values():
@@ -583,7 +583,7 @@ _NOT_HOLES = ("百万元", "千万元", "亿万元", "每万元")
     Severity.ERROR,
     "说明语句缺少数字或原因",
     "固定句式中应填写的金额、占比、增减率或原因为空，例如“收入总计万元”“主要原因是。”。",
-    ("shanxi", "shanghai"),
+    ("shanxi", "shanghai", "shanghai-final"),
 )
 def holes(ck: Checker) -> None:
     d = ck.disclosure

@@ -15,7 +15,7 @@ from yusuan.model import Disclosure, Source
 from yusuan.sentences import line_at
 from yusuan.templates import template_of
 
-ALL = ("shanxi", "shanghai")
+ALL = ("shanxi", "shanghai", "shanghai-final")
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ def row_sums(ck: Checker) -> None:
     Severity.ERROR,
     "类/款/项金额不衔接，或合计不等于各类之和",
     "按科目列示的表中，类 = Σ款、款 = Σ项，合计 = Σ类；经济分类表中每个类等于其下各款之和。",
-    SH,
+    (*SH, "shanghai-final"),
 )
 def code_sums(ck: Checker) -> None:
     for key in (*CODED, "basic_by_economic"):

@@ -82,7 +82,9 @@ def title_year(ck: Checker) -> None:
 
 
 # "应拨付2024年度…专项资金583万元": a year's funds with their amount, in a performance form.
-_YEAR_FUNDS = re.compile(r"(\d{4})年度?[^，。；]{0,30}?(?:资金|经费)\s*([\d,]+(?:\.\d+)?)\s*(万元|元)")
+_YEAR_FUNDS = re.compile(
+    r"(\d{4})年度?[^，。；]{0,30}?(?:资金|经费)\s*([\d,]+(?:\.\d+)?)\s*(万元|元)"
+)
 
 
 @rule(
@@ -98,7 +100,6 @@ def form_year(ck: Checker) -> None:
     year = ck.disclosure.meta.year
     if year is None:
         return
-    path = ck.disclosure.meta.source_file
     for form in ck.disclosure.performance_tables:
         total = form.annual_funds.total.amount if form.annual_funds.total else None
         if not total:
@@ -229,6 +230,27 @@ def _legit_double(text: str, at: int) -> bool:
     return text[at : at + 4] in ("的的确确", "是是非非")
 
 
+@rule(
+    "TEXT-END-MARK",
+    "narrative",
+    Severity.WARNING,
+    "段落结尾标点有误",
+    "一段说明应以句号结束；以“；”“，”“、”结尾的，多是删去模板的“……（不涉及的不列）”后留下的。",
+    ALL,
+)
+def end_mark(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for passage in passages(ck):
+        text = passage.text.rstrip()
+        if len(text) < 10 or text[-1] not in "；;，,、":
+            continue
+        quote = "".join(text[-30:].split())
+        ck.report(
+            f"{passage.label}以“{text[-1]}”结尾：“…{quote}”",
+            [passage.location(len(text) - 1, quote, path)],
+        )
+
+
 # A phrase may close on one of these characters ("详见…绩效目标表", "…1113850元", "无").
 _CLOSING = set("表无元号日等年月人次个项家处费率度")
 _FINAL = re.compile(r"[。；;！!.）)”\"’：:]$")
@@ -304,9 +326,15 @@ def brackets(ck: Checker) -> None:
     for passage in passages(ck):
         text = passage.text
         start = 0
-        for end in [m.end() for m in re.finditer(r"[。；;！？]", text)] + [len(text)]:
+        ends = [m.end() for m in re.finditer(r"[。；;！？]", text)] + [len(text)]
+        closed_by = 0  # a bracket opened in an earlier sentence is closed in this one
+        for index, end in enumerate(ends):
             sentence = text[start:end]
-            problem = _unpaired(sentence)
+            problem = None if index < closed_by else _unpaired(sentence)
+            later = ends[index + 1 : index + 1 + _BRACKET_REACH]
+            if problem and (closing := _spans(text, start, later)) is not None:
+                closed_by = index + 1 + closing  # "（其中，…；…。…）": one bracket over sentences
+                problem = None
             if problem:
                 quote = "".join(sentence.split())[:40]
                 at = start + len(sentence) - len(sentence.lstrip())
@@ -314,6 +342,18 @@ def brackets(ck: Checker) -> None:
                     f"{passage.label}{problem}：“{quote}”", [passage.location(at, quote, path)]
                 )
             start = end
+
+
+_BRACKET_REACH = 6  # sentences a bracket may run over (the 决算 template's 绩效 sentence runs 5)
+
+
+def _spans(text: str, start: int, later_ends: list[int]) -> int | None:
+    """How many more sentences a bracket opened in the sentence at ``start`` runs over before
+    it is closed, if it is closed within ``later_ends``."""
+    for count, end in enumerate(later_ends, 1):
+        if _unpaired(text[start:end]) is None:
+            return count
+    return None
 
 
 def _unpaired(sentence: str) -> str | None:
@@ -387,7 +427,9 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 # --- words and figures ------------------------------------------------------------------------
 
 # "1.35万元。比2022年预算持平": a full stop between an amount and what it is compared with.
-_BROKEN = re.compile(r"万元。(?=(?:比|与|较)(?:上年|\d{4}年))")
+# "X万元。比上年增加": the template's one sentence broken; "X万元。与2023年度相比，…" is a sentence
+# of its own (the 决算 template's).
+_BROKEN = re.compile(r"万元。(?=(?:比|与|较)(?:上年|\d{4}年))(?!与(?:上年|\d{4}年度?)相比)")
 # "1720.00万，其中": 万 with no 元 after an amount.
 _WAN_ALONE = re.compile(r"(\d[\d,]*(?:\.\d+)?)万(?=[，,。；;（()）、]|$)")
 # "拟从2020年起" in a 2025 document: a plan dated before the document's own year.

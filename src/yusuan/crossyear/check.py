@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
+from yusuan.crossyear.final import finals_to_check
 from yusuan.crossyear.links import link_many
 from yusuan.crossyear.rules import XYEAR_CHANGE
 from yusuan.derive.claims import Claim, claims, load_claims
@@ -368,17 +369,21 @@ def _check(
 
 
 def _save(session: Session, results: Iterable[CrossCheck]) -> None:
-    """Replace the disclosures' XYEAR findings and recount their findings by severity. Their
-    rows are locked first (PostgreSQL), in id order, so two writers checking them take turns."""
-    by_id = {r.disclosure_id: r for r in results}
+    replace_findings(session, {r.disclosure_id: r.findings for r in results}, "XYEAR-")
+
+
+def replace_findings(session: Session, by_id: Mapping[int, list[Finding]], prefix: str) -> None:
+    """Replace the disclosures' stored findings of the rules named ``prefix…`` and recount their
+    findings by severity. Their rows are locked first (PostgreSQL), in id order, so two writers
+    checking them take turns."""
     if not by_id:
         return
     d, f = s.Disclosure, s.Finding
     for chunk in _chunks(by_id):
         session.execute(select(d.id).where(d.id.in_(chunk)).order_by(d.id).with_for_update())
-        session.execute(delete(f).where(f.disclosure_id.in_(chunk), f.rule.like("XYEAR-%")))
+        session.execute(delete(f).where(f.disclosure_id.in_(chunk), f.rule.like(prefix + "%")))
     rows = [{"disclosure_id": did, **finding_row(x)}
-            for did, r in sorted(by_id.items()) for x in r.findings]  # fmt: skip
+            for did, found in sorted(by_id.items()) for x in found]  # fmt: skip
     if rows:
         session.execute(insert(f), rows)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -422,6 +427,7 @@ def link_and_check(
                 previous.update((k.disclosure_id, k.previous_id) for k in done.successors)
                 results, changed = _check(session, previous, models)
                 _save(session, [r for r in results if r.disclosure_id in changed])
+                replace_findings(session, finals_to_check(session, ids, models), "XFINAL-")
             return results
         except DBAPIError as exc:
             if attempt == _ATTEMPTS - 1 or not _retryable(exc):
@@ -442,9 +448,12 @@ def crosscheck_disclosure(
             [result], changed = _check(session, {disclosure_id: linked.previous_id}, models)
     if linked is None:
         return link_and_check(store, [disclosure_id], models=models)[0]
-    if changed:  # nothing to write for most disclosures
-        with store.session() as session:
+    with store.session() as session:
+        if changed:  # nothing to write for most disclosures
             _save(session, [result])
+        finals = finals_to_check(session, [disclosure_id], models)
+        replace_findings(session, finals, "XFINAL-")
+        result.findings.extend(finals.get(disclosure_id, []))
     return result
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from yusuan.checks.findings import Severity
 
 FAMILY = "cross_year"
-FAMILY_LABEL = "跨年度核对"
+FAMILY_LABEL = "跨文件核对"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,4 +37,16 @@ XYEAR_CHANGE = StoreRule(
     "单位名称和单位编码关联（yusuan links）。",
 )
 
-STORE_RULES: dict[str, StoreRule] = {r.id: r for r in (XYEAR_CHANGE,)}
+XFINAL_BUDGET = StoreRule(
+    "XFINAL-BUDGET",
+    FAMILY,
+    Severity.ERROR,
+    "决算所列年初预算与预算公开文件不一致",
+    "决算中的年初预算数（“三公”经费决算表的预算数、一般公共预算财政拨款支出的年初预算，以及逐项说明的"
+    "“年初预算为XXX万元”）应等于同一单位当年已入库预算公开文件的对应数（“三公”经费及其各项、一般公共"
+    "预算当年支出、一般公共预算支出功能分类表中同一科目的合计）。决算以万元列示：预算数按万元四舍五入"
+    "后相同即为一致，相差0.01万元为尾差（提示）。单位按名称、年度和部门/单位关联，任一文件入库时核对。",
+    ("shanghai-final",),
+)
+
+STORE_RULES: dict[str, StoreRule] = {r.id: r for r in (XYEAR_CHANGE, XFINAL_BUDGET)}

@@ -15,6 +15,7 @@ from typing import Any
 from yusuan.checks.findings import Finding, Location
 from yusuan.checks.render.json import location_json
 from yusuan.checks.report import Report
+from yusuan.derive.budget_refs import budget_facts
 from yusuan.derive.claims import claims, claims_json
 from yusuan.derive.classes import class_spending
 from yusuan.derive.facts import facts
@@ -117,7 +118,11 @@ def _tables(record: DocumentRecord, d: Disclosure) -> None:
         coded = hierarchy == "code"
         unit = table.amount_unit or d.meta.amount_unit
         in_wan = (unit or "万元") == "万元"  # to_yuan, inlined
+        written: set[tuple[str, object]] = set()
         for column in table.columns:
+            if (column.key, column.side) in written:
+                continue  # a table printed in halves side by side repeats its columns
+            written.add((column.key, column.side))
             add_column(
                 {"table_no": number, "column": column.key,
                  "side": column.side._value_ if column.side else "", "header": column.header}
@@ -192,7 +197,7 @@ def to_record(d: Disclosure, report: Report, file: FileInfo) -> DocumentRecord:
         extraction=d.meta.extraction,
         counts=report.counts(),
         model_json_gz=gzip.compress(to_json_bytes(d), _GZIP_LEVEL, mtime=0),
-        facts=facts(d),
+        facts={**facts(d), **budget_facts(d)},
         classes=class_spending(d),
         findings=[finding_row(f, file.path) for f in report.findings],
         code=unit_code(d),

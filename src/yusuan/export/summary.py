@@ -17,7 +17,8 @@ def to_summary(disclosure: Disclosure) -> str:
     profile = get_template(meta.profile)
     unit = meta.amount_unit
     lines = [
-        f"{meta.unit_name or '（未识别单位名称）'}　{meta.year or '?'}年度{meta.scope}预算公开",
+        f"{meta.unit_name or '（未识别单位名称）'}　{meta.year or '?'}年度"
+        f"{meta.scope}{meta.kind}公开",
         f"来源：{meta.source_file}（{_extraction_name(meta.extraction)}）",
         f"模板：{profile.name}",
         f"表格：识别 {len(disclosure.tables)}/{len(profile.table_names)} 张"
@@ -29,9 +30,13 @@ def to_summary(disclosure: Disclosure) -> str:
     ]
     t1 = disclosure.table("budget_summary")
     if t1 is not None:
+        # (the row each total is printed in: 收入总计/支出总计, or 总计 on both sides of a 决算)
+        income, spent = profile.fact("income_total"), profile.fact("expenditure_total")
+        income_row = income.row if income is not None and income.row else "收入总计"
+        spent_row = spent.row if spent is not None and spent.row else "支出总计"
         lines.append(
-            f"收入总计：{_money(t1.value('收入总计', 'amount', Side.INCOME), unit)}；"
-            f"支出总计：{_money(t1.value('支出总计', 'total', Side.EXPENDITURE), unit)}"
+            f"收入总计：{_money(t1.value(income_row, 'amount', Side.INCOME), unit)}；"
+            f"支出总计：{_money(t1.value(spent_row, 'total', Side.EXPENDITURE), unit)}"
         )
     t3 = disclosure.table("expenditure_summary")
     if t3 is not None:

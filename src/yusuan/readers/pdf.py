@@ -438,6 +438,7 @@ def group_lines(chars: list[Char]) -> list[list[Char]]:
             lines.append(current)
             current, centre, height = [char], char.cy, char.height
     lines.append(current)
+    lines = _attach_punctuation(lines)
     result: list[list[Char]] = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
@@ -453,6 +454,48 @@ def group_lines(chars: list[Char]) -> list[list[Char]]:
             kept.append(char)
         result.append(kept)
     return result
+
+
+def _punctuation(char: Char) -> bool:
+    return char.text == " " or unicodedata.category(char.text[0]).startswith("P")
+
+
+def _band(line: list[Char]) -> tuple[float, float]:
+    """The vertical extent of a line's body text: the median top and bottom of its characters
+    (digits of some fonts have boxes twice as tall as the CJK text beside them)."""
+    tops = sorted(c.top for c in line)
+    bottoms = sorted(c.bottom for c in line)
+    return tops[len(tops) // 2], bottoms[len(bottoms) // 2]
+
+
+def _attach_punctuation(lines: list[list[Char]]) -> list[list[Char]]:
+    """Put back into their line the punctuation marks that were grouped as a line of their own.
+
+    Some producers (ONLYOFFICE) give full-width marks such as ，：；“” a tight glyph box at the
+    foot (or head) of the line instead of the font's box, so their centres stand below (above)
+    the line and the marks came out as a separate line under it. A line of nothing but marks
+    whose centres lie inside the body band of the line above or below it belongs to that line.
+    """
+    if len(lines) < 2:
+        return lines
+    marks = [all(_punctuation(c) for c in line) for line in lines]
+    if not any(marks):
+        return lines
+    bands = [_band(line) if not mark else None for line, mark in zip(lines, marks, strict=True)]
+    kept: list[list[Char]] = []
+    for i, line in enumerate(lines):
+        if not marks[i]:
+            continue
+        for j in (i - 1, i + 1, i - 2, i + 2):  # nearest text lines first
+            band = bands[j] if 0 <= j < len(lines) else None
+            if band is not None and all(band[0] <= c.cy <= band[1] for c in line):
+                lines[j].extend(line)
+                line.clear()
+                break
+    for line in lines:
+        if line:
+            kept.append(line)
+    return kept
 
 
 def line_text(chars: list[Char]) -> str:

@@ -9,9 +9,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from yusuan.errors import NotADisclosureError
+from yusuan.errors import BlankTemplateError, NotADisclosureError
 from yusuan.model import ContentsEntry, Disclosure, RowKind, Source, Table
 from yusuan.readers.text import NBSP, Line, TextDocument
+from yusuan.recognize.headings import join_split_headings
 from yusuan.recognize.narrative import read_glossary, read_part1, read_part3
 from yusuan.recognize.tables import TableBuilder, classify_projects
 from yusuan.templates import SHANXI, Template, detect
@@ -29,8 +30,10 @@ _FURNITURE = re.compile(
     r"|[-—–]?[0-9一二三四五六七八九十]{1,3}[-—–]?)$"  # page numbers "-28-", "— 七 —"
 )
 _UNIT_NAME = re.compile(r"(?:编制)?(单位|部门)(?:名称)?[：:]\s*(\S+?)(?:\s|单位[：:]|$)")
+_AMOUNT_UNITS = ("元", "万元", "千元")
 _AMOUNT_UNIT = re.compile(r"单位[：:]\s*(万元|元|千元)")
 _YEAR = re.compile(r"(20\d{2})年")
+_COVER_YEAR = re.compile(r"(20\d{2})年度?(?:部门|单位)?(?:预算|决算)")
 
 
 @dataclass(slots=True)
@@ -151,26 +154,32 @@ def segment_shanghai(lines: list[Line], profile: Template) -> Segments:
 
 
 def segment(lines: list[Line], profile: Template = SHANXI) -> Segments:
+    head1, head2, head3, head4 = profile.part_headings or (_PART1, _PART2, _PART3, _PART4)
     titles: list[tuple[int, TableSpec]] = []
     part1_at = part3_at = part4_at = None
     # Part headings ("第…部分…"), found in one pass: the last Part 1 heading starts the body.
     heads = [i for i, ln in enumerate(lines) if ln.compact.startswith("第")]
-    body_start = max((i for i in heads if _is_part(lines[i], _PART1)), default=0)
+    body_start = max((i for i in heads if _is_part(lines[i], head1)), default=0)
     # After the body starts only dot leaders make a TOC entry: look for them before calling.
     toc = [_is_toc(line, True) for line in lines[:body_start]] + [
         _is_toc(line, False) if "..." in line.text or "……" in line.text else False
         for line in lines[body_start:]
     ]
+    # A 目录 without page numbers: a part heading before the body printed again in it.
+    later = {lines[i].compact for i in heads if i >= body_start}
+    for i in heads:
+        if i < body_start and lines[i].compact in later:
+            toc[i] = True
     for i, line in enumerate(lines):
         compact = line.compact
         if toc[i]:
             continue
         if compact.startswith("第") and "部分" in compact[:5]:
-            if _PART1.match(compact):
+            if head1.match(compact):
                 part1_at = i
-            elif _PART3.match(compact) and part3_at is None:
+            elif head3.match(compact) and part3_at is None:
                 part3_at = i
-            elif _PART4.match(compact):
+            elif head4.match(compact):
                 part4_at = i
         elif part3_at is None:  # (tables are only looked for before Part 3)
             spec = _title_of(line, profile)
@@ -183,13 +192,13 @@ def segment(lines: list[Line], profile: Template = SHANXI) -> Segments:
         body = [
             lines[j]
             for j in range(i + 1, stop)
-            if not toc[j] and not ("部分" in lines[j].compact and _PART2.match(lines[j].compact))
+            if not toc[j] and not ("部分" in lines[j].compact and head2.match(lines[j].compact))
         ]
         if spec.number not in tables:
             tables[spec.number] = (lines[i], body)
     start1 = (part1_at + 1) if part1_at is not None else 0
     stops = [x for x in (titles[0][0] if titles else None, part3_at) if x is not None]
-    part2_heads = [i for i in heads if _is_part(lines[i], _PART2) and i > start1]
+    part2_heads = [i for i in heads if _is_part(lines[i], head2) and i > start1]
     stop1 = min(stops + part2_heads[:1]) if (stops or part2_heads) else len(lines)
     part1 = lines[start1:stop1] if part1_at is not None else []
     part3 = lines[part3_at + 1 : part4_at or len(lines)] if part3_at is not None else []
@@ -208,6 +217,8 @@ def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None
     for _, (_, body) in sorted(segments.tables.items()):
         for line in body[:4]:
             found = _UNIT_NAME.search(line.text.replace("\t", " "))
+            if found and found.group(2) in _AMOUNT_UNITS:
+                found = None  # "单位：万元" names the amounts' unit, not the body
             if found and not meta.unit_name:
                 meta.unit_name = found.group(2)
                 meta.scope = "部门" if found.group(1) == "部门" else "单位"
@@ -225,7 +236,10 @@ def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None
     if years:
         meta.year = years.most_common(1)[0][0]
     head = " ".join(line.compact for line in doc.lines[:40])
-    if "部门预算公开" in head or "部门预算情况说明" in head:
+    if meta.year is None:  # titles without a year (决算): the cover's "2024年度部门决算"
+        cover = _COVER_YEAR.search(head)
+        meta.year = int(cover.group(1)) if cover else None
+    if "部门预算公开" in head or "部门预算情况说明" in head or "部门决算" in head:
         meta.scope = "部门"
     if not meta.unit_name:
         for line in doc.lines[:10]:
@@ -235,19 +249,21 @@ def _meta(disclosure: Disclosure, doc: TextDocument, segments: Segments) -> None
 
 
 def recognize(doc: TextDocument) -> Disclosure:
-    lines = clean_lines(doc.lines)
+    lines = join_split_headings(clean_lines(doc.lines), (_PART1, _PART2, _PART3, _PART4))
     profile = detect([line.compact for line in lines])
     segments = SEGMENTERS[profile.layout](lines, profile)
     if not segments.tables and not segments.part3 and not segments.part1:
         raise NotADisclosureError(
             doc.path,
             "未找到预算公开文件的任何部分（概况、预算报表、情况说明）",
-            "请确认这是部门或单位预算公开文件",
+            "请确认这是部门或单位预算（决算）公开文件",
         )
+    refuse_blank_template(doc, lines, segments, profile)
     disclosure = Disclosure()
     disclosure.page_starts = _page_starts(doc.lines)
     disclosure.contents = _contents(doc)
     disclosure.meta.profile = profile.key
+    disclosure.meta.kind = profile.kind
     disclosure.meta.amount_unit = profile.amount_unit
     _meta(disclosure, doc, segments)
     for number, (title_line, body) in sorted(segments.tables.items()):
@@ -263,6 +279,7 @@ def recognize(doc: TextDocument) -> Disclosure:
         _warn_low_confidence(disclosure, table)
     _units(disclosure)
     read_part1(disclosure, segments.part1)
+    _listed_units(disclosure, segments.part1)
     read_part3(disclosure, segments.part3, doc)
     read_glossary(disclosure, segments.part4)
     _report_missing(disclosure, segments, profile)
@@ -328,7 +345,7 @@ def _printed_unit_name(body: list[Line]) -> str | None:
     """The 单位名称/编制单位 a table prints above its header, as printed."""
     for line in body[:4]:
         found = _UNIT_NAME.search(line.text.replace("\t", " "))
-        if found:
+        if found and found.group(2) not in _AMOUNT_UNITS:
             return found.group(2)
     return None
 
@@ -365,3 +382,44 @@ def _report_missing(disclosure: Disclosure, segments: Segments, profile: Templat
         disclosure.warn("缺少第三部分（预算情况说明）", Source(path))
     if not segments.part4:
         disclosure.warn("缺少第四部分（名词解释）", Source(path))
+
+
+# Template placeholders: "上海市XX局", "XXX万元", "占XX%".
+_PLACEHOLDER = re.compile(r"X{2,}")
+BLANK_TEMPLATE_LINES = 10  # at least this many lines with placeholders …
+BLANK_TEMPLATE_SHARE = 0.25  # … making at least this share of the narrative's lines
+
+
+def refuse_blank_template(
+    doc: TextDocument, lines: list[Line], segments: Segments, profile: Template
+) -> None:
+    """Raise ``BlankTemplateError`` when the document is the template itself: its names and
+    figures are still XX placeholders. A filled document with a few left-over XX is read (the
+    text rules report the residue)."""
+    marked = [line for line in lines if "XX" in line.text and _PLACEHOLDER.search(line.text)]
+    narrative = len(segments.part1) + len(segments.part3) + len(segments.part4)
+    if len(marked) < BLANK_TEMPLATE_LINES or len(marked) < BLANK_TEMPLATE_SHARE * narrative:
+        return
+    first = marked[0]
+    where = f"第{first.page}页" if first.page is not None else f"第{first.number}行"
+    raise BlankTemplateError(
+        doc.path,
+        f"这是未填写的{profile.kind}公开模板（{profile.name}），不是{profile.kind}公开文件："
+        f"{len(marked)}行仍是“XX”占位符（如{where}“{first.compact[:30]}”）",
+        "模板本身无需检查；请检查按模板填写后的公开文件",
+    )
+
+
+def _listed_units(disclosure: Disclosure, part1: list[Line]) -> None:
+    """The units a department's 决算 lists in its 单位构成 table (序号 | 单位名称 | 备注)."""
+    listing = False
+    for line in part1:
+        cells = [c.strip() for c in line.cells] if line.cells is not None else []
+        if len(cells) >= 2 and "单位名称" in "".join(cells):
+            listing = True
+        elif listing and len(cells) >= 2 and cells[0].isdigit() and cells[1]:
+            name = "".join(cells[1].split())
+            if name not in disclosure.meta.units:
+                disclosure.meta.units.append(name)
+        elif listing:
+            listing = False

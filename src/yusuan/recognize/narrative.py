@@ -18,6 +18,7 @@ from yusuan.money import parse_amount
 from yusuan.numerals import parse_cn_numeral
 from yusuan.readers.text import Line
 from yusuan.recognize.performance import is_performance_title, read_performance_table
+from yusuan.recognize.performance_shanghai import is_form_title, read_forms
 from yusuan.sentences import full_text, line_at
 
 if TYPE_CHECKING:
@@ -79,11 +80,14 @@ def read_part1(disclosure: Disclosure, lines: list[Line]) -> None:
     target = duties
     for line in lines:
         compact = line.compact
-        # Shanxi: "一、本单位职责"; Shanghai: "<unit name>主要职能".
-        if re.match(r"^(一、本(单位|部门)(主要)?职责|[^、。，]{2,40}主要职能$)", compact):
+        # Shanxi: "一、本单位职责"; Shanghai: "<unit name>主要职能"; 决算: "一、主要职能".
+        if re.match(r"^(一、本(单位|部门)(主要)?职责|一、主要职能$|[^、。，]{2,40}主要职能$)",
+                    compact):  # fmt: skip
             target = duties
             continue
-        if re.match(r"^(二、机构设置|[^、。，]{2,40}机构设置$)", compact):
+        # 决算: "二、部门决算单位构成" (a department's units), "二、机构设置" (a single unit)
+        if re.match(r"^(二、机构设置|二、(部门|单位)决算单位构成|[^、。，]{2,40}机构设置$)",
+                    compact):  # fmt: skip
             target = organization
             continue
         target.append(line)
@@ -173,14 +177,17 @@ def read_part3(disclosure: Disclosure, lines: list[Line], doc: TextDocument) -> 
             end = i + 1
             while end < len(lines) and not _ends_annex_table(lines[end], number):
                 end += 1
-            table = read_performance_table(lines[i:end], doc)
-            disclosure.performance_tables.append(table)
-            if table.confidence < 0.5:
-                disclosure.warn(
-                    f"绩效目标表“{table.project or table.title}”为扫描识别文本，内容无法可靠读取，"
-                    f"仅保留项目名称（第{lines[i].number}-{lines[end - 1].number}行）",
-                    Source(path, lines[i].number),
-                )
+            block = lines[i:end]
+            tables = read_forms(block, doc) if is_form_title(compact) else None
+            for table in tables or [read_performance_table(block, doc)]:
+                disclosure.performance_tables.append(table)
+                if table.confidence < 0.5:
+                    disclosure.warn(
+                        f"绩效目标表“{table.project or table.title}”为扫描识别文本，"
+                        f"内容无法可靠读取，仅保留项目名称"
+                        f"（第{lines[i].number}-{lines[end - 1].number}行）",
+                        Source(path, lines[i].number),
+                    )
             i = end
             continue
         if number >= 12 and _ANNEX_TITLE.match(compact):
@@ -245,8 +252,13 @@ def _locate(section: Section, snippet: str) -> int | None:
 
 
 def _titled(disclosure: Disclosure, word: str) -> Section | None:
-    """The Part 3 section whose title names ``word`` (政府采购, 绩效, 国有资产)."""
-    return next((s for s in disclosure.sections if word in s.title), None)
+    """The Part 3 section whose title names ``word`` (政府采购, 绩效, 国有资产), else the
+    sub-section (a 决算 puts 政府采购 and 国有资产 under 十一、其他重要事项的情况说明)."""
+    found = next((s for s in disclosure.sections if word in s.title), None)
+    if found is None:
+        subs = (sub for s in disclosure.sections for sub in s.subsections)
+        found = next((sub for sub in subs if word in sub.title), None)
+    return found
 
 
 def read_facts(disclosure: Disclosure) -> None:
@@ -256,9 +268,13 @@ def read_facts(disclosure: Disclosure) -> None:
         text = re.sub(r"\s+", "", full_text(procurement))
         p = disclosure.procurement
         total = re.search(r"政府采购预算(?:总额)?(?:为)?" + _NUM + "万元", text)
+        if total is None:  # 决算: "政府采购金额（以合同签订为准）为251.25万元"
+            total = re.search(r"政府采购金额(?:[（(]以合同签订为准[)）])?为?" + _NUM + "万元", text)
         p.total = _figure(total, 1, procurement, path)
         for attr, word in (("goods", "货物"), ("works", "工程"), ("services", "服务")):
             found = re.search(r"政府采购" + word + r"预算" + _NUM + "万元", text)
+            if found is None:  # 决算: "货物采购金额4.79万元"
+                found = re.search(word + r"采购金额" + _NUM + "万元", text)
             setattr(p, attr, _figure(found, 1, procurement, path))
     performance = _titled(disclosure, "绩效")
     if performance is not None:
@@ -266,6 +282,19 @@ def read_facts(disclosure: Disclosure) -> None:
     assets = _titled(disclosure, "国有资产")
     if assets is not None:
         _asset_facts(disclosure, assets, path)
+    _with_pages(disclosure)
+
+
+def _with_pages(disclosure: Disclosure) -> None:
+    """The stated figures get the page of their line, when the input has pages."""
+    perf, p = disclosure.performance, disclosure.procurement
+    figures = [perf.whole_unit_amount, perf.amount, perf.published_amount, perf.published_share,
+               *(k.amount for k in perf.kinds + perf.published_kinds),
+               p.total, p.goods, p.works, p.services, disclosure.assets.office_area]  # fmt: skip
+    for figure in figures:
+        source = figure.source if figure is not None else None
+        if source is not None and source.page is None:
+            source.page = disclosure.page_of(source.line)
 
 
 def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> None:
@@ -281,6 +310,11 @@ def _performance_facts(disclosure: Disclosure, section: Section, path: str) -> N
         projects = re.search(
             r"编报绩效目标的项目共?(\d+)个[，,]涉及项目(?:预算)?资金" + _NUM + "万元", text
         )
+    if projects is None:  # 决算: "编报绩效目标的2024年度项目4个，涉及预算金额598.42万元"
+        projects = re.search(
+            r"编报绩效目标的(?:\d{4}年度?)?项目共?(\d+)个[，,]涉及(?:项目)?预算(?:资金|金额)"
+            + _NUM + "万元", text,
+        )  # fmt: skip
     if projects:
         perf.projects = int(projects.group(1))
         perf.amount = _figure(projects, 2, section, path)
@@ -313,10 +347,20 @@ def _asset_facts(disclosure: Disclosure, section: Section, path: str) -> None:
         tail = text[fleet.end() : fleet.end() + 200]
         for category in re.finditer(r"([\u4e00-\u9fff]{2,12}?用车)(\d+)辆", tail):
             assets.vehicles[category.group(1)] = int(category.group(2))
+    owned = re.search(r"共有车辆(\d+)辆", text) if fleet is None else None
+    if owned:  # 决算: "共有车辆0辆，其中：部级领导干部用车0辆、…其他用车0辆"
+        assets.vehicles["实有"] = int(owned.group(1))
+        tail = text[owned.end() : owned.end() + 200]
+        for category in re.finditer(r"([\u4e00-\u9fff]{2,12}?用车)(\d+)辆", tail):
+            assets.vehicles[category.group(1)] = int(category.group(2))
     area = re.search(r"办公用房建筑总面积" + _NUM + "平方米", text)
     assets.office_area = _figure(area, 1, section, path)
     for attr, amount in (("equipment_50", "50"), ("equipment_100", "100")):
         found = re.search(amount + r"万元[（(]原值[)）]以上的通用设备(\d+)台", text)
+        if found is None:  # 决算: "单价100万元（含）以上设备（不含车辆）2台（套）"
+            found = re.search(
+                r"单价" + amount + r"万元[（(]含[)）]以上设备(?:[（(]不含车辆[)）])?(\d+)台", text
+            )
         if found:
             setattr(assets, attr, int(found.group(1)))
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from yusuan.model import Cell, Indicator, PerformanceTable, Source
 from yusuan.money import parse_amount
 from yusuan.readers.text import Line
+from yusuan.templates.shanghai import PERFORMANCE_TITLES
 
 if TYPE_CHECKING:
     from yusuan.readers.text import TextDocument
@@ -29,9 +30,12 @@ def _norm(text: str) -> str:
     return text.rstrip(":")
 
 
+_FORM_TITLES = tuple(PERFORMANCE_TITLES)  # Shanghai's 财政项目支出绩效目标填报表
+
+
 def is_performance_title(compact: str) -> bool:
     return (
-        ("绩效目标表" in compact or "绩效目标申报表" in compact)
+        ("绩效目标表" in compact or "绩效目标申报表" in compact or compact.startswith(_FORM_TITLES))
         and len(compact) < 60
         and "见附件" not in compact
         and not compact.startswith("详见")  # "详见单位的项目绩效目标表": a reference, not a title
@@ -159,7 +163,8 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
         joined = "\n".join(normed)
         has_field = _FIELD_WORD.search(joined) is not None
         if has_field or below:  # (otherwise there is nothing to read nor to carry forward)
-            below = _read_fields(table, cells, normed if has_field else [], below)
+            below = _read_fields(table, cells, normed if has_field else [], below,
+                                 Source(doc.path, line.number, line.page))  # fmt: skip
         if _ANY_FUND.search(joined):
             _read_funds(table, cells, normed, source_seen, doc.path, line.number)
         if not _TEXT_WORDS.isdisjoint(normed):
@@ -169,8 +174,9 @@ def read_performance_table(lines: list[Line], doc: TextDocument) -> PerformanceT
 
 
 def _read_fields(
-    table: PerformanceTable, cells: list[str], normed: list[str], below: dict[int, str]
-) -> dict[int, str]:
+    table: PerformanceTable, cells: list[str], normed: list[str], below: dict[int, str],
+    source: Source,
+) -> dict[int, str]:  # fmt: skip
     """Read header fields of one row. A label whose value is not on its row is printed in the
     same column of the next row; ``below`` carries such labels (column → attribute) forward."""
     used: set[int] = set()
@@ -186,6 +192,7 @@ def _read_fields(
                     continue
                 rest = n.split(label, 1)[1]
                 value = rest or _next_value(cells, j + 1)
+                table.field_labels.setdefault(attr, (label, source))
                 if value:
                     used.add(next((k for k in range(j + 1, len(cells)) if cells[k]), j))
                     setattr(table, attr, _SPACES.sub("", value))
@@ -222,6 +229,8 @@ def _read_funds(
         for key, rest in _fund_labels(n):
             if key == "total":
                 funds = table.period_funds if n.startswith("实施期") else table.annual_funds
+                if funds.label_source is None:
+                    funds.label_source = Source(path, line)
             else:
                 count = seen.get(key, 0)
                 seen[key] = count + 1

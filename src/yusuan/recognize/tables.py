@@ -20,7 +20,9 @@ from yusuan.templates.shanxi import ECONOMIC_GROUPS
 from yusuan.templates.spec import GroupSpec, TableSpec
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_TOTAL_LABEL = re.compile(r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)$")
+_TOTAL_LABEL = re.compile(
+    r"^(合计|总计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$"
+)
 _NO_DATA = ("本表无数据", "为空表")
 _SPACES = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^1(?:\s+\d+)+$")
@@ -34,6 +36,8 @@ def _starts_body(spec: TableSpec, line: Line) -> bool:
     """The first body row: its first cell looks like a body label and the rest of the row is not
     more header words ("合计 人员经费 公用经费" is a header, "合计 582.81 …" is not)."""
     cells = line.cells if line.cells is not None else layout_tokens(line.text)
+    if cells and not cells[0] and line.cells is not None:
+        cells = [c for c in cells if c]  # a label in a later column ("合计" under 科目名称)
     if not cells or not spec.body_start.match(cells[0]):
         return False
     if _CODE.match(cells[0]) or _NUMBERED_LABEL.match(cells[0]):
@@ -66,6 +70,80 @@ def split_header(spec: TableSpec, lines: list[Line], style: str) -> tuple[list[L
         if any(is_amount(c) for c in cells):
             return lines[:i], lines[i:]
     return lines, []
+
+
+_KIND_WORDS = ("类", "款", "项")
+
+
+def unmerge_kind_header(spec: TableSpec, lines: list[Line]) -> list[Line]:
+    """Lines with the 类/款/项 header cells taken out of a body row they share a grid row with
+    (the rule between the header and the 合计 row is missing: "类 款 项 合计 2,946.25 …"): the
+    header part becomes a line of its own before the row."""
+    slots = spec.groups[0].text_slots
+    n = sum(1 for slot in slots if slot.startswith("code_"))
+    if n < 2:
+        return lines
+    words = _KIND_WORDS[:n]
+    out: list[Line] = []
+    for line in lines:
+        cells = line.cells
+        if (
+            cells is None
+            or len(cells) <= n
+            or tuple(c.strip() for c in cells[:n]) != words
+            or not any(is_amount(c.strip()) for c in cells[n:])
+        ):
+            out.append(line)
+            continue
+        blank = [""] * (len(cells) - n)
+        head, rest = [*cells[:n], *blank], [""] * n + list(cells[n:])
+        out.append(Line(line.number, "\t".join(head), head, line.page, line.boxes))
+        out.append(Line(line.number, "\t".join(rest), rest, line.page, line.boxes,
+                        line.confidences))  # fmt: skip
+    return out
+
+
+def _code_parts(code: str, parts: int) -> list[str]:
+    """ "2050205" as 类/款/项 ("205", "02", "05"); "20502" as ("205", "02", "")."""
+    pieces = [code[:3], code[3:5], code[5:7]][:parts]
+    return [p for p in pieces if p] + [""] * (parts - len([p for p in pieces if p]))
+
+
+def widen_code_columns(spec: TableSpec, lines: list[Line]) -> list[Line]:
+    """A table printed with each code in one column (功能分类科目编码 "2050205", as the official
+    决算 template draws it) where the template has 类/款/项 columns: its rows of cells widened to
+    the template's slots, the code split into its parts. Only when most rows are that narrow."""
+    counts = [sum(1 for slot in g.text_slots if slot.startswith("code_")) for g in spec.groups]
+    if max(counts, default=0) < 2:
+        return lines
+    narrow = spec.width - sum(k - 1 for k in counts if k > 1)
+    rows = [line for line in lines if line.cells is not None]
+    if not rows or 2 * sum(1 for line in rows if len(line.cells or ()) == narrow) <= len(rows):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        if line.cells is None or len(line.cells) != narrow:
+            out.append(line)
+            continue
+        positions: list[int] = []  # the printed cell each template slot takes its box from
+        cells: list[str] = []
+        at = 0
+        for group, k in zip(spec.groups, counts, strict=True):
+            width = group.width - (k - 1 if k > 1 else 0)
+            part = line.cells[at : at + width]
+            if k > 1:
+                code = "".join(part[0].split())
+                head = _code_parts(code, k) if _CODE.match(code) else [part[0], *[""] * (k - 1)]
+                cells += head + part[1:]
+                positions += [at] * k + list(range(at + 1, at + width))
+            else:
+                cells += part
+                positions += list(range(at, at + width))
+            at += width
+        boxes = [line.boxes[i] for i in positions] if line.boxes else None
+        sure = [line.confidences[i] for i in positions] if line.confidences else None
+        out.append(Line(line.number, "\t".join(cells), cells, line.page, boxes, sure))
+    return out
 
 
 def header_paths(header: list[Line], width: int) -> list[str]:
@@ -162,6 +240,7 @@ class TableBuilder:
                 table.note_source = Source(self.path, line.number, line.page)
             else:
                 body_lines.append(line)
+        body_lines = unmerge_kind_header(self.spec, widen_code_columns(self.spec, body_lines))
         header, body = split_header(self.spec, body_lines, self.style)
         table.columns = self._columns(header)
         if self.style == "layout":

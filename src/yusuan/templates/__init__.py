@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from yusuan.model import Disclosure
 from yusuan.templates.shanghai import SHANGHAI
+from yusuan.templates.shanghai_final import SHANGHAI_FINAL
 from yusuan.templates.shanxi import SHANXI
 from yusuan.templates.spec import (
     STAGES,
@@ -21,7 +22,7 @@ from yusuan.templates.spec import (
     UnsupportedStageError,
 )
 
-TEMPLATES: dict[str, Template] = {t.key: t for t in (SHANXI, SHANGHAI)}
+TEMPLATES: dict[str, Template] = {t.key: t for t in (SHANXI, SHANGHAI, SHANGHAI_FINAL)}
 
 
 def get_template(key: str) -> Template:
@@ -45,6 +46,7 @@ def detect(compacts: list[str]) -> Template:
 
 __all__ = [
     "SHANGHAI",
+    "SHANGHAI_FINAL",
     "SHANXI",
     "STAGES",
     "TEMPLATES",

@@ -206,6 +206,28 @@ CHECKLIST: tuple[ChecklistSpec, ...] = (
     *(ChecklistSpec(f"section:{n}", _NOTES, f"{n}. {t}") for n, t in SECTIONS.items()),
 )  # fmt: skip
 
+# --- 财政项目支出绩效目标填报表, attached by some documents (recognize/performance_shanghai.py)
+
+PERFORMANCE_TITLES = ("财政项目支出绩效目标填报表",)
+# Printed label → PerformanceTable attribute.
+PERFORMANCE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("项目名称", "project"), ("项目性质", "attribute"), ("项目类别", "category"),
+    ("主管部门", "department"), ("实施单位", "implementer"),
+    ("计划开始日期", "planned_start"), ("计划完成日期", "planned_end"),
+)  # fmt: skip
+# Printed label → FundSources key: 项目资金总额 and its parts (``period_funds``), then
+# 年度资金申请总额 and its parts (``annual_funds``). "其他资金" is printed in both halves of a row.
+PERFORMANCE_PROJECT_FUNDS: tuple[tuple[str, str], ...] = (
+    ("项目资金总额", "total"), ("其中：财政资金", "fiscal"), ("其他资金", "other"),
+)  # fmt: skip
+PERFORMANCE_ANNUAL_FUNDS: tuple[tuple[str, str], ...] = (
+    ("年度资金申请总额", "total"), ("其中：当年财政拨款", "fiscal"), ("上年结转资金", "carryover"),
+    ("其他资金", "other"),
+)  # fmt: skip
+PERFORMANCE_TEXTS = ("项目总目标", "年度总体目标")
+PERFORMANCE_INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "年度(/项目)指标值")
+
+
 SHANGHAI = Template(
     key="shanghai",
     name="上海市预算公开模板（9张表）",

@@ -134,11 +134,16 @@ class Template:
     # The fact a change sentence of a section is about when it names no amount ("比上年增加…").
     claim_defaults: dict[int, str] = field(default_factory=dict)
     stages: frozenset[str] = frozenset({"read", "check", "store"})
+    # A 决算 template: the 预算 template whose documents it accounts for (their 年初预算).
+    budget_of: str | None = None
     # How the document orders its parts: "parts" (第一部分 … 第四部分) or "named_sections"
     # (Shanghai: 主要职能, 机构设置, 名词解释, 预算编制说明, the tables, 其他相关情况说明).
     layout: str = "parts"
     # What findings' locations in the numbered narrative sections start with ("第三部分 一、…").
     section_label: str = "第三部分"
+    # The headings of 第一部分 … 第四部分 (compact text) for the "parts" layout, when they differ
+    # from the Shanxi ones (第一部分概况, 第二部分2025年单位预算报表, …).
+    part_headings: tuple[re.Pattern[str], ...] = ()
 
     # --- tables -------------------------------------------------------------------------------
 

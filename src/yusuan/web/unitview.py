@@ -176,6 +176,7 @@ _BARS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "per_head": (("人均支出", "expenditure_per_head", "money"),
                  ("人均基本支出", "basic_per_head", "money")),
     "findings": (("错误", "errors", "count"), ("警告", "warnings", "count")),
+    "budget_final": (("预算数", "budget", "money"), ("决算数", "final", "money")),
 }  # fmt: skip
 _STACKED = {"three_public", "findings"}
 
@@ -201,6 +202,8 @@ def compare_chart(metric: str, rows: Sequence[Any], year: int | None) -> dict[st
     with_year = year is None
     if metric == "class_spending":
         return _class_chart(rows, with_year)
+    if metric == "budget_final":  # one pair of bars per 决算: its 一般公共预算 spending
+        rows = [r for r in rows if r.key == "general_spending"]
     shown = list(rows[:CHART_POINTS])
     specs = _BARS[metric]
     kind = specs[0][2]

@@ -1,0 +1,179 @@
+"""A 决算's 情况说明 item by item: each 项 "年初预算为A万元，支出决算为B万元" against its table row,
+the direction it states (决算数大于/小于预算数, 持平) and the reason the template asks for; and the
+economic items 人员经费 and 公用经费 are said to include, against the 基本支出 table."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from yusuan.checks.engine import Checker, rule
+from yusuan.checks.final import FINAL
+from yusuan.checks.final_text import Part, parts
+from yusuan.checks.findings import Severity
+from yusuan.checks.tolerance import sum_tolerance
+from yusuan.final_sentences import ItemSentence, item_row, item_sentences, opening_figures
+from yusuan.names import normalize_name
+from yusuan.sentences import NUMBER
+
+_VERDICT = re.compile(r"决算数(大于|小于|等于|与预算数(?:基本)?持平|与年初预算(?:基本)?持平)")
+# The sections whose items are read, and the table their 支出决算 figures come from.
+_ITEM_TABLES = (
+    ("一般公共预算财政拨款支出决算具体情况", "general_expenditure"),
+    ("政府性基金预算财政拨款收入支出决算情况说明", "fund_expenditure"),
+    ("国有资本经营预算财政拨款收入支出决算情况说明", "capital_expenditure"),
+)
+_LEVEL = Decimal("0.01")  # 持平 may hide a change under 1 %
+CENT = Decimal("0.01")  # 万元 printed to the fen of 万元: a difference within it is rounding
+
+
+@rule(
+    "FINAL-NARR-ITEMS",
+    "narrative",
+    Severity.ERROR,
+    "决算说明中逐项的预决算数或增减方向有误",
+    "“XX（类）XX（款）XX（项）……年初预算为A万元，支出决算为B万元。决算数大于（小于）预算数的主要原因："
+    "……”：B 应等于决算表该项的支出合计；“大于”“小于”“持平”应与 A、B 相符；A、B 不同时应写明原因"
+    "（写持平的不用）；各项的年初预算、支出决算相加应等于本节开头的总数。",
+    FINAL,
+)
+def items(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for title, key in _ITEM_TABLES:
+        table = ck.table(key)
+        if table is None or table.no_data:
+            continue
+        for part in parts(ck, title):
+            found = item_sentences(part.text)
+            for item in found:
+                names = item.names
+                label = f"{part.label}“{names[0]}（类）{names[1]}（款）{names[2]}（项）”"
+                row = item_row(table, names)
+                printed = (row.amount("total") or Decimal(0)) if row is not None else None
+                if row is not None and printed is not None and abs(printed - item.final) > CENT:
+                    ck.report(
+                        f"{label}支出决算为{item.final}万元，表{table.number}“{row.code} "
+                        f"{row.label}”为{printed}万元",
+                        [part.location(item.figures, path)],
+                        expected=printed,
+                        actual=item.final,
+                    )
+                _verdict(ck, part, label, item)
+            _sums(ck, part, found)
+
+
+def _verdict(ck: Checker, part: Part, label: str, item: ItemSentence) -> None:
+    path = ck.disclosure.meta.source_file
+    budget, final, after = item.budget, item.final, item.after
+    verdict = _VERDICT.search(after[:40])
+    gap = final - budget
+    where = [part.location(item.figures, path)]
+    if verdict is None:
+        if abs(gap) > CENT:
+            ck.report(
+                f"{label}年初预算{budget}万元、支出决算{final}万元，未说明决算数大于（小于）"
+                "预算数的原因",
+                where,
+                severity=Severity.WARNING,
+            )
+        return
+    word = verdict.group(1)
+    level = "持平" in word or word == "等于"
+    wrong = (
+        (word == "大于" and gap <= 0)
+        or (word == "小于" and gap >= 0)
+        or (level and budget and abs(gap) / budget >= _LEVEL)
+        or (level and not budget and gap)
+    )
+    if wrong:
+        actual = "大于" if gap > 0 else "小于" if gap < 0 else "等于"
+        ck.report(
+            f"{label}称“{verdict.group(0)}”，但年初预算{budget}万元、支出决算{final}万元，决算数"
+            f"{actual}预算数",
+            where,
+        )
+    elif not level and "原因" not in after[verdict.end() : verdict.end() + 12]:
+        ck.report(f"{label}“{verdict.group(0)}”之后未写原因", where, severity=Severity.WARNING)
+
+
+def _sums(ck: Checker, part: Part, found: list[ItemSentence]) -> None:
+    """The items' figures against the section's opening total, when it states one."""
+    opening = opening_figures(part.text)
+    if opening is None or len(found) < 2:
+        return
+    path = ck.disclosure.meta.source_file
+    for what, total, values in (
+        ("年初预算", opening[0], [i.budget for i in found]),
+        ("支出决算", opening[1], [i.final for i in found]),
+    ):
+        added = sum(values, Decimal(0))
+        difference = total - added
+        if difference == 0:
+            continue
+        rounding = abs(difference) <= sum_tolerance(len(values))
+        ck.report(
+            f"{part.label}各项{what}之和为{added}万元，本节开头为{total}万元"
+            + ("（尾差）" if rounding else ""),
+            [part.location(opening[2][-30:], path)],
+            expected=added,
+            actual=total,
+            severity=Severity.INFO if rounding else None,
+            rounding=rounding,
+        )
+
+
+# --- 人员经费 and 公用经费: what they are said to include -----------------------------------
+
+_INCLUDES = re.compile(r"(人员经费|公用经费)" + NUMBER + r"万元[，,]主要包括[：:]([^；。]+)")
+_GROUPS = {"人员经费": ("301", "303"), "公用经费": ("302", "307", "309", "310", "399")}
+
+
+@rule(
+    "FINAL-NARR-INCLUDES",
+    "narrative",
+    Severity.WARNING,
+    "人员经费、公用经费所列项目与基本支出决算表不符",
+    "“人员经费XXX万元，主要包括：……；公用经费XXX万元，主要包括：……”列举的经济分类款应正是一般公共"
+    "预算财政拨款基本支出决算表中有数的款：表中为空的不列，有数的不漏（模板：不涉及的不列）。",
+    FINAL,
+)
+def includes(ck: Checker) -> None:
+    table = ck.table("basic_by_economic")
+    if table is None:
+        return
+    path = ck.disclosure.meta.source_file
+    for part in parts(ck, "一般公共预算财政拨款基本支出决算情况说明"):
+        for match in _INCLUDES.finditer(part.text):
+            kind, listing = match.group(1), match.group(3)
+            named = [normalize_name(n.strip("等 ")) for n in re.split(r"[、，,]", listing) if n]
+            rows = [
+                r for r in table.rows if r.code and len(r.code) == 5 and r.code[:3] in _GROUPS[kind]
+            ]
+            groups = {normalize_name(r.label) for r in table.rows if r.code and len(r.code) == 3}
+            spent = {normalize_name(r.label): r for r in rows if r.amount("amount")}
+            blank = [
+                n
+                for n in named
+                if n not in spent
+                and n not in groups
+                and any(normalize_name(r.label) == n for r in rows)
+            ]
+            elided = "…" in listing or listing.rstrip().endswith("等")
+            missing = [] if elided else [r for n, r in spent.items() if n not in named]
+            if not blank and not missing:
+                continue
+            said = []
+            if blank:
+                said.append("列了表中为空的" + "、".join(f"“{n}”" for n in blank))
+            if missing:
+                said.append(
+                    "漏了表中有数的"
+                    + "、".join(
+                        f"“{r.label}”（{r.code}，{r.amount('amount')}万元）" for r in missing
+                    )
+                )
+            quote = match.group(0)[:40]
+            ck.report(
+                f"{part.label}{kind}“主要包括”{'；'.join(said)}（表{table.number}）",
+                [part.location(quote, path)],
+            )

@@ -1,0 +1,87 @@
+"""The item sentences of a 决算's 情况说明, as the template writes them:
+
+    "1、教育支出（类）普通教育（款）初中教育（项）。主要用于：……。年初预算为 XXX万元，支出决算为
+    XXX万元。决算数大于（小于）预算数的主要原因：……"
+
+read into the three names, the two figures and what follows them (the verdict and the reason), for
+the checks of one document and for the budget they are compared with across documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yusuan.model import Row, RowKind, Table
+from yusuan.names import normalize_name
+from yusuan.sentences import NUMBER
+
+_ITEM = re.compile(
+    r"(?:^|[。；\d、])([^（）。；、\d]{2,30})（类）([^（）。；]{2,30})（款）([^（）。；]{2,40})（项）"
+)
+FIGURES = re.compile(r"年初预算为" + NUMBER + r"万元[，,]支出决算为" + NUMBER + "万元")
+_OPENING = re.compile(r"^[^。]*?年初预算为" + NUMBER + r"万元[，,]支出决算为" + NUMBER + "万元")
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSentence:
+    """One 项 of the 情况说明 (text without line breaks)."""
+
+    names: tuple[str, str, str]  # 类, 款, 项 as printed
+    budget: Decimal  # 年初预算, 万元
+    final: Decimal  # 支出决算, 万元
+    figures: str  # "年初预算为1560.05万元，支出决算为1511.89万元" as printed
+    after: str  # what follows the figures, up to the next item
+
+
+def item_sentences(text: str) -> list[ItemSentence]:
+    """Every item of ``text`` (a section's text with its line breaks and spaces removed) that
+    states both figures."""
+    starts = list(_ITEM.finditer(text))
+    found = []
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        body = text[match.end() : end]
+        figures = FIGURES.search(body)
+        if figures is None:
+            continue
+        found.append(
+            ItemSentence(
+                (match.group(1), match.group(2), match.group(3)),
+                _amount(figures.group(1)),
+                _amount(figures.group(2)),
+                figures.group(0),
+                body[figures.end() :],
+            )
+        )
+    return found
+
+
+def opening_figures(text: str) -> tuple[Decimal, Decimal, str] | None:
+    """The section's opening "年初预算为A万元，支出决算为B万元" (before its first item)."""
+    opening = _OPENING.search(text)
+    if opening is None or _ITEM.search(text[: opening.end()]):
+        return None
+    return _amount(opening.group(1)), _amount(opening.group(2)), opening.group(0)
+
+
+def item_row(table: Table, names: tuple[str, str, str]) -> Row | None:
+    """The 项 row of a coded table printed under the 类 and 款 of those names."""
+    wanted = [normalize_name(n) for n in names]
+    klass = section = None
+    for row in table.rows:
+        if not row.code:
+            continue
+        name = normalize_name(row.label)
+        if row.kind == RowKind.CLASS or len(row.code) == 3:
+            klass, section = name, None
+        elif len(row.code) == 5:
+            section = name
+        elif klass == wanted[0] and section == wanted[1] and name == wanted[2]:
+            return row
+    return None
