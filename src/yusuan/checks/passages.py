@@ -57,12 +57,14 @@ def form_passages(ck: Checker) -> list[Passage]:
     located at its form."""
     cached = ck.memo.get("form_passages")
     if cached is None:
-        cached = [
-            Passage(text, f"绩效目标表“{form.project or form.title}”{field}", [], form.source)
-            for form in ck.disclosure.performance_tables
-            for field, text in form.texts.items()
-            if text
-        ]
+        seen: set[str] = set()  # forms repeat a text under several fields: read it once
+        cached = []
+        for form in ck.disclosure.performance_tables:
+            for field, text in form.texts.items():
+                if text and text not in seen:
+                    seen.add(text)
+                    label = f"绩效目标表“{form.project or form.title}”{field}"
+                    cached.append(Passage(text, label, [], form.source))
         ck.memo["form_passages"] = cached
     return cached  # type: ignore[return-value]
 

@@ -271,6 +271,8 @@ def cut_off(ck: Checker) -> None:
         flat = "".join(text.split())
         if len(flat) < 20 or _FINAL.search(flat) or flat[-1] in _CLOSING:
             continue
+        if any(is_word(flat[-n:]) for n in (2, 3, 4)):
+            continue  # ends on a word
         words = cut(flat[-12:])
         if len(words) < 2 or len(words[-1]) != 1 or not _HAN.match(words[-1]):
             continue
