@@ -113,3 +113,16 @@ def test_compare_shows_budget_and_final_side_by_side(tmp_path) -> None:  # type:
                                        "--year", "2024"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "执行率" in result.output and "98.20" in result.output
+
+
+def test_budget_comparisons_leave_the_final_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from yusuan.analytics.compare import compare
+
+    store = open_store(f"sqlite:///{tmp_path / 'pair.db'}")
+    store_disclosure(store, yusuan.read(FINAL), "czj_2024_final.pdf")
+    budget_id = store_disclosure(store, _budget_2024(), "czj_2024_budget.pdf")
+    with store.reader() as session:
+        rows = compare(session, "three_public", year=2024)
+        ranked = compare(session, "findings", year=2024)
+    assert [r.ref.disclosure_id for r in rows] == [budget_id]  # a 预算 is compared with 预算
+    assert len(ranked) == 2  # the findings ranking lists every document

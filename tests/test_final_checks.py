@@ -79,6 +79,14 @@ def _edit_text(d: Disclosure, old: str, new: str) -> None:
     raise AssertionError(old)
 
 
+def _retell_counts(d: Disclosure, sentence: str) -> None:
+    """The 三公 section's closing sentence replaced by ``sentence``, read again as yusuan reads."""
+    from yusuan.recognize.three_public import read_three_public_counts
+
+    _edit_text(d, "上海市普陀区财政局2024年度无“三公”经费财政拨款支出。", sentence)
+    read_three_public_counts(d)
+
+
 BREAKERS: dict[str, Callable[[Disclosure], None]] = {
     # 年末结转和结余 55.34 → 56.34: 本年支出合计 + 年末 no longer makes 总计 2,995.39.
     "FINAL-BALANCE": lambda d: _set(
@@ -95,6 +103,9 @@ BREAKERS: dict[str, Callable[[Disclosure], None]] = {
     "FINAL-NARR-AMOUNTS": lambda d: _edit_text(
         d, "收入支出总计2995.39万元", "收入支出总计2995.93万元"
     ),
+    "FINAL-NARR-CHANGE": lambda d: _edit_text(d, "下降1.87%", "下降1.78%"),
+    # The bureau sent no delegation abroad (因公出国（境）费 blank): a stated 团组 contradicts it.
+    "FINAL-THREE-COUNTS": lambda d: _retell_counts(d, "全年安排因公出国（境）团组2个、累计6人次。"),
     "FINAL-NARR-SHARES": lambda d: _edit_text(d, "占79.49%", "占79.94%"),
     "FINAL-NARR-ITEMS": lambda d: _edit_text(d, "支出决算为135.25万元", "支出决算为136.25万元"),
     "FINAL-NARR-INCLUDES": lambda d: _edit_text(d, "办公费、印刷费、", "办公费、"),
@@ -104,6 +115,31 @@ BREAKERS: dict[str, Callable[[Disclosure], None]] = {
         "其他交通费用、其他商品和服务支出、办公设备购置、",
     ),
 }
+
+
+def test_every_final_rule_has_a_breaker() -> None:
+    from yusuan.checks import REGISTRY
+
+    final_only = {k for k, r in REGISTRY.items() if r.profiles == ("shanghai-final",)}
+    assert final_only <= set(BREAKERS), final_only - set(BREAKERS)
+
+
+def test_the_three_public_counts_are_read() -> None:
+    d = _fresh()
+    _edit_text(
+        d,
+        "上海市普陀区财政局2024年度无“三公”经费财政拨款支出。",
+        "全年安排因公出国（境）团组2个、累计6人次。国内公务接待3批次、20人次。",
+    )
+    from yusuan.recognize.three_public import read_three_public_counts
+
+    read_three_public_counts(d)
+    counts = d.three_public_counts
+    assert counts.groups is not None and counts.groups.value == 2
+    assert counts.travellers is not None and counts.travellers.value == 6
+    assert counts.receptions is not None and counts.receptions.value == 3
+    assert counts.guests is not None and counts.guests.value == 20
+    assert _read().three_public_counts.groups is None  # the real one states none
 
 
 @pytest.mark.parametrize("rule_id", sorted(BREAKERS))

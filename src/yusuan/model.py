@@ -197,6 +197,21 @@ class PerformanceSummary:
 
 
 @dataclass(slots=True)
+class ThreePublicCounts:
+    """What the 三公 section counts: 因公出国（境）团组 and 人次, 公务用车 bought and held,
+    公务接待 批次 and 人次 (and the 外宾 among them). A count the text does not state is None."""
+
+    groups: Figure | None = None  # 团组XX个
+    travellers: Figure | None = None  # 累计XX人次
+    vehicles_bought: Figure | None = None  # 购置XX辆
+    vehicles_held: Figure | None = None  # 保有量为XX辆
+    receptions: Figure | None = None  # 接待XX批次
+    guests: Figure | None = None  # XX人次
+    foreign_receptions: Figure | None = None  # 接待外宾XX批次
+    foreign_guests: Figure | None = None
+
+
+@dataclass(slots=True)
 class Assets:
     """Section 十一 (国有资产占有使用情况)."""
 
@@ -321,6 +336,7 @@ class Disclosure:
     procurement: Procurement = field(default_factory=Procurement)
     performance: PerformanceSummary = field(default_factory=PerformanceSummary)
     assets: Assets = field(default_factory=Assets)
+    three_public_counts: ThreePublicCounts = field(default_factory=ThreePublicCounts)
     performance_tables: list[PerformanceTable] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     annexes: list[Annex] = field(default_factory=list)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from yusuan.money import WAN
 from yusuan.names import normalize_name
 from yusuan.store import schema as s
+from yusuan.templates import TEMPLATES
 
 D = s.Disclosure
 CENTS = Decimal(100)
@@ -57,11 +58,16 @@ def newest_version() -> ColumnElement[bool]:
 
 def disclosures(
     *, year: int | None = None, unit: str | None = None, scope: str | None = None,
-    latest: bool = True,
+    latest: bool = True, kind: str | None = "预算",
 ) -> Select[int, int, str, int | None, str]:  # fmt: skip
     """``SELECT REF_COLUMNS FROM disclosures`` with the usual filters: ``unit`` matches units
-    whose normalized name contains it."""
+    whose normalized name contains it; ``kind`` 预算 or 决算 (None: both) keeps the documents of
+    the templates of that kind, so a budget is compared with budgets."""
     query = select(*REF_COLUMNS)
+    if kind is not None:
+        query = query.where(
+            D.profile.in_(sorted(k for k, t in TEMPLATES.items() if t.kind == kind))
+        )
     if year is not None:
         query = query.where(D.year == year)
     if scope:

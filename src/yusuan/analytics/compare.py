@@ -335,7 +335,7 @@ def findings_ranking(session: Session, *, year: int | None = None, unit: str | N
     """Disclosures with the most errors first, then warnings (the counts kept on each stored
     disclosure, recounted whenever findings are added)."""
     query = (
-        disclosures(year=year, unit=unit, scope=scope, latest=latest)
+        disclosures(year=year, unit=unit, scope=scope, latest=latest, kind=None)
         .add_columns(D.errors, D.warnings, D.infos)
         .order_by(D.errors.desc(), D.warnings.desc(), D.infos.desc(), D.unit_name, D.id)
     )

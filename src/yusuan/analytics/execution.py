@@ -70,7 +70,7 @@ def budget_final(
 ) -> list[BudgetFinalRow]:
     """Each 决算's figures against its budget, by unit and year."""
     query = (
-        disclosures(year=year, unit=unit, scope=scope, latest=latest)
+        disclosures(year=year, unit=unit, scope=scope, latest=latest, kind="决算")
         .where(D.profile.in_(sorted(BUDGET_OF)))
         .order_by(D.unit_name, D.year, D.id)
     )

@@ -75,7 +75,7 @@ COLUMNS: dict[str, list[Column]] = {
 
 
 def _ids(session: Session, year: int | None, unit: str | None, scope: str | None) -> list[int]:
-    query = disclosures(year=year, unit=unit, scope=scope, latest=False).order_by(D.id)
+    query = disclosures(year=year, unit=unit, scope=scope, latest=False, kind=None).order_by(D.id)
     return [int(row[0]) for row in run(session, query)]
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.final import FINAL
 from yusuan.checks.final_text import Part, parts
-from yusuan.checks.findings import Severity
+from yusuan.checks.findings import Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
 from yusuan.final_sentences import ItemSentence, item_row, item_sentences, opening_figures
 from yusuan.names import normalize_name
@@ -177,3 +177,72 @@ def includes(ck: Checker) -> None:
                 f"{part.label}{kind}“主要包括”{'；'.join(said)}（表{table.number}）",
                 [part.location(quote, path)],
             )
+
+
+# --- 三公 counts --------------------------------------------------------------------------------
+
+# count attribute → (its name, the 三公 table column of the money it goes with, the word for it)
+_COUNTED = (
+    ("groups", "因公出国（境）团组", "abroad", "因公出国（境）费"),
+    ("vehicles_bought", "公务用车购置数", "car_purchase", "公务用车购置费"),
+    ("receptions", "公务接待批次", "reception", "公务接待费"),
+)
+_AT_LEAST = (
+    ("travellers", "groups", "因公出国（境）人次", "团组数"),
+    ("guests", "receptions", "公务接待人次", "接待批次"),
+    ("foreign_guests", "foreign_receptions", "外宾接待人次", "外宾接待批次"),
+    ("receptions", "foreign_receptions", "公务接待批次", "其中外宾接待批次"),
+)
+
+
+@rule(
+    "FINAL-THREE-COUNTS",
+    "narrative",
+    Severity.WARNING,
+    "“三公”经费说明中的团组、车辆、接待数与支出不符",
+    "“三公”经费说明所列因公出国（境）团组数、公务用车购置数、公务接待批次应与决算表的支出相符：有"
+    "支出必有团组（车辆、批次），无支出则为0；人次不少于团组数（批次），外宾批次不多于全部批次；"
+    "公务用车保有量为0时不应有运行维护费，与国有资产说明的车辆数一致。",
+    FINAL,
+)
+def three_public_counts(ck: Checker) -> None:
+    d = ck.disclosure
+    counts = d.three_public_counts
+    table = d.table("three_public")
+    row = table.rows[0] if table is not None and table.rows else None
+    for attribute, name, column, money in _COUNTED:
+        count = getattr(counts, attribute)
+        spent = row.amount(column) if row is not None else None
+        if count is None or count.value is None or (spent is None and row is None):
+            continue
+        if count.value > 0 and not spent:
+            ck.report(
+                f"“三公”经费说明称{name}{count.text}，决算表{money}为0",
+                [Location(count.source, "“三公”经费说明", count.sentence)],
+            )
+        elif count.value == 0 and spent:
+            ck.report(
+                f"“三公”经费说明称{name}为0，决算表{money}为{spent}万元",
+                [Location(count.source, "“三公”经费说明", count.sentence)],
+            )
+    for many, few, many_name, few_name in _AT_LEAST:
+        more, less = getattr(counts, many), getattr(counts, few)
+        if more is None or less is None or more.value is None or less.value is None:
+            continue
+        if more.value < less.value:
+            ck.report(
+                f"“三公”经费说明中{many_name}{more.text}少于{few_name}{less.text}",
+                [Location(more.source, "“三公”经费说明", more.sentence)],
+            )
+    held = counts.vehicles_held
+    if held is not None and held.value == 0 and row is not None and row.amount("car_operation"):
+        ck.report(
+            f"公务用车保有量为0辆，决算表公务用车运行费为{row.amount('car_operation')}万元",
+            [Location(held.source, "“三公”经费说明", held.sentence)],
+        )
+    owned = d.assets.vehicles.get("实有") if d.assets.vehicles else None
+    if held is not None and held.value is not None and owned is not None and owned != held.value:
+        ck.report(
+            f"“三公”经费说明公务用车保有量{held.text}辆，国有资产说明车辆{owned}辆",
+            [Location(held.source, "“三公”经费说明", held.sentence)],
+        )

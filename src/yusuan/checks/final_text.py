@@ -367,3 +367,53 @@ def _completion(ck: Checker) -> None:
                     expected=expected,
                     actual=rate,
                 )
+
+
+# --- changes against last year ----------------------------------------------------------------
+
+# "收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%",
+# "机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%".
+_CHANGE = re.compile(
+    NUMBER
+    + r"万元[^。；]{0,30}?[。，,；]\s*(?:与\d{4}年度?相比[，,]?[^，。；]{0,30}?|比\d{4}年度?)"
+    r"(增加|减少)" + NUMBER + r"万元[，,](增长|下降)" + NUMBER + "%"
+)
+_AGREE = {"增加": "增长", "减少": "下降"}
+
+
+@rule(
+    "FINAL-NARR-CHANGE",
+    "narrative",
+    Severity.ERROR,
+    "决算说明中与上年相比的增减率有误",
+    "“X万元。与上年度相比，增加（减少）C万元，增长（下降）R%”：上年数为 X − C（增加）"
+    "或 X + C（减少），"
+    "R 应等于 C ÷ 上年数 × 100%，“增加”配“增长”、“减少”配“下降”。",
+    FINAL,
+)
+def changes(ck: Checker) -> None:
+    path = ck.disclosure.meta.source_file
+    for part in all_parts(ck):
+        for match in _CHANGE.finditer(part.text):
+            now, word, change, rate_word, rate = match.groups()
+            current = Decimal(now.replace(",", ""))
+            moved = Decimal(change.replace(",", ""))
+            stated = Decimal(rate)
+            quote = part.text[match.start(2) - 2 : match.end()]
+            if _AGREE[word] != rate_word:
+                ck.report(
+                    f"{part.label}“{quote}”：{word}却说{rate_word}", [part.location(quote, path)]
+                )
+                continue
+            prior = current - moved if word == "增加" else current + moved
+            if prior <= 0:
+                continue
+            expected = _rate(moved, prior)
+            if abs(stated - expected) > share_tolerance(moved, prior):
+                ck.report(
+                    f"{part.label}“{quote}”：本年{_money(current)}万元、上年{_money(prior)}万元，"
+                    f"{rate_word}率应为{expected}%",
+                    [part.location(quote, path)],
+                    expected=expected,
+                    actual=stated,
+                )

@@ -55,18 +55,19 @@ def passages(ck: Checker) -> list[Passage]:
 def form_passages(ck: Checker) -> list[Passage]:
     """The prose of the performance forms (项目概况, 立项依据, 总体目标 …), each field a passage
     located at its form."""
-    cached = ck.memo.get("form_passages")
-    if cached is None:
-        seen: set[str] = set()  # forms repeat a text under several fields: read it once
-        cached = []
-        for form in ck.disclosure.performance_tables:
-            for field, text in form.texts.items():
-                if text and text not in seen:
-                    seen.add(text)
-                    label = f"绩效目标表“{form.project or form.title}”{field}"
-                    cached.append(Passage(text, label, [], form.source))
-        ck.memo["form_passages"] = cached
-    return cached  # type: ignore[return-value]
+    memo = ck.memo.get("form_passages")
+    if memo is not None:
+        return memo  # type: ignore[return-value]
+    seen: set[str] = set()  # forms repeat a text under several fields: read it once
+    found: list[Passage] = []
+    for form in ck.disclosure.performance_tables:
+        for field, text in form.texts.items():
+            if text and text not in seen:
+                seen.add(text)
+                label = f"绩效目标表“{form.project or form.title}”{field}"
+                found.append(Passage(text, label, [], form.source))
+    ck.memo["form_passages"] = found
+    return found
 
 
 def titles(d: Disclosure) -> Iterator[tuple[str, Location]]:

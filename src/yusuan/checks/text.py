@@ -11,6 +11,7 @@ from decimal import Decimal
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.passages import ALL, Passage, context, form_passages, passages, titles
+from yusuan.templates import template_of
 from yusuan.words import cut, is_word
 
 # --- years ------------------------------------------------------------------------------------
@@ -19,6 +20,7 @@ from yusuan.words import cut, is_word
 _COMPARED = re.compile(
     r"(?:比|较|与|同)\s*(\d{4})\s*年(?:度)?(?:预算|年初预算)?(?:数|执行数)?"
     r"(?=[^，。；]{0,6}(?:增加|减少|增长|下降|持平|相同|一致|基本持平))"
+    r"|与\s*(\d{4})\s*年度?\s*相比"  # the 决算's "与2023年度相比，…"
 )
 _YEAR = re.compile(r"(?<![\d\-—－~至])(\d{4})\s*年")
 _RANGE = re.compile(r"\d{4}\s*年?\s*[\-—－~至]\s*\d{4}")
@@ -37,15 +39,16 @@ def compared_year(ck: Checker) -> None:
     year = ck.disclosure.meta.year
     if year is None:
         return
+    kind = template_of(ck.disclosure).kind
     path = ck.disclosure.meta.source_file
     for passage in passages(ck):
         for match in _COMPARED.finditer(passage.text):
-            cited = int(match.group(1))
+            cited = int(match.group(1) or match.group(2))
             if cited == year - 1:
                 continue
             quote = context(passage.text, match.start(), match.end(), 8, 8)
             ck.report(
-                f"{passage.label}“{quote}”：{year}年预算应与{year - 1}年比较，文中为{cited}年",
+                f"{passage.label}“{quote}”：{year}年{kind}应与{year - 1}年比较，文中为{cited}年",
                 [passage.location(match.start(), quote, path)],
                 expected=str(year - 1),
                 actual=str(cited),

@@ -19,6 +19,7 @@ from yusuan.numerals import parse_cn_numeral
 from yusuan.readers.text import Line
 from yusuan.recognize.performance import is_performance_title, read_performance_table
 from yusuan.recognize.performance_shanghai import is_form_title, read_forms
+from yusuan.recognize.three_public import read_three_public_counts
 from yusuan.sentences import full_text, line_at
 
 if TYPE_CHECKING:
@@ -282,6 +283,7 @@ def read_facts(disclosure: Disclosure) -> None:
     assets = _titled(disclosure, "国有资产")
     if assets is not None:
         _asset_facts(disclosure, assets, path)
+    read_three_public_counts(disclosure)
     _with_pages(disclosure)
 
 
