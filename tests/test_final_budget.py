@@ -126,3 +126,43 @@ def test_budget_comparisons_leave_the_final_out(tmp_path) -> None:  # type: igno
         ranked = compare(session, "findings", year=2024)
     assert [r.ref.disclosure_id for r in rows] == [budget_id]  # a 预算 is compared with 预算
     assert len(ranked) == 2  # the findings ranking lists every document
+
+
+def _final_2023(income_total: str) -> Disclosure:
+    """The bureau's 2023 决算 as the 2024 one's 与2023年度相比 sentences imply it: 收入支出总计
+    2,995.39 + 56.95 = 3,052.34万元, 一般公共预算财政拨款支出 2,940.05 + 63.14 = 3,003.19万元,
+    财政拨款收入支出总计 持平 at 2,961.68万元 (only the figures compared are set)."""
+    d = yusuan.read(FINAL)
+    d.meta.year = 2023
+    for key, label, column, value in (
+        ("budget_summary", "总计", "amount", income_total),
+        ("budget_summary", "总计", "total", income_total),
+        ("general_expenditure", "合计", "total", "3003.19"),
+    ):
+        table = d.table(key)
+        assert table is not None
+        for row in table.rows:
+            if row.label == label and column in row.cells:
+                row.cells[column].amount = Decimal(value)
+    return d
+
+
+def test_a_finals_changes_are_checked_against_last_years_final(db_url: str) -> None:
+    from yusuan.crossyear.check import crosscheck_disclosure
+
+    store = open_store(db_url)
+    last = store_disclosure(store, _final_2023("3052.34"), "czj_2023_final.pdf")
+    this = store_disclosure(store, yusuan.read(FINAL), "czj_2024_final.pdf")
+    after_save(store, last)
+    result = crosscheck_disclosure(store, this)
+    assert result.previous_id == last and result.checked == 3  # 一, 四 (持平), 五
+    assert [f for f in result.findings if f.rule == "XYEAR-CHANGE"] == []
+    # Last year's 收入支出总计 3,062.34: "减少56.95万元" is then 10万元 off.
+    other = open_store(db_url.replace("yusuan.db", "other.db")) if "sqlite" in db_url else None
+    if other is None:
+        return
+    before = store_disclosure(other, _final_2023("3062.34"), "czj_2023_final.pdf")
+    now = store_disclosure(other, yusuan.read(FINAL), "czj_2024_final.pdf")
+    after_save(other, before)
+    found = [f for f in crosscheck_disclosure(other, now).findings if f.rule == "XYEAR-CHANGE"]
+    assert [f.severity for f in found] == ["error"] and "56.95" in found[0].message

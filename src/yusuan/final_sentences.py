@@ -85,3 +85,46 @@ def item_row(table: Table, names: tuple[str, str, str]) -> Row | None:
         elif klass == wanted[0] and section == wanted[1] and name == wanted[2]:
             return row
     return None
+
+
+# "收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%",
+# "机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%", "…总计0.3万元。与2023年度相比，
+# 财政拨款收入支出总计持平".
+_CHANGE = re.compile(
+    NUMBER
+    + r"万元[^。；]{0,30}?[。，,；]\s*(?:与\d{4}年度?相比[，,]?([^，。；]{0,30}?)|比\d{4}年度?)"
+    r"(?:(增加|减少)" + NUMBER + r"万元(?:[，,](增长|下降)" + NUMBER + "%)?|(?:基本)?持平)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSentence:
+    """A stated change against last year, as a 决算 words it."""
+
+    current: Decimal  # this year's amount, 万元
+    subject: str  # what changed, as named after "与2023年度相比，" ("" after "比2023年度")
+    direction: str  # 增加, 减少 or 持平
+    change: Decimal  # unsigned, 万元 (0 for 持平)
+    rate_word: str  # 增长 / 下降, "" when no rate is stated
+    rate: Decimal | None
+    quote: str  # from the comparison on, as printed
+
+
+def change_sentences(text: str) -> list[ChangeSentence]:
+    """Every change against last year of ``text`` (line breaks and spaces removed)."""
+    found = []
+    for match in _CHANGE.finditer(text):
+        now, subject, word, change, rate_word, rate = match.groups()
+        start = match.start(3) - 2 if word else match.end() - 4
+        found.append(
+            ChangeSentence(
+                _amount(now),
+                subject or "",
+                word or "持平",
+                _amount(change) if change else Decimal(0),
+                rate_word or "",
+                Decimal(rate) if rate else None,
+                text[max(start, match.start()) : match.end()],
+            )
+        )
+    return found

@@ -19,6 +19,7 @@ from yusuan.checks.final import FINAL
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.tolerance import share_tolerance, sum_tolerance
 from yusuan.checks.views import coded, section_label, total_row
+from yusuan.final_sentences import change_sentences
 from yusuan.model import Row, RowKind, Section, Side, Table
 from yusuan.names import normalize_name
 from yusuan.sentences import NUMBER, source_in
@@ -371,13 +372,6 @@ def _completion(ck: Checker) -> None:
 
 # --- changes against last year ----------------------------------------------------------------
 
-# "收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%",
-# "机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%".
-_CHANGE = re.compile(
-    NUMBER
-    + r"万元[^。；]{0,30}?[。，,；]\s*(?:与\d{4}年度?相比[，,]?[^，。；]{0,30}?|比\d{4}年度?)"
-    r"(增加|减少)" + NUMBER + r"万元[，,](增长|下降)" + NUMBER + "%"
-)
 _AGREE = {"增加": "增长", "减少": "下降"}
 
 
@@ -394,26 +388,26 @@ _AGREE = {"增加": "增长", "减少": "下降"}
 def changes(ck: Checker) -> None:
     path = ck.disclosure.meta.source_file
     for part in all_parts(ck):
-        for match in _CHANGE.finditer(part.text):
-            now, word, change, rate_word, rate = match.groups()
-            current = Decimal(now.replace(",", ""))
-            moved = Decimal(change.replace(",", ""))
-            stated = Decimal(rate)
-            quote = part.text[match.start(2) - 2 : match.end()]
-            if _AGREE[word] != rate_word:
+        for said in change_sentences(part.text):
+            if said.direction == "持平" or said.rate is None:
+                continue
+            quote = said.quote
+            if _AGREE[said.direction] != said.rate_word:
                 ck.report(
-                    f"{part.label}“{quote}”：{word}却说{rate_word}", [part.location(quote, path)]
+                    f"{part.label}“{quote}”：{said.direction}却说{said.rate_word}",
+                    [part.location(quote, path)],
                 )
                 continue
-            prior = current - moved if word == "增加" else current + moved
+            current, moved = said.current, said.change
+            prior = current - moved if said.direction == "增加" else current + moved
             if prior <= 0:
                 continue
             expected = _rate(moved, prior)
-            if abs(stated - expected) > share_tolerance(moved, prior):
+            if abs(said.rate - expected) > share_tolerance(moved, prior):
                 ck.report(
                     f"{part.label}“{quote}”：本年{_money(current)}万元、上年{_money(prior)}万元，"
-                    f"{rate_word}率应为{expected}%",
+                    f"{said.rate_word}率应为{expected}%",
                     [part.location(quote, path)],
                     expected=expected,
-                    actual=stated,
+                    actual=said.rate,
                 )

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from yusuan.model import Disclosure, Source
+from yusuan.final_sentences import change_sentences
+from yusuan.model import Disclosure, Section, Source
 from yusuan.money import parse_amount
 from yusuan.numerals import parse_cn_numeral
-from yusuan.sentences import NUMBER, SectionText, changes, clean_name
-from yusuan.templates import template_of
+from yusuan.sentences import NUMBER, SectionText, changes, clean_name, source_in
+from yusuan.templates import Template, template_of
 
 # "比上年增加C万元，增长R%" as printed, found again in its clause (the rate part is optional).
 _CHANGE_HEAD = re.compile(r"比(?:上年|\d{4}年)(?:预算数?)?(增加|减少)\s*")
@@ -87,6 +88,29 @@ def claims(d: Disclosure) -> list[Claim]:
                         text.source_at(match.group(0)[-12:]),
                     )
                 )  # fmt: skip
+        if template.kind == "决算":
+            found.extend(_final_claims(section, number, where, template, path))
+    return found
+
+
+def _final_claims(
+    section: Section, number: int, where: str, template: Template, path: str
+) -> list[Claim]:
+    """The 决算's "X万元。与2023年度相比，<subject>减少C万元，下降R%" and "…持平"."""
+    found = []
+    for part in (section, *section.subsections):
+        for said in change_sentences("".join(part.text.split())):
+            key = template.claim_key(number, said.subject)
+            if key is None:
+                continue
+            sign = Decimal(-1) if said.direction == "减少" else Decimal(1)
+            found.append(
+                Claim(
+                    key, where, said.current, sign * said.change, said.quote, said.rate,
+                    str(said.rate) if said.rate is not None else "",
+                    source_in(part, said.quote, path),
+                )
+            )  # fmt: skip
     return found
 
 
