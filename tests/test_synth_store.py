@@ -74,3 +74,32 @@ def test_injected_defects_are_found_in_the_store(db_url: str, tmp_path: Path) ->
     defective = {d["file"] for d in defects}
     clean_with_errors = {f: e for f, e in errors.items() if f not in defective and e}
     assert clean_with_errors == {}
+
+
+def test_shanghai_budgets_and_their_finals_in_the_store(db_url: str, tmp_path: Path) -> None:
+    """``--template shanghai``: each 预算 is followed by its 决算 of the year; a 决算 whose 年初预算
+    was moved off its 预算's is found by XFINAL-BUDGET once both are stored, a share changed in
+    its 情况说明 by FINAL-NARR-SHARES; every other document is clean."""
+    corpus = tmp_path / "corpus"
+    synthesize(Options(count=10, out_dir=corpus, seed=5, formats=("txt", "docx"),
+                       defect_rate=0.6, defect_kinds=("final_budget", "final_share"),
+                       template="shanghai"))  # fmt: skip
+    listing = tmp_path / "listing"
+    listing.mkdir()
+    for name in ("manifest.csv", "defects.csv"):
+        (corpus / name).rename(listing / name)
+    with (listing / "manifest.csv").open(encoding="utf-8") as handle:
+        manifest = list(csv.DictReader(handle))
+    with (listing / "defects.csv").open(encoding="utf-8") as handle:
+        defects = list(csv.DictReader(handle))
+    kinds = [row["kind"] for row in manifest]
+    assert kinds.count("预算") == kinds.count("决算") == 10
+    assert {d["kind"] for d in defects} == {"final_budget", "final_share"}
+
+    summary = ingest([corpus], db_url, workers=2)
+    assert summary.failed == []
+    errors = _errors_by_file(db_url, corpus)
+    for defect in defects:
+        assert errors[defect["file"]] & set(defect["rules"].split(";")), defect
+    defective = {d["file"] for d in defects}
+    assert {f: e for f, e in errors.items() if f not in defective and e} == {}

@@ -17,9 +17,9 @@ from yusuan.model import Row, RowKind, Table
 from yusuan.names import normalize_name
 from yusuan.sentences import NUMBER
 
-_ITEM = re.compile(
-    r"(?:^|[。；\d、])([^（）。；、\d]{2,30})（类）([^（）。；]{2,30})（款）([^（）。；]{2,40})（项）"
-)
+# A name may hold a bracket of its own: "政府办公厅（室）及相关机构事务（款）".
+_NAME = r"((?:[^（）。；、\d]|（[^（）类款项]{1,8}）){2,40}?)"
+_ITEM = re.compile(r"(?:^|[。；\d、])" + _NAME + "（类）" + _NAME + "（款）" + _NAME + "（项）")
 FIGURES = re.compile(r"年初预算为" + NUMBER + r"万元[，,]支出决算为" + NUMBER + "万元")
 _OPENING = re.compile(r"^[^。]*?年初预算为" + NUMBER + r"万元[，,]支出决算为" + NUMBER + "万元")
 

@@ -23,10 +23,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yusuan.budget.build import build
+from yusuan.budget.final_build import build_final
 from yusuan.budget.model import BudgetData
 from yusuan.files import write_text_atomically
+from yusuan.model import Disclosure
 from yusuan.render.api import render
 from yusuan.synth.defects import CROSS_YEAR, KINDS, Defect, cross_year, inject
+from yusuan.synth.finals import (
+    FINAL_BUDGET,
+    FINAL_KINDS,
+    FINAL_SHARE,
+    as_shanghai,
+    final_budget_defect,
+    final_of,
+    final_share_defect,
+)
 from yusuan.synth.series import department_years
 from yusuan.synth.units import THEMES, department
 
@@ -36,7 +47,17 @@ DEFAULT_FORMATS = ("txt", "docx", "xlsx", "html")
 # 100,000 documents takes minutes (DOCX/XLSX/HTML take 0.1–0.5 s each, PDF about 1 s).
 FORMAT_WEIGHTS = {"txt": 970, "docx": 8, "xlsx": 8, "html": 8, "pdf": 6}
 YEARS = range(2022, 2027)
-MANIFEST_COLUMNS = ("file", "unit", "department", "scope", "year", "format", "defect", "sha256")
+MANIFEST_COLUMNS = (
+    "file",
+    "unit",
+    "department",
+    "scope",
+    "year",
+    "format",
+    "defect",
+    "sha256",
+    "kind",
+)
 DEFECT_COLUMNS = ("file", "kind", "rules", "location", "description")
 
 
@@ -50,6 +71,8 @@ class Options:
     defect_kinds: tuple[str, ...] = KINDS
     workers: int = 1
     years: range = YEARS
+    # "shanxi"; "shanghai": each 预算 in the Shanghai template, followed by its 决算 of the year
+    template: str = "shanxi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +88,7 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    order: tuple[int, int]  # (plan position, document number): the manifest's order
+    order: tuple[int, int, int]  # (plan position, document number, 预算 0 / 决算 1)
     file: str  # relative to the corpus folder, with '/'
     unit: str
     department: str
@@ -75,6 +98,7 @@ class Written:
     sha256: str
     size: int
     defect: Defect | None = None
+    kind: str = "预算"
 
 
 @dataclass(slots=True)
@@ -128,6 +152,8 @@ def write_department(plan: Plan, options: Options) -> list[Written]:
     results: list[Written] = []
     for number, (year, data, has_prior) in enumerate(documents(plan, options.seed)):
         rng = random.Random(f"{options.seed}:{plan.index}:{number}")
+        if options.template == "shanghai":
+            data = as_shanghai(data)
         fmt = _choose_format(rng, options.formats)
         defect: Defect | None = None
         # cross_year only where last year's document is in the corpus to compare with.
@@ -143,23 +169,94 @@ def write_department(plan: Plan, options: Options) -> list[Written]:
             first = (kind,) if kind != CROSS_YEAR else ()
             others = tuple(k for k in kinds if k not in (CROSS_YEAR, kind))
             defect = inject(disclosure, rng, first) or inject(disclosure, rng, others)
-        path = render(disclosure, folder, (fmt,))[fmt]
-        content = path.read_bytes()
+            if defect is not None and not _applies(defect, disclosure):
+                disclosure, defect = build(data), None  # a kind the template has no rule for
         results.append(
-            Written(
-                order=(plan.position, number),
-                file=path.relative_to(options.out_dir).as_posix(),
-                unit=data.unit.name,
-                department=spec.name,
-                scope=data.unit.scope,
-                year=year,
-                format=fmt,
-                sha256=hashlib.sha256(content).hexdigest(),
-                size=len(content),
-                defect=defect,
+            _written(
+                render(disclosure, folder, (fmt,))[fmt],
+                options,
+                plan,
+                number,
+                data.unit.name,
+                spec.name,
+                data.unit.scope,
+                year,
+                fmt,
+                defect,
             )
         )
+        if options.template == "shanghai":
+            final, final_defect = _final(data, rng, options)
+            path = render(final, folder, (fmt,))[fmt]
+            results.append(
+                _written(
+                    path,
+                    options,
+                    plan,
+                    number,
+                    data.unit.name,
+                    spec.name,
+                    data.unit.scope,
+                    year,
+                    fmt,
+                    final_defect,
+                    "决算",
+                )
+            )
     return results
+
+
+def _written(
+    path: Path,
+    options: Options,
+    plan: Plan,
+    number: int,
+    unit: str,
+    department: str,
+    scope: str,
+    year: int,
+    fmt: str,
+    defect: Defect | None,
+    kind: str = "预算",
+) -> Written:
+    content = path.read_bytes()
+    return Written(
+        order=(plan.position, number, 0 if kind == "预算" else 1),
+        file=path.relative_to(options.out_dir).as_posix(),
+        unit=unit,
+        department=department,
+        scope=scope,
+        year=year,
+        format=fmt,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        defect=defect,
+        kind=kind,
+    )
+
+
+def _applies(defect: Defect, disclosure: Disclosure) -> bool:
+    """The rules said to find the defect are rules of the document's template."""
+    from yusuan.checks import REGISTRY
+
+    profile = disclosure.meta.profile
+    return all(r in REGISTRY and profile in REGISTRY[r].profiles for r in defect.rules)
+
+
+def _final(
+    data: BudgetData, rng: random.Random, options: Options
+) -> tuple[Disclosure, Defect | None]:
+    """The 决算 of the year of ``data``, with a defect at the corpus's rate."""
+    final = final_of(data, rng)
+    kinds = [k for k in FINAL_KINDS if k in options.defect_kinds]
+    kind = rng.choice(kinds) if kinds and rng.random() < options.defect_rate else None
+    defect = None
+    if kind == FINAL_BUDGET and (changed := final_budget_defect(final, rng)) is not None:
+        final, defect = changed
+    disclosure = build_final(final)
+    if kind == FINAL_SHARE:
+        defect = final_share_defect(disclosure, rng)
+    return disclosure, defect
 
 
 def _work(job: tuple[Plan, Options]) -> list[Written]:
@@ -229,10 +326,19 @@ def _csv(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
 
 def manifest_csv(written: list[Written]) -> str:
     rows: list[tuple[object, ...]] = [
-        (w.file, w.unit, w.department, w.scope, w.year, w.format,
-         w.defect.kind if w.defect else "", w.sha256)
+        (
+            w.file,
+            w.unit,
+            w.department,
+            w.scope,
+            w.year,
+            w.format,
+            w.defect.kind if w.defect else "",
+            w.sha256,
+            w.kind,
+        )
         for w in written
-    ]  # fmt: skip
+    ]
     return _csv(MANIFEST_COLUMNS, rows)
 
 
