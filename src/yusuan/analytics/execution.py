@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yusuan.analytics.base import D, DisclosureRef, disclosures, ratio, ref, run
-from yusuan.crossyear.final import BUDGET_OF, final_pairs
 from yusuan.derive.budget_refs import PREFIX
 from yusuan.derive.facts import FACT_LABELS
 from yusuan.store import schema as s
+from yusuan.store.pairs import BUDGET_OF, final_pairs
 
 HUNDRED = Decimal(100)
 # The figures compared, in the order shown.

@@ -14,7 +14,6 @@ stores either document, so a 决算 is checked again when its 预算 arrives.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -29,62 +28,13 @@ from yusuan.derive.facts import FACT_LABELS
 from yusuan.model import Disclosure, Source
 from yusuan.money import WAN
 from yusuan.store import schema as s
+from yusuan.store.pairs import described as pair_described
+from yusuan.store.pairs import final_pairs
 from yusuan.store.records import load_model
 from yusuan.templates import TEMPLATES
 
 CENT = Decimal("0.01")
 _TOTAL = "general_spending"  # the fact the items of the 一般公共预算 add up to
-# final template key → the 预算 template it accounts for
-BUDGET_OF: dict[str, str] = {
-    k: t.budget_of for k, t in TEMPLATES.items() if t.kind == "决算" and t.budget_of is not None
-}
-FINALS_OF: dict[str, list[str]] = defaultdict(list)
-for _final, _budget in BUDGET_OF.items():
-    FINALS_OF[_budget].append(_final)
-
-
-def _described(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str, int, str]]:
-    """id → (profile, normalized unit name, year, scope) of each disclosure with a year."""
-    rows = session.execute(
-        select(
-            s.Disclosure.id,
-            s.Disclosure.profile,
-            s.Unit.normalized_name,
-            s.Disclosure.year,
-            s.Disclosure.scope,
-        )
-        .join(s.Unit, s.Unit.id == s.Disclosure.unit_id)
-        .where(s.Disclosure.id.in_(sorted(set(ids))))
-    )
-    return {did: (p, n, int(y), sc) for did, p, n, y, sc in rows if y is not None}
-
-
-def _newest(session: Session, profiles: list[str], name: str, year: int, scope: str) -> list[int]:
-    """The newest version's id of each profile's disclosure of the unit, year and scope."""
-    d, u = s.Disclosure, s.Unit
-    rows = session.execute(
-        select(d.id, d.profile, d.version)
-        .join(u, u.id == d.unit_id)
-        .where(d.profile.in_(profiles), u.normalized_name == name, d.year == year, d.scope == scope)
-        .order_by(d.profile, d.version.desc())
-    )
-    found: dict[str, int] = {}
-    for did, profile, _ in rows:
-        found.setdefault(profile, did)
-    return list(found.values())
-
-
-def final_pairs(session: Session, ids: Iterable[int]) -> dict[int, int | None]:
-    """The 决算 among ``ids`` and those whose 预算 is among them, each with its 预算 (or None)."""
-    pairs: dict[int, int | None] = {}
-    for did, (profile, name, year, scope) in _described(session, ids).items():
-        if profile in BUDGET_OF:
-            found = _newest(session, [BUDGET_OF[profile]], name, year, scope)
-            pairs[did] = found[0] if found else None
-        elif profile in FINALS_OF:
-            for final in _newest(session, FINALS_OF[profile], name, year, scope):
-                pairs[final] = _newest(session, [profile], name, year, scope)[0]
-    return pairs
 
 
 def _facts(session: Session, did: int) -> dict[str, Decimal]:
@@ -139,7 +89,7 @@ def check_final(
     }
     if not refs:
         return []
-    described = _described(session, [budget_id])
+    described = pair_described(session, [budget_id])
     if budget_id not in described:
         return []
     budget_profile = described[budget_id][0]
