@@ -63,6 +63,50 @@ def bench_check() -> None:
         )
 
 
+def bench_final() -> None:
+    """The real 决算 (Shanghai 部门决算, PDF) and its renderings from its own 决算 data: parse
+    and check time per document, as for the seeds (targets 20 ms and 10 ms per text document)."""
+    import tempfile
+
+    from yusuan.budget.build import build
+    from yusuan.budget.final_extract import to_final_data
+    from yusuan.render.api import render
+
+    source = SHARED / "real-docs" / "shanghai-final" / "shpt_czj_2024_dept_final_good.pdf"
+    if not source.exists():
+        print(f"决算: missing {source}")
+        return
+    print(f"决算 parse and check (in-process, {RUNS} runs, PDF {max(3, RUNS // 10)}; "
+          "targets < 20 ms and < 10 ms per text document)")  # fmt: skip
+    print(f"  {'document':<28} {'KB':>6} {'parse ms':>9} {'check ms':>9} {'rules':>6} "
+          f"{'errors':>7}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        data, _ = to_final_data(yusuan.read(source))
+        written = render(build(data), Path(folder), ("txt", "html", "docx", "xlsx"))
+        documents = [("real PDF", source)] + [(f"rendered {f}", p) for f, p in written.items()]
+        for name, path in documents:
+            runs = max(3, RUNS // 10) if path.suffix in (".pdf", ".docx", ".xlsx") else RUNS
+            parse = statistics.median(_times(yusuan.read, path, runs))
+            disclosure = yusuan.read(path)
+            report = yusuan.check(disclosure)
+            check = statistics.median(_times(yusuan.check, disclosure, RUNS))
+            size = path.stat().st_size / 1024
+            print(f"  {name:<28} {size:>6.1f} {parse:>9.2f} {check:>9.2f} "
+                  f"{len(report.rules_run):>6} {len(report.errors):>7}")  # fmt: skip
+
+
+def _times(function: object, argument: object, runs: int) -> list[float]:
+    call = function  # type: ignore[assignment]
+    call(argument)  # type: ignore[operator]
+    samples = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        call(argument)  # type: ignore[operator]
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def bench_ground_truth() -> None:
     """Recall and precision of ``yusuan check`` against the defects read by hand in the ten real
     documents (tests/ground_truth): found / listed, and the error-level findings about a listed
@@ -118,6 +162,8 @@ if __name__ == "__main__":
     bench_parse()
     print()
     bench_check()
+    print()
+    bench_final()
     print()
     bench_ground_truth()
     print()

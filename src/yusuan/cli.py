@@ -247,26 +247,41 @@ def _store_rules_markdown() -> list[str]:
 def data(file: Path, output: Path) -> None:
     """把一份预算公开文件转为可编辑的预算数据，作为下一年度填报的起点。
 
-    数据按文件所用的模板（山西13张表、上海9张表）提取，金额一律为元。"""
+    数据按文件所用的模板（山西13张表、上海9张表、上海部门决算）提取，金额一律为元。"""
     from yusuan.budget.extract import to_budget_data
+    from yusuan.templates import template_of
 
+    budget: object
     try:
         disclosure = read(file)
-        budget, notes = to_budget_data(disclosure)
+        final = template_of(disclosure).kind == "决算"
+        if final:
+            from yusuan.budget.final_extract import to_final_data
+
+            budget, notes = to_final_data(disclosure)
+        else:
+            budget, notes = to_budget_data(disclosure)
         _save_data(budget, output)
     except YusuanError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(EXIT_UNREADABLE)
     for note in notes:
         click.echo(f"提示：{note}", err=True)
-    click.echo(f"预算数据已写入 {output}", err=True)
+    click.echo(f"{'决算' if final else '预算'}数据已写入 {output}", err=True)
 
 
 def _save_data(budget: object, output: Path) -> None:
+    from yusuan.budget.final_model import FinalData
     from yusuan.budget.io import dump_data
     from yusuan.budget.model import BudgetData
     from yusuan.budget.workbook import write_workbook
 
+    if isinstance(budget, FinalData):
+        if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+            raise YusuanError(str(output), "决算数据只能写成 .yaml 或 .json 文件",
+                              "请换用 -o 决算.yaml")  # fmt: skip
+        dump_data(budget, output)
+        return
     assert isinstance(budget, BudgetData)
     if output.suffix.lower() == ".xlsx":
         write_workbook(budget, output)
@@ -296,13 +311,13 @@ def _load_budget(file: Path) -> Disclosure:
     """A disclosure from budget data (.yaml/.json/.xlsx workbook) or from a published document;
     raises ``UnsupportedStageError`` when its template cannot be rendered."""
     from yusuan.budget.build import DataError, build
-    from yusuan.budget.io import load_data
+    from yusuan.budget.io import load_any
     from yusuan.templates import template_of
 
     suffix = file.suffix.lower()
     if suffix in (".yaml", ".yml", ".json") or (suffix == ".xlsx" and _is_input_workbook(file)):
         try:
-            return build(load_data(file), str(file))
+            return build(load_any(file), str(file))
         except DataError as exc:
             raise YusuanError(str(file), str(exc)) from None
     disclosure = read(file)
@@ -442,6 +457,9 @@ main.add_command(ingest_command)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="并行进程数")  # fmt: skip
 @click.option("--list-kinds", is_flag=True, help="列出可注入的错误类型后退出")
+@click.option("--template", "template", type=click.Choice(["shanxi", "shanghai"]),
+              default="shanxi", show_default=True,
+              help="shanghai：上海模板的预算，每份之后写同年的决算")  # fmt: skip
 def synth(
     count: int | None,
     output: Path | None,
@@ -451,6 +469,7 @@ def synth(
     defect_kinds: str,
     workers: int,
     list_kinds: bool,
+    template: str,
 ) -> None:
     """生成模拟的预算公开文件语料（用于大规模测试）。
 
@@ -459,18 +478,21 @@ def synth(
     多年出现，各年“比上年”数与上一年文件一致。每个文件原子写入，中断时不留下写了一半的文件。
     """
     from yusuan.synth.corpus import FORMATS, Options, synthesize
-    from yusuan.synth.defects import KIND_LABELS, KINDS
+    from yusuan.synth.defects import KIND_LABELS
+    from yusuan.synth.defects import KINDS as BUDGET_KINDS
+    from yusuan.synth.finals import FINAL_KIND_LABELS, FINAL_KINDS
 
+    all_kinds = (*BUDGET_KINDS, *FINAL_KINDS)
     if list_kinds:
-        for kind in KINDS:
-            click.echo(f"{kind:<20} {KIND_LABELS[kind]}")
+        for kind in all_kinds:
+            click.echo(f"{kind:<20} {KIND_LABELS.get(kind) or FINAL_KIND_LABELS[kind]}")
         return
     if count is None or output is None:
         click.echo("错误：请用 --count 指定文档数、-o 指定输出目录", err=True)
         sys.exit(EXIT_UNREADABLE)
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    kinds = tuple(k.strip() for k in defect_kinds.split(",") if k.strip()) or KINDS
-    unknown = [f for f in chosen if f not in FORMATS] + [k for k in kinds if k not in KINDS]
+    kinds = tuple(k.strip() for k in defect_kinds.split(",") if k.strip()) or all_kinds
+    unknown = [f for f in chosen if f not in FORMATS] + [k for k in kinds if k not in all_kinds]
     if unknown or not chosen:
         click.echo(
             f"错误：不支持的格式或错误类型 {'、'.join(unknown) or '（未指定格式）'}；"
@@ -481,7 +503,7 @@ def synth(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    options = Options(count, output, seed, chosen, defect_rate, kinds, workers)
+    options = Options(count, output, seed, chosen, defect_rate, kinds, workers, template=template)
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())  # fmt: skip
     try:

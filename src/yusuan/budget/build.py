@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from yusuan.budget.amounts import CENT, WAN, ZERO, wan
 from yusuan.budget.defaults import GLOSSARY
+from yusuan.budget.final_model import FinalData
 from yusuan.budget.model import BudgetData
 from yusuan.budget.shanxi_tables import MAKERS
 from yusuan.budget.tables import DataError, TableMaker, _has, _spent
@@ -17,10 +18,14 @@ from yusuan.model import Annex, Disclosure, GlossaryEntry, Meta, Source, Staffin
 from yusuan.templates import SHANXI, get_template
 
 
-def build(data: BudgetData, source_file: str = "") -> Disclosure:
-    """The complete disclosure of the budget data, in the data's template."""
+def build(data: BudgetData | FinalData, source_file: str = "") -> Disclosure:
+    """The complete disclosure of the budget data (or 决算 data), in the data's template."""
     template = get_template(data.template)
     template.require("render", source_file)
+    if isinstance(data, FinalData):
+        from yusuan.budget.final_build import build_final
+
+        return build_final(data, source_file)
     if template.key == "shanghai":
         from yusuan.budget.shanghai import build_shanghai
 

@@ -50,7 +50,7 @@ from yusuan.model import (
 from yusuan.money import WAN
 from yusuan.numerals import parse_cn_numeral
 from yusuan.sentences import SectionText, changes
-from yusuan.templates import template_of
+from yusuan.templates import UnsupportedStageError, template_of
 
 ZERO = Decimal(0)
 
@@ -403,6 +403,11 @@ def to_budget_data(d: Disclosure) -> tuple[BudgetData, list[str]]:
     Raises ``UnsupportedStageError`` for a template whose budget data yusuan does not extract."""
     template = template_of(d)
     template.require("data", d.meta.source_file)
+    if template.kind == "决算":  # its data is 决算 data: ``final_extract.to_final_data``
+        raise UnsupportedStageError(
+            d.meta.source_file, f"{template.name}的文件只能提取为决算数据，不能作为预算数据",
+            "请用 yusuan data 把它转为决算数据（.yaml）",
+        )  # fmt: skip
     if template.key == "shanghai":
         from yusuan.budget.shanghai_extract import to_shanghai_data
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
+from yusuan.budget.final_model import FINAL_TEMPLATE, FinalData
 from yusuan.budget.model import BudgetData
-from yusuan.budget.validate import DataFileError, validate
+from yusuan.budget.validate import DataFileError, validate, validate_as
 from yusuan.files import write_text_atomically
 
 
@@ -42,6 +43,17 @@ _Dumper.add_representer(Decimal, _represent_decimal)
 
 
 def load_data(path: str | Path) -> BudgetData:
+    """Budget data (预算) from a YAML, JSON or input workbook file."""
+    data = load_any(path)
+    if isinstance(data, FinalData):
+        raise DataFileError(
+            str(path), "这是决算数据，不是预算数据", "请用 yusuan render 生成决算公开文件"
+        )
+    return data
+
+
+def load_any(path: str | Path) -> BudgetData | FinalData:
+    """Budget data, or 决算 data when the file says ``template: shanghai-final``."""
     p = Path(path)
     if not p.exists():
         raise DataFileError(str(path), "文件不存在")
@@ -60,10 +72,12 @@ def load_data(path: str | Path) -> BudgetData:
         raise DataFileError(str(path), f"无法解析（{where}）", "请检查文件格式") from None
     if not isinstance(raw, dict):
         raise DataFileError(str(path), "内容不是预算数据", "文件应以 unit: 等字段开头")
+    if raw.get("template") == FINAL_TEMPLATE:  # 决算 data
+        return validate_as(raw, str(path), FinalData)
     return validate(raw, str(path))
 
 
-def dump_data(data: BudgetData, path: str | Path) -> None:
+def dump_data(data: BudgetData | FinalData, path: str | Path) -> None:
     """Write YAML (or JSON for .json), atomically; blanks are left out to keep it editable."""
     p = Path(path)
     raw = data.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
@@ -89,4 +103,4 @@ def data_schema() -> dict[str, Any]:
     return BudgetData.model_json_schema()
 
 
-__all__ = ["DataFileError", "data_schema", "dump_data", "load_data", "validate"]
+__all__ = ["DataFileError", "data_schema", "dump_data", "load_any", "load_data", "validate"]

@@ -4,12 +4,14 @@ importing each other."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from yusuan.budget.model import BudgetData
 from yusuan.errors import YusuanError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class DataFileError(YusuanError):
@@ -57,8 +59,13 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def validate(raw: object, path: str) -> BudgetData:
+    return validate_as(raw, path, BudgetData)
+
+
+def validate_as(raw: object, path: str, model: type[M]) -> M:
+    """``raw`` as ``model`` (budget data, or 决算 data with ``final_model.FinalData``)."""
     try:
-        return BudgetData.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         problems = [f"{_where(e['loc'])}：{_message(dict(e))}" for e in exc.errors()[:20]]
         raise DataFileError(

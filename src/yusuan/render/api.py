@@ -14,10 +14,11 @@ DEFAULT_FORMATS = ("docx", "pdf", "html", "xlsx")
 
 
 def output_name(disclosure: Disclosure) -> str:
-    """A file name a person recognises: "示例市数据服务中心2025年度单位预算公开"."""
+    """A file name a person recognises: "示例市数据服务中心2025年度单位预算公开" (决算公开)."""
     scope = "部门" if disclosure.meta.scope == "部门" else "单位"
+    kind = "决算" if disclosure.meta.kind == "决算" else "预算"
     safe = "".join(ch for ch in disclosure.meta.unit_name if ch not in '\\/:*?"<>|').strip()
-    return f"{safe or 'disclosure'}{disclosure.meta.year or ''}年度{scope}预算公开"
+    return f"{safe or 'disclosure'}{disclosure.meta.year or ''}年度{scope}{kind}公开"
 
 
 def render(
@@ -31,8 +32,10 @@ def render(
         raise ValueError(f"unknown formats: {unknown}")
     out_dir.mkdir(parents=True, exist_ok=True)
     base = out_dir / output_name(disclosure)
-    drawn = {"docx", "pdf", "html"} & set(formats) and template_of(disclosure).layout == "parts"
-    pictures = charts(disclosure) if drawn else {}  # (a "named_sections" template draws none)
+    template = template_of(disclosure)
+    drawn = {"docx", "pdf", "html"} & set(formats) and template.layout == "parts"
+    drawn = drawn and template.kind == "预算"  # (Shanghai's 预算 and the 决算 print no charts)
+    pictures = charts(disclosure) if drawn else {}
     written: dict[str, Path] = {}
     for fmt in formats:
         path = base.with_suffix(f".{fmt}")

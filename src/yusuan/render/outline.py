@@ -73,7 +73,12 @@ def _full_text(section: Section) -> str:
 
 
 def build_outline(d: Disclosure) -> Outline:
-    if template_of(d).layout == "named_sections":
+    template = template_of(d)
+    if template.kind == "决算":
+        from yusuan.render.outline_final import build_final_outline
+
+        return build_final_outline(d)
+    if template.layout == "named_sections":
         from yusuan.render.outline_shanghai import build_named_outline
 
         return build_named_outline(d)

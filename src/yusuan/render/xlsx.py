@@ -34,7 +34,7 @@ from rich.cells import cell_len
 from yusuan.files import write_atomically
 from yusuan.model import Disclosure
 from yusuan.money import parse_amount
-from yusuan.render.layout import Grid, grids
+from yusuan.render.layout import Grid
 from yusuan.render.outline import (
     Block,
     Chart,
@@ -100,7 +100,7 @@ def build_workbook(disclosure: Disclosure) -> Workbook:
     if parts.get(1):
         write_text_sheet(workbook.create_sheet("概况" if named else "第一部分 概况"), parts[1])
     table_sheets: list[tuple[str, Grid]] = []
-    for grid in grids(disclosure):
+    for grid in (b.grid for b in outline.blocks if isinstance(b, TableBlock)):
         title = sheet_title(grid, used)
         sheet = workbook.create_sheet(title)
         write_table(sheet, grid)
@@ -329,11 +329,12 @@ def write_cover(sheet: Worksheet, disclosure: Disclosure, tables: list[tuple[str
     meta = disclosure.meta
     scope = "部门" if meta.scope == "部门" else "单位"
     year = f"{meta.year}年度" if meta.year else ""
+    kind = "决算" if meta.kind == "决算" else "预算"
     sheet.column_dimensions["A"].width = 70
     lines: list[tuple[str, Font]] = [
         (meta.unit_name, Font(name=FONT_NAME, size=20, bold=True)),
-        (f"{year}{scope}预算公开", Font(name=FONT_NAME, size=18, bold=True)),
-        (f"公开范围：{scope}预算", BODY_FONT),
+        (f"{year}{scope}{kind}公开", Font(name=FONT_NAME, size=18, bold=True)),
+        (f"公开范围：{scope}{kind}", BODY_FONT),
     ]
     if meta.units:
         lines.append((f"所属单位：{'、'.join(meta.units)}", BODY_FONT))

@@ -142,8 +142,8 @@ def _coded(*columns: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _three_header() -> tuple[tuple[str, ...], ...]:
-    heads = ("合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "", "", "",
-             "", "", "公务接待费", "")  # fmt: skip
+    heads = ("合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "",
+             "公务接待费", "")  # fmt: skip
     cars = ("", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行费", "", "", "")
     return (
         ("财政拨款“三公”经费", *("",) * 11),
@@ -256,7 +256,7 @@ SHANGHAI_FINAL = Template(
     facts=FACTS,
     checklist=CHECKLIST,
     claims=CLAIMS,
-    stages=frozenset({"read", "check", "store"}),
+    stages=frozenset({"read", "check", "store", "data", "render"}),
     layout="parts",
     section_label="第三部分",
     part_headings=PART_HEADINGS,

@@ -250,6 +250,7 @@ def start_blank(
         raise Invalid("未知的公开模板")
     if template is not None:
         _require(template, "render")
+        _require(template, "workbook")  # a draft is edited as budget data (a 决算 is not)
     with ctx.store.reader() as session:
         unit = _unit(session, principal, unit_id)
         chosen = template or (unit.profile if unit.profile in DRAFT_TEMPLATES else "shanxi")
