@@ -113,6 +113,12 @@ def test_compare_shows_budget_and_final_side_by_side(tmp_path) -> None:  # type:
                                        "--year", "2024"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "执行率" in result.output and "98.20" in result.output
+    result = CliRunner().invoke(main, ["trend", "--db", url, "--unit", "上海市普陀区财政局",
+                                       "--metric", "budget_final"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "98.20%" in result.output
+    result = CliRunner().invoke(main, ["trend", "--db", url, "--unit", "上海市普陀区财政局"])
+    assert "3,121.42" in result.output  # the unit's 预算 (收入总计), not its 决算
 
 
 def test_budget_comparisons_leave_the_final_out(tmp_path) -> None:  # type: ignore[no-untyped-def]

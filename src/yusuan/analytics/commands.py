@@ -17,7 +17,7 @@ DB_HELP = (
 COMPARE_METRICS = ("three_public", "operating_costs", "personnel_share", "class_spending",
                    "per_head", "findings", "budget_final")  # fmt: skip
 TREND_METRICS = ("facts", "three_public", "operating_costs", "personnel_share", "per_head",
-                 "findings", "codes")  # fmt: skip
+                 "findings", "codes", "budget_final")  # fmt: skip
 
 
 def open_db(db: str | None) -> Any:
@@ -94,7 +94,8 @@ def compare(db: str | None, year: int | None, unit: str | None, scope: str | Non
     type=click.Choice(TREND_METRICS),
     default="facts",
     show_default=True,
-    help="facts：主要数据；codes：按功能分类科目（按最新目录对应编码）；其余同 compare",
+    help="facts：主要数据；codes：按功能分类科目（按最新目录对应编码）；"
+    "budget_final：预算与决算对照（执行率）；其余同 compare",
 )
 @click.option("--scope", type=click.Choice(["单位", "部门"]), help="单位预算或部门预算")
 @click.option(
@@ -106,6 +107,7 @@ def trend(db: str | None, unit: str, metric: str, scope: str | None, level: str 
           fmt: str) -> None:  # fmt: skip
     """列出一个单位历年的数据及比上年增减（按年度关联追溯上年文件）。"""
     from yusuan.analytics import render
+    from yusuan.analytics.execution import budget_final
     from yusuan.analytics.trend import code_trend, find_unit
     from yusuan.analytics.trend import trend as unit_trend
     from yusuan.store.codemap import ensure_seeded
@@ -117,20 +119,24 @@ def trend(db: str | None, unit: str, metric: str, scope: str | None, level: str 
             name = find_unit(session, unit)[1]
             codes = code_trend(session, unit, scope=scope, level=int(level) if level else None
                                ) if metric == "codes" else []  # fmt: skip
+            finals = budget_final(session, unit=name, scope=scope
+                                  ) if metric == "budget_final" else []  # fmt: skip
             facts = unit_trend(session, unit, metric=metric, scope=scope
-                               ) if metric != "codes" else []  # fmt: skip
+                               ) if metric not in ("codes", "budget_final") else []  # fmt: skip
     except YusuanError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(1)
     finally:
         store.close()
-    rows: list[Any] = [*codes, *facts]
+    rows: list[Any] = [*codes, *finals, *facts]
     if fmt == "json":
         click.echo(render.to_json(rows, unit=name, metric=metric), nl=False)
     elif fmt == "csv":
         click.echo(render.to_csv(rows), nl=False)
     elif metric == "codes":
         _console().print(render.code_trend_table(name, codes))
+    elif metric == "budget_final":
+        _console().print(render.compare_table(metric, finals, None))
     else:
         _console().print(render.trend_table(name, facts))
 

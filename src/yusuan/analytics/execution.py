@@ -91,6 +91,8 @@ def budget_final(
             budget = theirs.get(key) if budget_id is not None else None
             if final is None and stated is None and budget is None:
                 continue
+            if final is None:
+                final = Decimal(0)  # a blank of the 决算's table: nothing spent
             found.append(
                 BudgetFinalRow(
                     where,

@@ -89,14 +89,21 @@ class CodeTrendRow:
     rate: Decimal | None
 
 
+def _kind(profile: str) -> str:
+    template = TEMPLATES.get(profile)
+    return template.kind if template is not None else "预算"
+
+
 def find_unit(session: Session, name: str) -> tuple[int, str]:
     """The unit whose normalized name is ``name``, else the only one containing it."""
     wanted = normalize_name(name)
     exact = session.execute(
-        select(s.Unit.id, s.Unit.name).where(s.Unit.normalized_name == wanted)
-    ).first()
-    if exact is not None:
-        return int(exact[0]), exact[1]
+        select(s.Unit.id, s.Unit.name, s.Unit.profile).where(s.Unit.normalized_name == wanted)
+    ).all()
+    if exact:  # a unit publishes its 预算 and its 决算 under one name: its 预算 first
+        budgets = [row for row in exact if _kind(row[2]) == "预算"]
+        chosen = (budgets or exact)[0]
+        return int(chosen[0]), chosen[1]
     found = session.execute(
         select(s.Unit.id, s.Unit.name)
         .where(s.Unit.normalized_name.contains(wanted, autoescape=True))
