@@ -10,7 +10,14 @@ import re
 from dataclasses import replace
 
 from yusuan.model import Side
-from yusuan.templates.common import SUMMARY_FACTS
+from yusuan.templates.common import (
+    BASIC_COLUMNS,
+    CODED_START,
+    NO_LABEL_START,
+    SPLIT_CODES,
+    SUMMARY_FACTS,
+    columns,
+)
 from yusuan.templates.spec import (
     ChecklistSpec,
     ClaimSpec,
@@ -21,28 +28,23 @@ from yusuan.templates.spec import (
     Template,
 )
 
-_SPLIT = ("code_class", "code_section", "code_item", "name")
-_CODED = re.compile(r"^(合计|\d{3})$")
-_NEVER = re.compile(r"(?!)")  # no first-row label: the first row holding a number starts the body
-
 
 def _title(body: str) -> re.Pattern[str]:
     # Some documents drop the year from a title ("部门“三公”经费和机关运行经费预算表").
     return re.compile(r"^(?:(\d{4})年)?(?:预算单位|预算部门|部门|单位|区级)?" + body + "$")
 
 
-def _cols(*pairs: tuple[str, str]) -> tuple[ColumnSpec, ...]:
-    return tuple(ColumnSpec(k, h) for k, h in pairs)
+def _under(head: str) -> tuple[ColumnSpec, ...]:
+    """合计/基本支出/项目支出 under a spanning header ("一般公共预算支出/合计" …)."""
+    return columns(*((key, head + name) for key, name in BASIC_COLUMNS))
 
-
-_BASIC = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
 
 _SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         1, "budget_summary", _title("财务收支预算总表"),
         (
-            GroupSpec(Side.INCOME, ("name",), _cols(("amount", "本年收入/预算数"))),
-            GroupSpec(Side.EXPENDITURE, ("name",), _cols(
+            GroupSpec(Side.INCOME, ("name",), columns(("amount", "本年收入/预算数"))),
+            GroupSpec(Side.EXPENDITURE, ("name",), columns(
                 ("total", "本年支出/合计"), ("personnel", "本年支出/基本支出/人员经费"),
                 ("public", "本年支出/基本支出/公用经费"), ("project", "本年支出/项目支出"))),
         ),
@@ -50,22 +52,22 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         2, "income_summary", _title("收入预算总表"),
-        (GroupSpec(None, _SPLIT, _cols(
+        (GroupSpec(None, SPLIT_CODES, columns(
             ("total", "收入预算/合计"), ("fiscal", "收入预算/财政拨款收入"),
             ("business", "收入预算/事业收入"), ("operating", "收入预算/事业单位经营收入"),
             ("other", "收入预算/其他收入"))),),
-        _CODED, hierarchy="code",
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         3, "expenditure_summary", _title("支出预算总表"),
-        (GroupSpec(None, _SPLIT, _cols(*((k, "支出预算/" + h) for k, h in _BASIC))),),
-        _CODED, hierarchy="code",
+        (GroupSpec(None, SPLIT_CODES, columns(*((k, "支出预算/" + h) for k, h in BASIC_COLUMNS))),),
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         4, "fiscal_summary", _title("财政拨款收支预算总表"),
         (
-            GroupSpec(Side.INCOME, ("name",), _cols(("amount", "财政拨款收入/预算数"))),
-            GroupSpec(Side.EXPENDITURE, ("name",), _cols(
+            GroupSpec(Side.INCOME, ("name",), columns(("amount", "财政拨款收入/预算数"))),
+            GroupSpec(Side.EXPENDITURE, ("name",), columns(
                 ("total", "财政拨款支出/合计"), ("general", "财政拨款支出/一般公共预算"),
                 ("fund", "财政拨款支出/政府性基金预算"),
                 ("capital", "财政拨款支出/国有资本经营预算"))),
@@ -74,36 +76,36 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         5, "general_expenditure", _title("一般公共预算支出功能分类预算表"),
-        (GroupSpec(None, _SPLIT, _cols(*((k, "一般公共预算支出/" + h) for k, h in _BASIC))),),
-        _CODED, hierarchy="code",
+        (GroupSpec(None, SPLIT_CODES, _under("一般公共预算支出/")),),
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         6, "fund_expenditure", _title("政府性基金预算支出功能分类预算表"),
-        (GroupSpec(None, _SPLIT, _cols(*((k, "政府性基金预算支出/" + h) for k, h in _BASIC))),),
-        _CODED, hierarchy="code",
+        (GroupSpec(None, SPLIT_CODES, _under("政府性基金预算支出/")),),
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         7, "capital_expenditure", _title("国有资本经营预算支出功能分类预算表"),
-        (GroupSpec(None, _SPLIT, _cols(*((k, "国有资本经营预算支出/" + h) for k, h in _BASIC))),),
-        _CODED, hierarchy="code",
+        (GroupSpec(None, SPLIT_CODES, _under("国有资本经营预算支出/")),),
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         8, "basic_by_economic", _title("一般公共预算基本支出部门预算经济分类预算表"),
-        (GroupSpec(None, ("code_class", "code_section", "name"), _cols(
+        (GroupSpec(None, ("code_class", "code_section", "name"), columns(
             ("total", "一般公共预算基本支出/合计"), ("personnel", "一般公共预算基本支出/人员经费"),
             ("public", "一般公共预算基本支出/公用经费"))),),
-        _CODED, hierarchy="econ_code",
+        CODED_START, hierarchy="econ_code",
     ),
     TableSpec(
         9, "three_public", _title(r"[“\"]三公[”\"]经费和机关运行经费预算表"),
-        (GroupSpec(None, (), _cols(
+        (GroupSpec(None, (), columns(
             ("total", "“三公”经费预算数/合计"), ("abroad", "“三公”经费预算数/因公出国(境)费"),
             ("reception", "“三公”经费预算数/公务接待费"),
             ("car_total", "“三公”经费预算数/公务用车购置及运行费/小计"),
             ("car_purchase", "“三公”经费预算数/公务用车购置及运行费/购置费"),
             ("car_operation", "“三公”经费预算数/公务用车购置及运行费/运行费"),
             ("operating", "机关运行经费预算数"))),),
-        _NEVER,
+        NO_LABEL_START,
     ),
 )  # fmt: skip
 
@@ -115,13 +117,13 @@ SHANGHAI_TABLE_NAMES = {
 }  # fmt: skip
 
 _CODE_HEAD = ("功能分类科目编码", "", "", "功能分类科目名称")
-_BASIC_HEAD = ("合计", "基本支出", "项目支出")
+BASIC_COLUMNS_HEAD = ("合计", "基本支出", "项目支出")
 
 
 def _coded(top: str) -> tuple[tuple[str, ...], ...]:
     return (
         ("项目", "", "", "", top, "", ""),
-        (*_CODE_HEAD, *_BASIC_HEAD),
+        (*_CODE_HEAD, *BASIC_COLUMNS_HEAD),
         ("类", "款", "项", "", "", "", ""),
     )
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from yusuan.model import Side
+from yusuan.templates.common import BASIC_COLUMNS, CODED_START, NO_LABEL_START, SPLIT_CODES, columns
 from yusuan.templates.spec import (
     ChecklistSpec,
     ClaimSpec,
@@ -23,10 +24,6 @@ from yusuan.templates.spec import (
     Template,
 )
 
-_SPLIT = ("code_class", "code_section", "code_item", "name")
-_CODED = re.compile(r"^(合计|\d{3})$")
-_NEVER = re.compile(r"(?!)")  # no first-row label: the first row holding a number starts the body
-
 
 def _title(body: str) -> re.Pattern[str]:
     # "收入决算表", "2024年度收入决算表", "上海市XX局2024年度部门收入决算表", "表一 收入决算表"
@@ -35,11 +32,6 @@ def _title(body: str) -> re.Pattern[str]:
     )
 
 
-def _cols(*pairs: tuple[str, str]) -> tuple[ColumnSpec, ...]:
-    return tuple(ColumnSpec(k, h) for k, h in pairs)
-
-
-_BASIC = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
 _THREE = (
     ("total", "合计"), ("abroad", "因公出国（境）费"), ("car_total", "公务用车购置及运行费/小计"),
     ("car_purchase", "公务用车购置及运行费/公务用车购置费"),
@@ -49,7 +41,7 @@ _THREE = (
 
 def _funds() -> GroupSpec:
     """政府性基金 / 国有资本经营预算财政拨款收入支出决算表: carry-over, income, spending."""
-    return GroupSpec(None, _SPLIT, _cols(
+    return GroupSpec(None, SPLIT_CODES, columns(
         ("carryover_start", "年初结转和结余"), ("income", "本年收入"),
         ("total", "本年支出/小计"), ("basic", "本年支出/基本支出"),
         ("project", "本年支出/项目支出"), ("carryover_end", "年末结转和结余")))  # fmt: skip
@@ -59,32 +51,32 @@ _SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         1, "budget_summary", _title("收入支出决算总表"),
         (
-            GroupSpec(Side.INCOME, ("name",), _cols(("amount", "收入/决算数"))),
-            GroupSpec(Side.EXPENDITURE, ("name",), _cols(("total", "支出/决算数"))),
+            GroupSpec(Side.INCOME, ("name",), columns(("amount", "收入/决算数"))),
+            GroupSpec(Side.EXPENDITURE, ("name",), columns(("total", "支出/决算数"))),
         ),
         re.compile(r"^一、"),
     ),
     TableSpec(
         2, "income_summary", _title("收入决算表"),
-        (GroupSpec(None, _SPLIT, _cols(
+        (GroupSpec(None, SPLIT_CODES, columns(
             ("total", "本年收入合计"), ("fiscal", "财政拨款收入"), ("superior", "上级补助收入"),
             ("business", "事业收入"), ("operating", "经营收入"),
             ("affiliated", "附属单位上缴收入"), ("other", "其他收入"))),),
-        _CODED, hierarchy="code",
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         3, "expenditure_summary", _title("支出决算表"),
-        (GroupSpec(None, _SPLIT, _cols(
+        (GroupSpec(None, SPLIT_CODES, columns(
             ("total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
             ("to_superior", "上缴上级支出"), ("operating", "经营支出"),
             ("to_affiliated", "对附属单位补助支出"))),),
-        _CODED, hierarchy="code",
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         4, "fiscal_summary", _title("财政拨款收入支出决算总表"),
         (
-            GroupSpec(Side.INCOME, ("name",), _cols(("amount", "收入/决算数"))),
-            GroupSpec(Side.EXPENDITURE, ("name",), _cols(
+            GroupSpec(Side.INCOME, ("name",), columns(("amount", "收入/决算数"))),
+            GroupSpec(Side.EXPENDITURE, ("name",), columns(
                 ("total", "支出/合计"), ("general", "支出/一般公共预算财政拨款"),
                 ("fund", "支出/政府性基金预算财政拨款"),
                 ("capital", "支出/国有资本经营预算财政拨款"))),
@@ -93,18 +85,18 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         5, "general_expenditure", _title("一般公共预算财政拨款支出决算表"),
-        (GroupSpec(None, _SPLIT, _cols(*_BASIC)),),
-        _CODED, hierarchy="code",
+        (GroupSpec(None, SPLIT_CODES, columns(*BASIC_COLUMNS)),),
+        CODED_START, hierarchy="code",
     ),
     TableSpec(
         6, "basic_by_economic", _title("一般公共预算财政拨款基本支出决算表"),
         # Printed in two halves side by side: 人员经费 (301, 303) on the left, 公用经费 (302, 310)
         # on the right, each closing with its 合计 row.
         tuple(
-            GroupSpec(None, ("code_class", "code_section", "name"), _cols(("amount", "决算数")))
+            GroupSpec(None, ("code_class", "code_section", "name"), columns(("amount", "决算数")))
             for _ in range(2)
         ),
-        _CODED, hierarchy="econ_code",
+        CODED_START, hierarchy="econ_code",
     ),
     TableSpec(
         7, "three_public", _title(r"财政拨款[“\"]三公[”\"]经费支出决算表"),
@@ -113,15 +105,15 @@ _SPECS: tuple[TableSpec, ...] = (
             for key, head in _THREE
             for suffix, kind in (("_budget", "预算数"), ("", "决算数"))
         )),),
-        _NEVER,
+        NO_LABEL_START,
     ),
     TableSpec(
         8, "fund_expenditure", _title("政府性基金预算财政拨款收入支出决算表"),
-        (_funds(),), _CODED, hierarchy="code",
+        (_funds(),), CODED_START, hierarchy="code",
     ),
     TableSpec(
         9, "capital_expenditure", _title("国有资本经营预算财政拨款收入支出决算表"),
-        (_funds(),), _CODED, hierarchy="code",
+        (_funds(),), CODED_START, hierarchy="code",
     ),
 )  # fmt: skip
 
