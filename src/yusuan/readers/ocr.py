@@ -1,10 +1,11 @@
 """Read scanned disclosures (PDFs without a text layer, page images) by OCR.
 
 Each page is an image. It is straightened first: the skew angle is measured on the long
-horizontal rules of the tables (probabilistic Hough lines) and the page is rotated back. The
-ruled tables are then found by morphology: openings with long thin kernels keep the horizontal and
-the vertical rules; a rule position that spans a whole row band is a column boundary; where a rule
-is missing between two grid cells they are one merged cell. Text is found and read by RapidOCR
+horizontal rules of the tables (probabilistic Hough lines), or on a page without rules (a page of
+text) on the slant of the text lines the detector finds, and the page is rotated back. The ruled
+tables are then found by morphology: openings with long thin kernels keep the horizontal and the
+vertical rules; a rule position that spans a whole row band is a column boundary; where a rule is
+missing between two grid cells they are one merged cell. Text is found and read by RapidOCR
 (PP-OCR models on onnxruntime, shipped inside the ``rapidocr`` wheel: nothing is downloaded at
 run time): boxes are detected on the page at a low resolution, each box is put in the cell it lies
 in (a box that runs across a rule is cut at the rule) and the pieces are read at full resolution.
@@ -281,9 +282,17 @@ def read_page(gray: Image, dpi: float) -> list[_Block]:
         factor = _WORK_DPI / dpi
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         dpi = float(_WORK_DPI)
-    gray = deskew(gray, dpi)
+    angle = _rule_skew(gray, dpi)
+    quads = None
+    if angle is None:  # no rules (a page of text): the slant of the text lines
+        quads = _detect_quads(gray, dpi)
+        angle = _text_skew(quads)
+    gray, matrix = _rotate(gray, angle)
+    if quads is not None and matrix is not None:  # the boxes found turn with the page
+        quads = quads @ matrix[:, :2].T + matrix[:, 2]
     binary = _binarize(gray, dpi)
-    return _layout(gray, binary, find_tables(binary, dpi), dpi)
+    boxes = _boxes(quads, gray.shape) if quads is not None else None
+    return _layout(gray, binary, find_tables(binary, dpi), dpi, boxes)
 
 
 def _binarize(gray: Image, dpi: float) -> Image:
@@ -304,6 +313,11 @@ def _binarize(gray: Image, dpi: float) -> Image:
 def skew_angle(gray: Image, dpi: float) -> float:
     """The skew of a page in degrees (counter-clockwise positive), measured on long horizontal
     rules; 0.0 when the page has none."""
+    return _rule_skew(gray, dpi) or 0.0
+
+
+def _rule_skew(gray: Image, dpi: float) -> float | None:
+    """``skew_angle``, or None when the page has no long horizontal rule."""
     cv2 = _require("cv2")
     np = _require("numpy")
     binary = _binarize(gray, dpi)
@@ -319,31 +333,65 @@ def skew_angle(gray: Image, dpi: float) -> float:
         maxLineGap=int(dpi * 0.05),
     )
     if segments is None:
-        return 0.0
+        return None
     angles: list[tuple[float, float]] = []
     for x1, y1, x2, y2 in np.asarray(segments).reshape(-1, 4):
         dx, dy = float(x2 - x1), float(y2 - y1)
         if dx <= 0 or abs(dy) > dx * 0.2:
             continue
         angles.append((float(np.degrees(np.arctan2(dy, dx))), (dx * dx + dy * dy) ** 0.5))
+    return _weighted_median(angles)
+
+
+def _weighted_median(angles: list[tuple[float, float]]) -> float | None:
+    """The length-weighted median of slopes (degrees in image coordinates, y down) as a skew
+    (counter-clockwise positive); None without any."""
     if not angles:
-        return 0.0
+        return None
     angles.sort()
     half = sum(w for _, w in angles) / 2
     running = 0.0
-    for angle, weight in angles:  # the length-weighted median
+    for angle, weight in angles:
         running += weight
         if running >= half:
             return -angle
     return -angles[-1][0]
 
 
+def _text_skew(quads: Any) -> float:
+    """The skew of a page without rules, from the text boxes the detector found (quadrilaterals
+    that follow the slant of the text): the median slope of the long edges of line-shaped boxes
+    (at least four times as long as high, as a line of text is); 0.0 with fewer than three."""
+    np = _require("numpy")
+    angles: list[tuple[float, float]] = []
+    for quad in quads:
+        edges = [quad[(k + 1) % 4] - quad[k] for k in range(4)]
+        lengths = [float(np.hypot(*e)) for e in edges]
+        k = int(np.argmax(lengths))
+        if lengths[k] < 4 * max(min(lengths), 1.0):
+            continue
+        dx, dy = (float(v) for v in edges[k])
+        if dx < 0:
+            dx, dy = -dx, -dy
+        if abs(dy) > dx * 0.1:  # steeper than about 6°: not a line of text on a skewed page
+            continue
+        angles.append((float(np.degrees(np.arctan2(dy, dx))), lengths[k]))
+    if len(angles) < 3:
+        return 0.0
+    return _weighted_median(angles) or 0.0
+
+
 def deskew(gray: Image, dpi: float) -> Image:
     """The page rotated so that its rules are horizontal."""
-    cv2 = _require("cv2")
-    angle = skew_angle(gray, dpi)
+    return _rotate(gray, skew_angle(gray, dpi))[0]
+
+
+def _rotate(gray: Image, angle: float) -> tuple[Image, Any]:
+    """The page turned back by ``angle`` (degrees, counter-clockwise positive) and the affine
+    matrix that took it there; the page itself and None for less than 0.05°."""
     if abs(angle) < 0.05:
-        return gray
+        return gray, None
+    cv2 = _require("cv2")
     height, width = gray.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
     rotated: Image = cv2.warpAffine(
@@ -354,7 +402,7 @@ def deskew(gray: Image, dpi: float) -> Image:
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=255,
     )
-    return rotated
+    return rotated, matrix
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -548,8 +596,14 @@ def new_engine() -> Any:
 
 
 def _detect(gray: Image, dpi: float) -> list[Region]:
-    """Text boxes (x0, y0, x1, y1 in pixels of ``gray``). Detection needs fewer pixels than
-    reading: it runs on the page scaled to ``_DETECT_DPI``."""
+    """Text boxes (x0, y0, x1, y1 in pixels of ``gray``)."""
+    return _boxes(_detect_quads(gray, dpi), gray.shape)
+
+
+def _detect_quads(gray: Image, dpi: float) -> Any:
+    """The quadrilaterals of the text the detector finds (an array of shape (n, 4, 2), pixels of
+    ``gray``). Detection needs fewer pixels than reading: it runs on the page scaled to
+    ``_DETECT_DPI``."""
     cv2 = _require("cv2")
     np = _require("numpy")
     factor = min(1.0, _DETECT_DPI / dpi)
@@ -561,12 +615,17 @@ def _detect(gray: Image, dpi: float) -> list[Region]:
     )
     quads = getattr(result, "boxes", None)
     if quads is None:
-        return []
-    height, width = gray.shape[:2]
+        return np.zeros((0, 4, 2))
+    return np.asarray(quads, dtype=float).reshape(-1, 4, 2) / factor
+
+
+def _boxes(quads: Any, shape: tuple[int, ...]) -> list[Region]:
+    """The upright boxes of text quadrilaterals, within the page."""
+    height, width = shape[:2]
     boxes: list[Region] = []
-    for quad in np.asarray(quads, dtype=float).reshape(-1, 4, 2):
-        x0, y0 = quad.min(axis=0) / factor
-        x1, y1 = quad.max(axis=0) / factor
+    for quad in quads:
+        x0, y0 = quad.min(axis=0)
+        x1, y1 = quad.max(axis=0)
         box = (max(0, int(x0)), max(0, int(y0)), min(width, int(x1) + 1), min(height, int(y1) + 1))
         if box[2] - box[0] >= 3 and box[3] - box[1] >= 3:
             boxes.append(box)
@@ -729,8 +788,11 @@ def _cell_lines(
     return out
 
 
-def _layout(gray: Image, binary: Image, grids: list[Grid], dpi: float) -> list[_Block]:
-    boxes = _detect(gray, dpi)
+def _layout(
+    gray: Image, binary: Image, grids: list[Grid], dpi: float, boxes: list[Region] | None = None
+) -> list[_Block]:
+    if boxes is None:
+        boxes = _detect(gray, dpi)
     regions: list[Region] = []
     owners: list[tuple[int, int] | None] = []  # (grid, cell) or None for text outside tables
     in_cells: dict[tuple[int, int], list[Region]] = {}

@@ -153,6 +153,19 @@ def segment_shanghai(lines: list[Line], profile: Template) -> Segments:
     return Segments(part1, tables, part3, part4)
 
 
+def _restart(lines: list[Line], heads: list[int], patterns: tuple[re.Pattern[str], ...]) -> int:
+    """Where the part headings start again at a lower part than the one before: a 目录 lists
+    the parts in order, so that heading begins the body even when the body lacks the parts
+    before it (a scan of some pages only). 0 when they never go back."""
+    previous = 0
+    for i in heads:
+        number = next((n for n, p in enumerate(patterns, 1) if _is_part(lines[i], p)), 0)
+        if number and number < previous:
+            return i
+        previous = number or previous
+    return 0
+
+
 def segment(lines: list[Line], profile: Template = SHANXI) -> Segments:
     head1, head2, head3, head4 = profile.part_headings or (_PART1, _PART2, _PART3, _PART4)
     titles: list[tuple[int, TableSpec]] = []
@@ -160,15 +173,17 @@ def segment(lines: list[Line], profile: Template = SHANXI) -> Segments:
     # Part headings ("第…部分…"), found in one pass: the last Part 1 heading starts the body.
     heads = [i for i, ln in enumerate(lines) if ln.compact.startswith("第")]
     body_start = max((i for i in heads if _is_part(lines[i], head1)), default=0)
+    body_start = max(body_start, _restart(lines, heads, (head1, head2, head3, head4)))
     # After the body starts only dot leaders make a TOC entry: look for them before calling.
     toc = [_is_toc(line, True) for line in lines[:body_start]] + [
         _is_toc(line, False) if "..." in line.text or "……" in line.text else False
         for line in lines[body_start:]
     ]
-    # A 目录 without page numbers: a part heading before the body printed again in it.
+    # A 目录 without page numbers: before the body, a heading printed again in it, and any part
+    # heading (also one of a part the body lacks, as in a scan of some of the pages).
     later = {lines[i].compact for i in heads if i >= body_start}
     for i in heads:
-        if i < body_start and lines[i].compact in later:
+        if i < body_start and (lines[i].compact in later or "部分" in lines[i].compact[:5]):
             toc[i] = True
     for i, line in enumerate(lines):
         compact = line.compact

@@ -51,7 +51,7 @@ _CN_OR_NUM = r"([0-9]+|[一二三四五六七八九十]+)"
 
 
 def _is_heading(compact: str) -> bool:
-    return not any(p in compact for p in ("。", "；", "，", ","))
+    return not any(p in compact for p in ("。", "；", ";", "，", ","))
 
 
 def join_lines(lines: list[Line]) -> tuple[str, list[tuple[int, int]]]:
