@@ -37,6 +37,7 @@ from yusuan.synth.finals import (
     final_budget_defect,
     final_of,
     final_share_defect,
+    in_shanghai,
 )
 from yusuan.synth.series import department_years
 from yusuan.synth.units import THEMES, department
@@ -68,7 +69,7 @@ class Options:
     seed: int = 0
     formats: tuple[str, ...] = DEFAULT_FORMATS
     defect_rate: float = 0.2  # a probability, not money
-    defect_kinds: tuple[str, ...] = KINDS
+    defect_kinds: tuple[str, ...] = (*KINDS, *FINAL_KINDS)
     workers: int = 1
     years: range = YEARS
     # "shanxi"; "shanghai": each 预算 in the Shanghai template, followed by its 决算 of the year
@@ -157,7 +158,8 @@ def write_department(plan: Plan, options: Options) -> list[Written]:
         fmt = _choose_format(rng, options.formats)
         defect: Defect | None = None
         # cross_year only where last year's document is in the corpus to compare with.
-        kinds = tuple(k for k in options.defect_kinds if k != CROSS_YEAR or has_prior)
+        kinds = tuple(k for k in options.defect_kinds
+                      if (k != CROSS_YEAR or has_prior) and k not in FINAL_KINDS)  # fmt: skip
         kind = rng.choice(kinds) if rng.random() < options.defect_rate and kinds else None
         if kind == CROSS_YEAR:
             changed = cross_year(data, rng)
@@ -169,6 +171,8 @@ def write_department(plan: Plan, options: Options) -> list[Written]:
             first = (kind,) if kind != CROSS_YEAR else ()
             others = tuple(k for k in kinds if k not in (CROSS_YEAR, kind))
             defect = inject(disclosure, rng, first) or inject(disclosure, rng, others)
+            if defect is not None and options.template == "shanghai":
+                defect = in_shanghai(defect)
             if defect is not None and not _applies(defect, disclosure):
                 disclosure, defect = build(data), None  # a kind the template has no rule for
         results.append(
@@ -186,7 +190,8 @@ def write_department(plan: Plan, options: Options) -> list[Written]:
             )
         )
         if options.template == "shanghai":
-            final, final_defect = _final(data, rng, options)
+            final_rng = random.Random(f"{options.seed}:{plan.index}:{number}:决算")
+            final, final_defect = _final(data, final_rng, options)
             path = render(final, folder, (fmt,))[fmt]
             results.append(
                 _written(

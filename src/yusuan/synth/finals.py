@@ -43,6 +43,12 @@ FINAL_KIND_LABELS = {
     FINAL_BUDGET: "决算所列年初预算与同年预算公开文件不符（--template shanghai）",
     FINAL_SHARE: "决算情况说明中的占比与金额不符（--template shanghai）",
 }
+# The Shanghai rule that finds what a budget defect kind breaks, where it is not the Shanxi one.
+SHANGHAI_RULES = {
+    "ARITH-ROW": "SH-ARITH-ROW",
+    "ARITH-CODE": "SH-ARITH-CODE",
+    "CODE-ECONOMIC": "SH-ARITH-CODE",
+}
 _REASONS = (
     "严格落实过紧日子要求，压减一般性支出",
     "部分项目按合同约定的进度支付，未支付部分结转下年",
@@ -191,3 +197,9 @@ def final_share_defect(d: Disclosure, rng: random.Random) -> Defect | None:
                 f"占比{printed}%改为{changed:.2f}%",
             )
     return None
+
+
+def in_shanghai(defect: Defect) -> Defect:
+    """A budget defect with the rules that find it in a Shanghai document."""
+    rules = tuple(dict.fromkeys(SHANGHAI_RULES.get(r, r) for r in defect.rules))
+    return Defect(defect.kind, rules, defect.location, defect.description)
