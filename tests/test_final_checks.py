@@ -106,6 +106,10 @@ BREAKERS: dict[str, Callable[[Disclosure], None]] = {
     "FINAL-NARR-CHANGE": lambda d: _edit_text(d, "下降1.87%", "下降1.78%"),
     # The bureau sent no delegation abroad (因公出国（境）费 blank): a stated 团组 contradicts it.
     "FINAL-THREE-COUNTS": lambda d: _retell_counts(d, "全年安排因公出国（境）团组2个、累计6人次。"),
+    # 中小企业 awarded 256.47万元 of the 246.47万元 reserved for them.
+    "FINAL-NARR-PROCUREMENT": lambda d: _edit_text(
+        d, "采购金额246.47万元；", "采购金额256.47万元；"
+    ),
     "FINAL-NARR-SHARES": lambda d: _edit_text(d, "占79.49%", "占79.94%"),
     "FINAL-NARR-ITEMS": lambda d: _edit_text(d, "支出决算为135.25万元", "支出决算为136.25万元"),
     "FINAL-NARR-INCLUDES": lambda d: _edit_text(d, "办公费、印刷费、", "办公费、"),

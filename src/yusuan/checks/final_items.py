@@ -10,6 +10,7 @@ from decimal import Decimal
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.final import FINAL
 from yusuan.checks.final_text import Part, parts
+from yusuan.checks.final_text import parts as parts_of
 from yusuan.checks.findings import Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
 from yusuan.final_sentences import ItemSentence, item_row, item_sentences, opening_figures
@@ -246,3 +247,61 @@ def three_public_counts(ck: Checker) -> None:
             f"“三公”经费说明公务用车保有量{held.text}辆，国有资产说明车辆{owned}辆",
             [Location(held.source, "“三公”经费说明", held.sentence)],
         )
+
+
+# --- 政府采购 ------------------------------------------------------------------------------------
+
+_RESERVED = re.compile(r"面向(中小|小微)企业预留政府采购项目预算金额" + NUMBER + "万元")
+_AWARDED = re.compile(
+    r"在面向(中小|小微)企业预留的?政府采购项目中[，,]由\1企业供应商中标或成交的[，,]"
+    r"采购金额" + NUMBER + "万元"
+)
+
+
+@rule(
+    "FINAL-NARR-PROCUREMENT",
+    "narrative",
+    Severity.ERROR,
+    "政府采购情况说明的金额不衔接",
+    "政府采购金额应等于货物、工程、服务采购金额之和（万元四舍五入的差异为尾差）；面向中小（小微）企业"
+    "预留的项目中由中小（小微）企业中标或成交的金额不应超过预留的预算金额，面向小微企业预留的不应"
+    "超过面向中小企业预留的，中小企业中标或成交的金额合计不应超过政府采购金额。",
+    FINAL,
+)
+def procurement(ck: Checker) -> None:
+    d = ck.disclosure
+    p = d.procurement
+    path = d.meta.source_file
+    parts = [f for f in (p.goods, p.works, p.services) if f is not None and f.value is not None]
+    if p.total is not None and p.total.value is not None and parts:
+        added = sum((f.value for f in parts if f.value is not None), Decimal(0))
+        gap = p.total.value - added
+        if gap:
+            rounding = abs(gap) <= sum_tolerance(len(parts))
+            ck.report(
+                f"政府采购金额{p.total.text}万元，货物、工程、服务采购金额之和为{added}万元"
+                + ("（尾差）" if rounding else ""),
+                [Location(p.total.source, "政府采购支出情况", p.total.sentence)],
+                expected=added,
+                actual=p.total.value,
+                severity=Severity.INFO if rounding else None,
+                rounding=rounding,
+            )
+    for part in parts_of(ck, "政府采购"):
+        reserved = {m.group(1): Decimal(m.group(2)) for m in _RESERVED.finditer(part.text)}
+        awarded = {
+            m.group(1): (Decimal(m.group(2)), m.group(0)) for m in _AWARDED.finditer(part.text)
+        }
+        for size, (amount, quote) in awarded.items():
+            if size in reserved and amount > reserved[size]:
+                ck.report(
+                    f"面向{size}企业预留项目中{size}企业中标或成交{amount}万元，多于预留的"
+                    f"{reserved[size]}万元",
+                    [part.location(quote[-30:], path)],
+                )
+        if "小微" in reserved and "中小" in reserved and reserved["小微"] > reserved["中小"]:
+            ck.report(
+                f"面向小微企业预留{reserved['小微']}万元，多于面向中小企业预留的"
+                f"{reserved['中小']}万元",
+                [part.location("面向小微企业预留", path)],
+            )
