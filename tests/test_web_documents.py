@@ -128,9 +128,13 @@ def test_downloads(app: FastAPI, browser: Browser) -> None:
     assert workbook.sheetnames[0] == "汇总"
     summary = workbook["汇总"]
     assert summary.cell(row=3, column=2).value == "阳泉市医疗保险管理服务中心"
-    listed = [str(c.value) for row in workbook.worksheets[1].iter_rows() for c in row if c.value]
-    assert not any(dismissed["message"] in text for text in listed)
-    assert any(errors[1]["message"] in text for text in listed)
+    sheet = workbook.worksheets[1]
+    described = [str(sheet.cell(row=r, column=6).value or "") for r in range(3, sheet.max_row + 1)]
+    assert not any(dismissed["message"] in text for text in described)
+    assert any(errors[1]["message"] in text for text in described)
+    # the dismissal is in the 审核意见 column, with its reason
+    opinions = [str(sheet.cell(row=r, column=8).value or "") for r in range(3, sheet.max_row + 1)]
+    assert f"驳回：{dismissed['message']}（单位已说明）" in opinions
 
     data = json.loads(browser.get(f"/documents/{doc}/report.json").content)
     document = data["documents"][0]

@@ -45,7 +45,7 @@ def test_the_final_has_its_page_with_its_real_errors(reviewer: Browser) -> None:
     final = listed[FINAL.name]
     assert final["errors"] == 2  # 四's 总计0.3万元 and 五（二）'s 占71.73%
     page = reviewer.get(f"/documents/{final['id']}").text
-    assert "决算" in page and "财政拨款收入支出决算总表" in page
+    assert "2024年部门决算" in page and "财政拨款收入支出决算总表" in page
     assert "2961.68" in page and "71.65%" in page
 
 

@@ -122,6 +122,25 @@ class FindingReview(Base):
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class FindingComment(Base):
+    """A reviewer's comment on a finding, shown under it; ``author`` is copied so the comment
+    still names its writer after the account is deleted."""
+
+    __tablename__ = "finding_comments"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), index=True
+    )
+    disclosure_id: Mapped[int] = mapped_column(
+        ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
 class AuditEntry(Base):
     """Who did what, when and to what: uploads, edits, reviews, deletions, sign-ins, accounts.
 

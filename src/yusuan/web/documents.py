@@ -16,12 +16,14 @@ from yusuan.store import schema as s
 from yusuan.store.accounts import (
     REVIEW_LABELS,
     DocumentSource,
+    FindingComment,
     FindingReview,
     Review,
     Upload,
     User,
 )
 from yusuan.store.records import load_model
+from yusuan.templates import TEMPLATES
 from yusuan.web import access, audit
 from yusuan.web.context import AppContext
 from yusuan.web.docview import (
@@ -60,6 +62,12 @@ class DocumentSummary:
     status_label: str
     note: str
 
+    @property
+    def kind(self) -> str:
+        """预算 or 决算: the kind of the document's template."""
+        template = TEMPLATES.get(self.profile)
+        return template.kind if template is not None else "预算"
+
 
 def _summary(d: s.Disclosure, review: Review | None, file_name: str | None) -> DocumentSummary:
     status = review.status if review is not None else "pending"
@@ -72,21 +80,21 @@ def _summary(d: s.Disclosure, review: Review | None, file_name: str | None) -> D
     )  # fmt: skip
 
 
-def summaries(
-    session: Session,
-    principal: Principal,
-    *,
-    status: str | None = None,
-    unit_id: int | None = None,
-    year: int | None = None,
-    limit: int = 200,
-    offset: int = 0,
-) -> list[DocumentSummary]:
-    query = (
-        select(s.Disclosure, Review, DocumentSource.original_name)
-        .outerjoin(Review, Review.disclosure_id == s.Disclosure.id)
-        .outerjoin(DocumentSource, DocumentSource.disclosure_id == s.Disclosure.id)
-    )
+SORTS = {  # the list's sortable columns, the first key of each order
+    "unit": s.Disclosure.unit_name,
+    "year": s.Disclosure.year,
+    "errors": s.Disclosure.errors,
+    "warnings": s.Disclosure.warnings,
+    "file": DocumentSource.original_name,
+    "uploaded": s.Disclosure.ingested_at,
+}
+PAGE_SIZE = 50  # documents per page of the list
+
+
+def _filtered(
+    query: Any, principal: Principal, status: str | None, unit_id: int | None, year: int | None,
+    q: str | None,
+) -> Any:  # fmt: skip
     query = access.visible(query, principal)
     if status == "pending":
         query = query.where(or_(Review.status.is_(None), Review.status == "pending"))
@@ -98,9 +106,67 @@ def summaries(
         query = query.where(s.Disclosure.unit_id == unit_id)
     if year is not None:
         query = query.where(s.Disclosure.year == year)
-    query = query.order_by(s.Disclosure.unit_name, s.Disclosure.year.desc(), s.Disclosure.id)
+    if q:
+        query = query.where(
+            or_(
+                s.Disclosure.unit_name.icontains(q, autoescape=True),
+                DocumentSource.original_name.icontains(q, autoescape=True),
+            )
+        )
+    return query
+
+
+def _joined(query: Any) -> Any:
+    return query.outerjoin(Review, Review.disclosure_id == s.Disclosure.id).outerjoin(
+        DocumentSource, DocumentSource.disclosure_id == s.Disclosure.id
+    )
+
+
+def summaries(
+    session: Session,
+    principal: Principal,
+    *,
+    status: str | None = None,
+    unit_id: int | None = None,
+    year: int | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[DocumentSummary]:
+    """The visible documents, filtered; ``q`` finds a part of the unit's or the file's name;
+    ``sort`` is a key of ``SORTS`` (by unit, then the newest year first, without one)."""
+    query = _joined(select(s.Disclosure, Review, DocumentSource.original_name))
+    query = _filtered(query, principal, status, unit_id, year, q)
+    if sort is not None:
+        if sort not in SORTS:
+            raise Invalid("未知的排序方式")
+        column = SORTS[sort]
+        first = column.desc() if descending else column.asc()
+        # NULLs (no year, no file name) last either way, as both databases agree to
+        query = query.order_by(column.is_(None), first, s.Disclosure.unit_name,
+                               s.Disclosure.year.desc(), s.Disclosure.id)  # fmt: skip
+    else:
+        query = query.order_by(s.Disclosure.unit_name, s.Disclosure.year.desc(), s.Disclosure.id)
     query = query.limit(max(1, min(limit, MAX_PAGE))).offset(max(0, offset))
     return [_summary(d, review, name) for d, review, name in session.execute(query).all()]
+
+
+def summary_count(
+    session: Session, principal: Principal, *, status: str | None = None,
+    unit_id: int | None = None, year: int | None = None, q: str | None = None,
+) -> int:  # fmt: skip
+    """How many documents ``summaries`` finds with the same filters."""
+    query = _joined(select(func.count()).select_from(s.Disclosure))
+    return int(session.scalar(_filtered(query, principal, status, unit_id, year, q)) or 0)
+
+
+def years(session: Session, principal: Principal) -> list[int]:
+    """The years of the visible documents, newest first."""
+    query = select(s.Disclosure.year).where(s.Disclosure.year.is_not(None)).distinct()
+    found = session.scalars(access.visible(query, principal))
+    return sorted((int(y) for y in found if y is not None), reverse=True)
 
 
 def status_counts(session: Session, principal: Principal) -> dict[str, int]:
@@ -184,12 +250,37 @@ class ReviewState:
 
 
 @dataclass(slots=True)
+class CommentView:
+    id: int
+    finding_id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
 class DocumentDetail:
     summary: DocumentSummary
     view: DocumentView
     findings: list[FindingView]
     groups: list[FindingGroup]
     review: ReviewState
+    comments: dict[int, list[CommentView]]  # by finding id, oldest first
+
+
+def comments(session: Session, disclosure_id: int) -> dict[int, list[CommentView]]:
+    """The comments on the document's findings, by finding, oldest first."""
+    rows = session.scalars(
+        select(FindingComment)
+        .where(FindingComment.disclosure_id == disclosure_id)
+        .order_by(FindingComment.id)
+    )
+    found: dict[int, list[CommentView]] = {}
+    for c in rows:
+        found.setdefault(c.finding_id, []).append(
+            CommentView(c.id, c.finding_id, c.author, c.text, c.created_at)
+        )
+    return found
 
 
 def review_state(session: Session, disclosure_id: int) -> ReviewState:
@@ -224,7 +315,8 @@ def detail(ctx: AppContext, principal: Principal, disclosure_id: int) -> Documen
         head = _summary(d, session.get(Review, d.id), source.original_name if source else None)
         view = cached_view(ctx, session, d)
         found = findings(session, d, view, head.file_name)
-        return DocumentDetail(head, view, found, finding_groups(found), review_state(session, d.id))
+        return DocumentDetail(head, view, found, finding_groups(found),
+                              review_state(session, d.id), comments(session, d.id))  # fmt: skip
 
 
 def source_path(ctx: AppContext, principal: Principal, disclosure_id: int) -> tuple[Path, str]:

@@ -75,6 +75,8 @@ class TableView:
 
 
 Target = tuple[str, int | None]  # element id, source line
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page's top left
+PageBox = tuple[int, Box]  # 1-based page, box
 
 
 @dataclass(slots=True)
@@ -89,6 +91,8 @@ class DocumentView:
     panes: Markup = field(default_factory=Markup)
     cells: dict[tuple[int, str, str], list[Target]] = field(default_factory=dict)
     rows: dict[tuple[int, str], list[Target]] = field(default_factory=dict)
+    # Where each cell and row element stands on its page (inputs with pages only).
+    boxes: dict[str, PageBox] = field(default_factory=dict)
 
     def targets(self, location: dict[str, Any]) -> list[str]:
         """Ids of the table elements a finding's location cites."""
@@ -176,6 +180,9 @@ def table_view(table: Table, view: DocumentView, default_unit: str) -> TableView
                 view.cells.setdefault((table.number, row.key, column.key), []).append(
                     (cell_id, cell_line)
                 )
+                if cell is not None and cell.source is not None:
+                    _keep_box(view, cell_id, cell.source.page, cell.source.bbox)
+            _keep_row_box(view, row_id, [c.id for c in cells])
             row_views.append(
                 RowView(row_id, row.code or "", row.label, row.kind.value, line, cells)
             )
@@ -189,6 +196,23 @@ def table_view(table: Table, view: DocumentView, default_unit: str) -> TableView
         line=table.source.line if table.source else None,
         blocks=blocks,
     )
+
+
+def _keep_box(view: DocumentView, element: str, page: int | None, bbox: Any) -> None:
+    if page and bbox is not None and len(bbox) == 4:
+        x0, top, x1, bottom = (float(v) for v in bbox)
+        view.boxes[element] = (page, (x0, top, x1, bottom))
+
+
+def _keep_row_box(view: DocumentView, row_id: str, cell_ids: list[str]) -> None:
+    """A row's box: the union of its cells' boxes on the page of its first one."""
+    found = [view.boxes[c] for c in cell_ids if c in view.boxes]
+    if not found:
+        return
+    page = found[0][0]
+    boxes = [box for p, box in found if p == page]
+    view.boxes[row_id] = (page, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                 max(b[2] for b in boxes), max(b[3] for b in boxes)))  # fmt: skip
 
 
 def document_view(model: Disclosure, lines: list[SourceLine]) -> DocumentView:
@@ -206,6 +230,17 @@ class LocationView:
     label: str
     text: str
     where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """One location of a finding as the page images place it: the elements it cites, else its
+    line, page and the words it quotes."""
+
+    targets: tuple[str, ...]
+    line: int | None
+    page: int | None
+    text: str
 
 
 @dataclass(slots=True)
@@ -227,6 +262,8 @@ class FindingView:
     decision: str | None = None
     decision_label: str = ""
     reason: str = ""
+    pages: list[int] = field(default_factory=list)  # the pages its locations cite
+    spots: list[Spot] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -260,12 +297,20 @@ def finding_view(
     locations = [located(x, own_file) for x in json.loads(finding.locations or "[]")]
     targets: list[str] = []
     lines: list[int] = []
+    pages: list[int] = []
+    spots: list[Spot] = []
     for location in locations:
-        if view is not None:
-            targets += [t for t in view.targets(location) if t not in targets]
+        cited = view.targets(location) if view is not None else []
+        targets += [t for t in cited if t not in targets]
         line = location.get("line")
         if isinstance(line, int) and line not in lines:
             lines.append(line)
+        page = location.get("page")
+        if isinstance(page, int) and page not in pages:
+            pages.append(page)
+        spots.append(Spot(tuple(cited), line if isinstance(line, int) else None,
+                          page if isinstance(page, int) else None,
+                          str(location.get("text") or "")))  # fmt: skip
     return FindingView(
         id=finding.id,
         rule=finding.rule,
@@ -289,6 +334,8 @@ def finding_view(
         decision=review.decision if review else None,
         decision_label=DECISION_LABELS.get(review.decision, "") if review else "",
         reason=review.reason if review else "",
+        pages=pages,
+        spots=spots,
     )
 
 

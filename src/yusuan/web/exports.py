@@ -2,26 +2,35 @@
 amounts in 元, exact), and whole-store exports (``yusuan.analytics.export``) for reviewers.
 
 Rows are what the user may see (``yusuan.web.trends``); the whole-store exports are for admins
-and reviewers only, since they cover every unit.
+and reviewers only, since they cover every unit. The findings as CSV or XLSX are the reviewer's
+list: Chinese headers and values (严重程度, 类别, 尾差 是/否, readable locations) with each
+finding's 审核结果, reason and reviewer; as Parquet they are the machine export of
+``yusuan.analytics.export``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from yusuan.analytics.base import flatten
 from yusuan.analytics.export import WHAT
 from yusuan.analytics.export import export as store_export
+from yusuan.checks.engine import FAMILIES
+from yusuan.checks.findings import Severity
+from yusuan.store import schema as s
+from yusuan.store.accounts import DECISION_LABELS, FindingReview, User
 from yusuan.web import access
 from yusuan.web.context import AppContext
 from yusuan.web.errors import Invalid
@@ -85,7 +94,11 @@ def whole_store(
     folder = Path(tempfile.mkdtemp(prefix="yusuan-export-"))
     path = folder / f"{what}{f'-{year}' if year else ''}.{fmt}"
     try:
-        store_export(ctx.store, path, what, year=year, scope=scope)
+        if what == "findings" and fmt in FORMATS:
+            path = path.with_name(f"{f'{year}年' if year else ''}检查问题.{fmt}")
+            _write_findings(ctx, path, year, scope)
+        else:
+            store_export(ctx.store, path, what, year=year, scope=scope)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -96,3 +109,70 @@ def file_download(path: Path) -> FileResponse:
     """Send a file written in its own temporary folder, and remove the folder afterwards."""
     return FileResponse(path, media_type=MEDIA[path.suffix.lstrip(".")], filename=path.name,
                         background=BackgroundTask(shutil.rmtree, path.parent, True))  # fmt: skip
+
+
+# --- the reviewer's findings list -------------------------------------------------------------
+
+FINDING_HEADERS = (
+    "文件编号", "单位名称", "年度", "范围", "版本", "规则", "类别", "严重程度", "尾差", "问题",
+    "说明", "应为", "实为", "相差", "位置", "审核结果", "审核理由", "审核人",
+)  # fmt: skip
+
+
+def _where(location: dict[str, Any]) -> str:
+    label, text = str(location.get("label") or ""), str(location.get("text") or "")
+    page, line = location.get("page"), location.get("line")
+    place = "".join([f"第{page}页" if page else "", f"第{line}行" if line else ""])
+    return f"{label}{f'「{text}」' if text else ''}{f'（{place}）' if place else ''}"
+
+
+def finding_rows(
+    ctx: AppContext, year: int | None = None, scope: str | None = None
+) -> Iterator[list[Any]]:
+    """Every stored finding, in Chinese, with the reviewer's decision (``FINDING_HEADERS``)."""
+    d, f, r = s.Disclosure, s.Finding, FindingReview
+    query = (
+        select(d.id, d.unit_name, d.year, d.scope, d.version, f.rule, f.family, f.severity,
+               f.rounding, f.title, f.message, f.expected, f.actual, f.difference, f.locations,
+               r.decision, r.reason, User.display_name, User.username)
+        .join(f, f.disclosure_id == d.id)
+        .outerjoin(r, r.finding_id == f.id)
+        .outerjoin(User, User.id == r.reviewer_id)
+        .order_by(d.unit_name, d.year, d.id, f.id)
+    )  # fmt: skip
+    if year is not None:
+        query = query.where(d.year == year)
+    if scope:
+        query = query.where(d.scope == scope)
+    with ctx.store.reader() as session:
+        for row in session.execute(query.execution_options(yield_per=1000)):
+            (did, unit, when, where, version, rule, family, severity, rounding, title, message,
+             expected, actual, difference, locations, decision, reason, display,
+             username) = row  # fmt: skip
+            cited = "；".join(_where(loc) for loc in json.loads(locations or "[]"))
+            yield [
+                did, unit, when, where, version, rule, FAMILIES.get(family, family),
+                Severity(severity).label, "是" if rounding else "否", title, message, expected,
+                actual, difference, cited, DECISION_LABELS.get(decision or "", "未处理"),
+                reason or "", display or username or "",
+            ]  # fmt: skip
+
+
+def _write_findings(ctx: AppContext, path: Path, year: int | None, scope: str | None) -> None:
+    rows = finding_rows(ctx, year, scope)
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(FINDING_HEADERS)
+            writer.writerows([_text(v) for v in row] for row in rows)
+        return
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("检查问题")
+    sheet.append(list(FINDING_HEADERS))
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                      for v in row])  # fmt: skip
+    book.save(path)

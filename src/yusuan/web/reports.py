@@ -4,6 +4,10 @@ The report is rebuilt from the stored findings (the ones the reviewer saw and de
 by checking again, and rendered by the same modules as ``yusuan check``. Findings a reviewer
 dismissed are left out of the HTML and XLSX 检查表 unless asked for; the JSON keeps them all,
 each with the reviewer's decision and reason.
+
+The 检查表 gets two columns the reviewer fills on the site: 审核意见 (each decided finding of the
+item: 确认 or 驳回 with the reason, dismissed ones included) and 审核人; its 汇总 sheet gets the
+document's 审核状态 with the note and the reviewer.
 """
 
 from __future__ import annotations
@@ -13,18 +17,29 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from yusuan.checks.engine import rules_for
 from yusuan.checks.findings import Finding, Location, Severity
+from yusuan.checks.render.common import checklist, item_key
 from yusuan.checks.render.html import to_html
 from yusuan.checks.render.json import to_dict
-from yusuan.checks.render.xlsx import build_workbook
+from yusuan.checks.render.xlsx import (
+    BODY_FONT,
+    BORDER,
+    HEAD_FILL,
+    HEAD_FONT,
+    WRAP_TOP,
+    build_workbook,
+)
 from yusuan.checks.report import Report
 from yusuan.model import Source
 from yusuan.store import schema as s
-from yusuan.store.accounts import DocumentSource, FindingReview
+from yusuan.store.accounts import DECISION_LABELS, DocumentSource, FindingReview, User
 from yusuan.store.records import load_model, located
+from yusuan.templates import get_template, template_of
 from yusuan.web import access
 from yusuan.web.context import AppContext
 from yusuan.web.documents import review_state, stored_path
@@ -81,9 +96,16 @@ class StoredReport:
                 )
             }
             self.review = review_state(session, d.id)
+            ids = {r.reviewer_id for r in self.decisions.values() if r.reviewer_id}
+            self.reviewers = {
+                u.id: u.display_name or u.username
+                for u in (session.scalars(select(User).where(User.id.in_(ids))) if ids else [])
+            }
             self.unit_name, self.year = d.unit_name, d.year
             kept = [r for r in rows if dismissed or self._decision(r.id) != "dismissed"]
             self.rows = kept
+            self.template = template_of(model) if model is not None else get_template(d.profile)
+            self.decided = [(r, _finding(r, path or "")) for r in rows if r.id in self.decisions]
             self.report = Report(
                 file=source.original_name if source else "",
                 unit_name=d.unit_name,
@@ -110,9 +132,37 @@ class StoredReport:
         return to_html([self.report])
 
     def xlsx(self) -> bytes:
+        workbook = build_workbook([self.report])
+        self._review_columns(workbook.worksheets[1])
+        summary = workbook.worksheets[0]
+        status = self.review.status_label + (f"：{self.review.note}" if self.review.note else "")
+        _columns(summary, [[status, self.review.reviewer]], SUMMARY_REVIEW_HEADERS, 13)
         buffer = io.BytesIO()
-        build_workbook([self.report]).save(buffer)
+        workbook.save(buffer)
         return buffer.getvalue()
+
+    def _review_columns(self, sheet: Worksheet) -> None:
+        """审核意见 and 审核人 of each item of the 检查表, from the reviewer's decisions."""
+        opinions: dict[str, list[str]] = {}
+        names: dict[str, list[str]] = {}
+        for row, finding in self.decided:
+            decision = self.decisions[row.id]
+            key = item_key(finding, self.template)
+            reason = f"（{decision.reason}）" if decision.reason else ""
+            opinions.setdefault(key, []).append(
+                f"{DECISION_LABELS[decision.decision]}：{row.message}{reason}"
+            )
+            name = self.reviewers.get(decision.reviewer_id or 0, "")
+            if name and name not in names.setdefault(key, []):
+                names[key].append(name)
+        values = [
+            [
+                "\n".join(opinions.get(item.key, [])) or None,
+                "、".join(names.get(item.key, [])) or None,
+            ]
+            for item in checklist(self.report)
+        ]
+        _columns(sheet, values, CHECKLIST_REVIEW_HEADERS, 8)
 
     def json(self) -> dict[str, Any]:
         data = to_dict([self.report])
@@ -131,3 +181,22 @@ class StoredReport:
                 else None
             )
         return data
+
+
+CHECKLIST_REVIEW_HEADERS = (("审核意见", 50), ("审核人", 12))
+SUMMARY_REVIEW_HEADERS = (("审核意见", 40), ("审核人", 12))
+
+
+def _columns(
+    sheet: Worksheet, values: list[list[str | None]], headers: tuple[tuple[str, int], ...],
+    first: int,
+) -> None:  # fmt: skip
+    """Append columns from ``first`` on: their headers in row 2, one value row from row 3."""
+    for offset, (name, width) in enumerate(headers):
+        cell = sheet.cell(row=2, column=first + offset, value=name)
+        cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BORDER
+        sheet.column_dimensions[get_column_letter(first + offset)].width = width
+    for index, row in enumerate(values):
+        for offset, value in enumerate(row):
+            cell = sheet.cell(row=3 + index, column=first + offset, value=value)
+            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_TOP

@@ -1,12 +1,24 @@
 """Reviewing: a document's status (待审/已审/退回) with the reviewer's note, and each finding
-accepted or dismissed with a reason. Every change is written to the audit log."""
+accepted or dismissed with a reason. Every change is written to the audit log.
+
+A disclosure's stored counts (``errors``, ``warnings``, ``infos``) are the findings a reviewer
+has not dismissed: each decision recounts them in its own transaction, so the documents list,
+the document page, the 检查表, the API and the comparisons (ranking by findings, trends) all
+show the same figures at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from yusuan.store import schema as s
-from yusuan.store.accounts import DECISIONS, REVIEW_STATUSES, FindingReview, Review
+from yusuan.store.accounts import (
+    DECISIONS,
+    REVIEW_STATUSES,
+    FindingComment,
+    FindingReview,
+    Review,
+)
 from yusuan.web import access, audit
 from yusuan.web.auth import now
 from yusuan.web.context import AppContext
@@ -14,6 +26,7 @@ from yusuan.web.errors import Invalid, NotFound
 from yusuan.web.principal import Principal
 
 MAX_NOTE = 5000
+MAX_COMMENT = 2000
 
 
 def set_review(
@@ -56,11 +69,7 @@ def decide_finding(
         raise Invalid("驳回问题时请填写理由")
     with ctx.store.session() as session:
         d = access.disclosure(session, principal, disclosure_id)
-        finding = session.scalar(
-            select(s.Finding).where(s.Finding.id == finding_id, s.Finding.disclosure_id == d.id)
-        )
-        if finding is None:
-            raise NotFound("该文件中没有这个问题")
+        finding = _finding(session, d.id, finding_id)
         existing = session.get(FindingReview, finding.id)
         if decision is None:
             if existing is not None:
@@ -71,7 +80,65 @@ def decide_finding(
                 session.add(existing)
             existing.decision, existing.reason = decision, reason
             existing.reviewer_id, existing.decided_at = principal.user_id, now()
+        session.flush()
+        recount(session, d.id)
         audit.record(
             session, principal, "finding_review", "finding", finding.id, ip,
             disclosure=d.id, rule=finding.rule, decision=decision, reason=reason,
         )  # fmt: skip
+
+
+def _finding(session: Session, disclosure_id: int, finding_id: int) -> s.Finding:
+    finding = session.scalar(
+        select(s.Finding).where(
+            s.Finding.id == finding_id, s.Finding.disclosure_id == disclosure_id
+        )
+    )
+    if finding is None:
+        raise NotFound("该文件中没有这个问题")
+    return finding
+
+
+def add_comment(
+    ctx: AppContext, principal: Principal, disclosure_id: int, finding_id: int, text: str,
+    ip: str | None,
+) -> int:  # fmt: skip
+    """A reviewer's comment on a finding; returns its id."""
+    access.require_reviewer(principal)
+    text = text.strip()
+    if not text:
+        raise Invalid("请填写评论内容")
+    if len(text) > MAX_COMMENT:
+        raise Invalid(f"评论不能超过 {MAX_COMMENT} 个字符")
+    with ctx.store.session() as session:
+        d = access.disclosure(session, principal, disclosure_id)
+        finding = _finding(session, d.id, finding_id)
+        comment = FindingComment(
+            finding_id=finding.id, disclosure_id=d.id, author_id=principal.user_id or None,
+            author=principal.name[:100], text=text, created_at=now(),
+        )  # fmt: skip
+        session.add(comment)
+        session.flush()
+        audit.record(session, principal, "finding_comment", "finding", finding.id, ip,
+                     disclosure=d.id, rule=finding.rule, comment=text)  # fmt: skip
+        return comment.id
+
+
+def recount(session: Session, disclosure_id: int) -> dict[str, int]:
+    """Store the disclosure's counts by severity of the findings not dismissed."""
+    dismissed = select(FindingReview.finding_id).where(
+        FindingReview.disclosure_id == disclosure_id, FindingReview.decision == "dismissed"
+    )
+    query = (
+        select(s.Finding.severity, func.count())
+        .where(s.Finding.disclosure_id == disclosure_id, s.Finding.id.not_in(dismissed))
+        .group_by(s.Finding.severity)
+    )
+    found = {severity: int(n) for severity, n in session.execute(query)}
+    counts = {key: found.get(key, 0) for key in ("error", "warning", "info")}
+    session.execute(
+        update(s.Disclosure)
+        .where(s.Disclosure.id == disclosure_id)
+        .values(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+    )
+    return counts

@@ -35,6 +35,7 @@ MESSAGES = {
     "saved": "已保存",
     "review_saved": "审核结果已保存",
     "decision_saved": "处理结果已保存",
+    "comment_saved": "评论已发表",
     "deleted": "文件已删除",
     "user_created": "用户已创建",
     "user_saved": "用户已更新",

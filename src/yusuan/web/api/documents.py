@@ -56,16 +56,23 @@ def finding_out(f: FindingView) -> FindingOut:
     )  # fmt: skip
 
 
+SORT = "^(" + "|".join(service.SORTS) + ")$"
+
+
 @router.get("/documents", response_model=list[DocumentOut], responses=AUTH)
 def list_documents(
     ctx: Ctx, user: User, status: StatusFilter = None, unit_id: QueryId = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="单位名称或文件名的一部分")] = None,
+    sort: Annotated[str | None, Query(pattern=SORT)] = None,
+    descending: bool = False,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 200,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[DocumentOut]:  # fmt: skip
-    """可查看的文件，含审核状态。"""
+    """可查看的文件，含审核状态；可按单位名称或文件名查找、按列排序、分页。"""
     with ctx.store.reader() as session:
         rows = service.summaries(session, user, status=status, unit_id=unit_id, year=year,
+                                 q=(q or "").strip() or None, sort=sort, descending=descending,
                                  limit=limit, offset=offset)  # fmt: skip
     return [document_out(r) for r in rows]
 
@@ -111,6 +118,8 @@ def get_document(disclosure_id: PathId, ctx: Ctx, user: User) -> DocumentDetailO
     detail = service.detail(ctx, user, disclosure_id)
     counts = {"error": 0, "warning": 0, "info": 0, "rounding": 0}
     for f in detail.findings:
+        if f.decision == "dismissed":  # as the stored counts (``yusuan.web.reviews.recount``)
+            continue
         counts[f.severity] += 1
         counts["rounding"] += f.rounding
     return DocumentDetailOut(

@@ -1,15 +1,17 @@
-"""API: a document's review status and note, and each finding's decision."""
+"""API: a document's review status and note, each finding's decision, comments on findings."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
 
-from yusuan.web import reviews
-from yusuan.web.api.schemas import FindingReviewIn, Responses, ReviewIn, ReviewOut
+from yusuan.web import access, reviews
+from yusuan.web.api.schemas import Body, FindingReviewIn, Responses, ReviewIn, ReviewOut
 from yusuan.web.deps import Ctx, PathId, User, client_ip
-from yusuan.web.documents import review_state
+from yusuan.web.documents import comments, review_state
 
 router = APIRouter(tags=["审核"])
 RESPONSES: Responses = {
@@ -50,3 +52,40 @@ def clear(
     """撤销对一个问题的处理。"""
     reviews.decide_finding(ctx, user, disclosure_id, finding_id, None, "", client_ip(request))
     return Response(status_code=204)
+
+
+class CommentIn(Body):
+    text: str = Field(min_length=1, max_length=reviews.MAX_COMMENT)
+
+
+class CommentOut(BaseModel):
+    id: int
+    finding_id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+@router.get("/documents/{disclosure_id}/findings/{finding_id}/comments",
+            response_model=list[CommentOut], responses=RESPONSES)  # fmt: skip
+def list_comments(
+    disclosure_id: PathId, finding_id: PathId, ctx: Ctx, user: User
+) -> list[CommentOut]:
+    """一个问题的评论，最早的在前。"""
+    with ctx.store.reader() as session:
+        d = access.disclosure(session, user, disclosure_id)
+        found = comments(session, d.id).get(finding_id, [])
+    return [CommentOut.model_validate(asdict(c)) for c in found]
+
+
+@router.post("/documents/{disclosure_id}/findings/{finding_id}/comments", status_code=201,
+             response_model=CommentOut, responses=RESPONSES)  # fmt: skip
+def add_comment(
+    disclosure_id: PathId, finding_id: PathId, body: CommentIn, request: Request, ctx: Ctx,
+    user: User,
+) -> CommentOut:  # fmt: skip
+    """对一个问题发表评论（审核人员），记入审计日志。"""
+    new = reviews.add_comment(ctx, user, disclosure_id, finding_id, body.text, client_ip(request))
+    with ctx.store.reader() as session:
+        found = comments(session, disclosure_id).get(finding_id, [])
+    return next(CommentOut.model_validate(asdict(c)) for c in found if c.id == new)

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yusuan.web.routes import account, admin, auth, budget, documents, review, units, uploads
+from yusuan.web.routes import (
+    account,
+    admin,
+    auth,
+    budget,
+    doclist,
+    documents,
+    review,
+    units,
+    uploads,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    doclist.router,
     documents.router,
     uploads.router,
     review.router,

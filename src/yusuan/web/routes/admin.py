@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from yusuan.store.accounts import AuditEntry
-from yusuan.web import access, users
+from yusuan.web import access, audit, users
 from yusuan.web.deps import MAX_ID, Ctx, PathId, User, client_ip
 from yusuan.web.errors import Conflict, Invalid
 from yusuan.web.routes.common import see_other
@@ -104,6 +103,6 @@ def audit_log(
         if action:
             query = query.where(AuditEntry.action == action)
         entries = list(session.scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)))
-    rows = [(e, json.loads(e.detail or "{}")) for e in entries[:AUDIT_PAGE]]
+    rows = [audit.describe(e) for e in entries[:AUDIT_PAGE]]
     return render(request, "audit.html", {"entries": rows, "action": action or "", "page": page,
                                           "more": len(entries) > AUDIT_PAGE})  # fmt: skip

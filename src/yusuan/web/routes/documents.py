@@ -1,50 +1,53 @@
-"""The list of documents, one document's page, its downloads and its deletion."""
+"""One document's page, its downloads and its deletion (the list: ``routes.doclist``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Path, Request
+from starlette.responses import JSONResponse, Response
 
 from yusuan.web import documents as service
-from yusuan.web.deps import Ctx, PathId, QueryId, User, client_ip
+from yusuan.web import pages
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.errors import NotFound
 from yusuan.web.filetypes import MEDIA_TYPES, media_type
 from yusuan.web.reports import StoredReport
 from yusuan.web.routes.common import attachment, see_other
 from yusuan.web.templating import render
-from yusuan.web.users import list_units
 
 router = APIRouter(include_in_schema=False)
 
 XLSX = MEDIA_TYPES["xlsx"]
-
-
-@router.get("/documents")
-def document_list(
-    request: Request,
-    ctx: Ctx,
-    user: User,
-    status: Annotated[str | None, Query(pattern="^(pending|reviewed|returned)$")] = None,
-    unit_id: QueryId = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-) -> Response:
-    with ctx.store.reader() as session:
-        rows = service.summaries(session, user, status=status, unit_id=unit_id, year=year)
-    units = list_units(ctx, user)
-    years = sorted({r.year for r in rows if r.year}, reverse=True)
-    return render(request, "documents.html", {
-        "documents": rows, "units": units, "years": years, "status": status,
-        "unit_id": unit_id, "year": year,
-    })  # fmt: skip
+PageNumber = Annotated[int, Path(ge=1, le=100_000)]
 
 
 @router.get("/documents/{disclosure_id}")
 def document_page(request: Request, ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
     detail = service.detail(ctx, user, disclosure_id)
-    return render(request, "document.html", {"doc": detail, "panes": detail.view.panes})
+    original = pages.original(ctx, user, disclosure_id)
+    return render(request, "document.html", {
+        "doc": detail, "panes": detail.view.panes, "original": original, "scale": pages.SCALE,
+    })  # fmt: skip
+
+
+@router.get("/documents/{disclosure_id}/pages/{number}.png")
+def page_image(ctx: Ctx, user: User, disclosure_id: PathId, number: PageNumber) -> Response:
+    original = pages.original(ctx, user, disclosure_id)
+    return Response(pages.page_png(ctx, original, number), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=86400"})  # fmt: skip
+
+
+@router.get("/documents/{disclosure_id}/pages.json")
+def page_boxes(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
+    return JSONResponse(pages.pages_json(ctx, user, disclosure_id))
+
+
+@router.get("/documents/{disclosure_id}/annotated.pdf")
+def annotated(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
+    data, name = pages.annotated_pdf(ctx, user, disclosure_id)
+    return attachment(data, MEDIA_TYPES["pdf"], name)
 
 
 @router.get("/documents/{disclosure_id}/report.html")
@@ -79,5 +82,7 @@ def source_file(ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
 
 @router.post("/documents/{disclosure_id}/delete")
 def delete(request: Request, ctx: Ctx, user: User, disclosure_id: PathId) -> Response:
+    original = pages.original(ctx, user, disclosure_id, sizes=False)
     service.delete_document(ctx, user, disclosure_id, client_ip(request))
+    pages.forget(ctx, original)
     return see_other("/documents", "deleted")

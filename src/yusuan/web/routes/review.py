@@ -51,3 +51,13 @@ def decide(
                            client_ip(request))  # fmt: skip
     return see_other(f"/documents/{disclosure_id}?finding={finding_id}#finding-{finding_id}",
                      "decision_saved")  # fmt: skip
+
+
+@router.post("/documents/{disclosure_id}/findings/{finding_id}/comments")
+def comment(
+    request: Request, ctx: Ctx, user: User, disclosure_id: PathId, finding_id: PathId,
+    text: Annotated[str, Form(max_length=3000)] = "",
+) -> Response:  # fmt: skip
+    reviews.add_comment(ctx, user, disclosure_id, finding_id, text, client_ip(request))
+    return see_other(f"/documents/{disclosure_id}?finding={finding_id}#finding-{finding_id}",
+                     "comment_saved")  # fmt: skip

@@ -1,4 +1,5 @@
-// yusuan web: confirmations, drag-and-drop upload with progress, finding highlights.
+// yusuan web: confirmations, drag-and-drop upload with progress, finding highlights and their
+// boxes on the original's page images.
 // No inline script anywhere (the Content Security Policy forbids it); all text is set with
 // textContent, never innerHTML.
 (function () {
@@ -157,6 +158,69 @@
     document.querySelectorAll(".hl, .hl-line, .finding.active").forEach(function (node) {
       node.classList.remove("hl", "hl-line", "active");
     });
+    clearBoxes();
+  }
+
+  // --- the original's pages: the chosen finding's boxes over the page images -----------------
+  // pages.json gives each finding's boxes as [page, x0, top, x1, bottom] in points from the
+  // page's top-left corner; a box is placed in percent of its page, so it follows the image.
+  var pagesPane = document.querySelector(".pages-pane[data-boxes]");
+  var boxesLoaded = null;
+
+  function loadBoxes() {
+    if (!boxesLoaded) {
+      boxesLoaded = fetch(pagesPane.getAttribute("data-boxes"), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).catch(function () { return null; });
+    }
+    return boxesLoaded;
+  }
+
+  function clearBoxes() {
+    document.querySelectorAll(".page-box").forEach(function (node) { node.remove(); });
+    document.querySelectorAll(".page.cited").forEach(function (node) {
+      node.classList.remove("cited");
+    });
+  }
+
+  function percent(value, whole) {
+    return (Math.max(0, Math.min(value / whole, 1)) * 100).toFixed(3) + "%";
+  }
+
+  function drawBoxes(finding) {
+    if (!pagesPane) return;
+    var id = finding.id.replace("finding-", "");
+    loadBoxes().then(function (data) {
+      if (!data || !data.findings || !finding.classList.contains("active")) return;
+      var entry = data.findings[id];
+      clearBoxes();
+      if (!entry) return;
+      var first = null, firstPage = null;
+      entry.boxes.forEach(function (b) {
+        var page = document.getElementById("page-" + b[0]);
+        if (!page) return;
+        var width = parseFloat(page.getAttribute("data-width"));
+        var height = parseFloat(page.getAttribute("data-height"));
+        var box = el("div", "page-box");
+        box.setAttribute("data-finding", id);
+        box.style.left = percent(b[1], width);
+        box.style.top = percent(b[2], height);
+        box.style.width = percent(b[3] - b[1], width);
+        box.style.height = percent(b[4] - b[2], height);
+        page.querySelector(".page-sheet").appendChild(box);
+        first = first || box;
+      });
+      entry.pages.forEach(function (number) {
+        var page = document.getElementById("page-" + number);
+        if (page) {
+          page.classList.add("cited");
+          firstPage = firstPage || page;
+        }
+      });
+      scrollWithin(pagesPane, first || firstPage);
+    });
   }
 
   function select(finding) {
@@ -179,6 +243,7 @@
     });
     scrollWithin(tablesPane, firstCell);
     scrollWithin(sourcePane, firstLine);
+    drawBoxes(finding);
   }
 
   findings.forEach(function (finding) {
