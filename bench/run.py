@@ -173,6 +173,14 @@ if __name__ == "__main__":
 
     pdf.main(["libraries", "tables"])
     print()
+    import scans  # bench/scans.py: scans turned, skewed, at 100-200 dpi, and a mixed PDF
+
+    scans.main()
+    print()
+    import ocr_speed  # bench/ocr_speed.py: pages/s, stages and peak memory of OCR, and a baseline
+
+    ocr_speed.main()
+    print()
     import ingest  # bench/ingest.py: documents per second into SQLite and PostgreSQL
 
     ingest.main([])

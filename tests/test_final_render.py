@@ -392,3 +392,21 @@ def test_data_and_render_commands(tmp_path: Path, original: Disclosure) -> None:
     assert result.exit_code == 1 and "只能写成 .yaml 或 .json" in result.output
     with pytest.raises(UnsupportedStageError, match="只能提取为决算数据"):
         to_budget_data(original)  # (budget data is the 预算's: Shanxi's or Shanghai's)
+
+
+def test_data_schema_of_finals_validates_the_real_final(data: FinalData, tmp_path: Path) -> None:
+    """``yusuan data-schema --kind 决算`` describes 决算 data: the data read from the real 决算
+    validates against it, and the budget schema (the default) refuses it."""
+    import json
+
+    import jsonschema_rs
+
+    runner = CliRunner()
+    final_schema = json.loads(runner.invoke(main, ["data-schema", "--kind", "决算"]).output)
+    budget_schema = json.loads(runner.invoke(main, ["data-schema"]).output)
+    out = tmp_path / "final.json"
+    dump_data(data, out)
+    instance = json.loads(out.read_text(encoding="utf-8"))
+    assert instance["template"] == "shanghai-final"
+    jsonschema_rs.validator_for(final_schema).validate(instance)
+    assert not jsonschema_rs.validator_for(budget_schema).is_valid(instance)

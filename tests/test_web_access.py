@@ -131,14 +131,7 @@ def test_unit_user_uploads_only_for_their_units(app: FastAPI) -> None:
 
     def upload(seed: str) -> dict[str, object]:
         path = seed_path(seed)
-        response = unit.api(
-            "POST",
-            "/api/documents",
-            files=[("files", (path.name, path.read_bytes(), "text/plain"))],
-        )
-        assert response.status_code == 201
-        result: dict[str, object] = response.json()[0]
-        return result
+        return unit.upload([("files", (path.name, path.read_bytes(), "text/plain"))])[0]
 
     foreign = upload("000")
     assert foreign["status"] == "rejected" and foreign["disclosure_id"] is None

@@ -101,7 +101,7 @@ def _description() -> dict[str, Any]:
 # a negative case, so every request is made as the admin. The coverage phase enumerates every
 # boundary case of a schema; for the whole budget data (PUT …/data) that is over a thousand
 # requests, so there only the examples and fuzzing phases run.
-UPLOADS = ("POST /api/documents", "POST /api/budget/drafts/upload",
+UPLOADS = ("POST /api/documents", "POST /api/batches", "POST /api/budget/drafts/upload",
            "POST /api/budget/drafts/{draft_id}/upload")  # fmt: skip
 CONFIG = SchemathesisConfig.from_dict({
     "generation": {"mode": "all", "max-examples": EXAMPLES, "with-security-parameters": False},

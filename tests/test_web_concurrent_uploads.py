@@ -2,10 +2,11 @@
 
 PDFium, which reads PDFs, is not thread-safe: when the server read uploads in its request
 threads, the two 万里街道 PDFs uploaded together got 8 and 7 errors, changing from run to run,
-where ``yusuan check`` found 0 and 1. The web app reads in worker processes
-(``yusuan.web.reading``); these tests send several real PDFs in simultaneous requests to a real
-HTTP server and compare what each document stored with ``yusuan.check(yusuan.read(path))`` run
-here, in the test process, one file at a time.
+where ``yusuan check`` found 0 and 1. The web app reads in reader processes
+(``yusuan.web.reading``), driven by the work queue's workers; these tests send several real PDFs
+in simultaneous requests to a real HTTP server, let three workers read them side by side, and
+compare what each document stored with ``yusuan.check(yusuan.read(path))`` run here, in the test
+process, one file at a time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi.testclient import TestClient
 import yusuan
 from tests.conftest import SHARED, seed_path
 from tests.liveserver import served
-from tests.webutil import add_user, context, make_app
+from tests.webutil import add_user, context, make_app, uploaded, wait_for_jobs, workers
 from yusuan.store.accounts import User
 from yusuan.web.auth import principal_for
 from yusuan.web.users import create_token
@@ -74,7 +75,7 @@ def _upload_together(url: str, token: str, names: tuple[str, ...]) -> dict[str, 
                     "/api/documents", headers={"Authorization": f"Bearer {token}"},
                     files=[("files", (name, data, "application/pdf"))],
                 )  # fmt: skip
-            assert response.status_code == 201, response.text
+            assert response.status_code == 202, response.text
             results[name] = response.json()[0]
         except BaseException as exc:  # reported by the test's thread
             errors.append(exc)
@@ -120,8 +121,12 @@ def test_simultaneous_pdf_uploads_get_the_cli_findings(
     app = make_app(db_url, tmp_path, reading_processes=3)
     token = _token(app)
     try:
-        with served(app) as url:
-            results = _upload_together(url, token, PDFS)
+        with served(app) as url, workers(app, 3):
+            queued = _upload_together(url, token, PDFS)
+            with httpx.Client(base_url=url, timeout=60) as client:
+                client.headers["Authorization"] = f"Bearer {token}"
+                ended = wait_for_jobs(client, [queued[name]["url"] for name in PDFS])
+            results = dict(zip(PDFS, ended, strict=True))
             pids = _reader_pids(app)
             stored = {}
             with httpx.Client(base_url=url, timeout=60) as client:
@@ -151,11 +156,12 @@ def test_reader_processes_stop_with_the_application(db_url: str, tmp_path: Path)
     app = make_app(db_url, tmp_path, reading_processes=1)
     token = _token(app)
     with TestClient(app, base_url="http://testserver") as client:
+        client.headers["Authorization"] = f"Bearer {token}"
         response = client.post(
-            "/api/documents", headers={"Authorization": f"Bearer {token}"},
+            "/api/documents",
             files=[("files", ("002.txt", seed_path("002").read_bytes(), "text/plain"))],
         )  # fmt: skip
-        assert response.status_code == 201 and response.json()[0]["status"] == "stored"
+        assert uploaded(app, client, response)[0]["status"] == "stored"
         pids = _reader_pids(app)
         assert len(pids) == 1
     assert _gone(pids) and context(app).readers._pool is None

@@ -150,12 +150,9 @@ def test_document_text_is_escaped_everywhere(
     app: FastAPI, browser: Browser, tmp_path: Path
 ) -> None:
     text = seed_path("001").read_text(encoding="utf-8-sig").replace("汾阳市医疗保障局", EVIL)
-    upload = browser.api(
-        "POST",
-        "/api/documents",
-        files=[("files", ("<img src=x onerror=alert(1)>.txt", text.encode(), "text/plain"))],
-    )
-    result = upload.json()[0]
+    result = browser.upload(
+        [("files", ("<img src=x onerror=alert(1)>.txt", text.encode(), "text/plain"))]
+    )[0]
     assert result["status"] == "stored" and result["unit_name"] == EVIL  # JSON keeps the name
     doc = result["disclosure_id"]
     for url in ("/documents", "/queue", f"/documents/{doc}", f"/documents/{doc}/report.html"):

@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 import yusuan
 from tests.conftest import ROOT, seed_path
 from tests.liveserver import served
-from tests.webutil import PASSWORD, add_user, context, make_app
+from tests.webutil import PASSWORD, add_user, context, make_app, workers
 from yusuan.budget.build import build
 from yusuan.budget.io import load_data
 from yusuan.render.api import render
@@ -72,7 +72,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     app = make_app(f"sqlite:///{folder / 'yusuan.db'}", folder)
     add_user(app, "admin", "admin")
     try:
-        with served(app) as url:
+        with served(app) as url, workers(app, 1):  # uploads are read by a queue worker
             yield Site(url, folder, passwords={"admin": PASSWORD})
     finally:
         context(app).store.close()

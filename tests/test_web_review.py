@@ -128,8 +128,8 @@ def test_deletion_and_audit_log(app: FastAPI) -> None:
     assert admin.login("admin", "wrong-password").status_code == 401
     admin.login("admin")
     data = seed_path("001").read_bytes()
-    sent = admin.api("POST", "/api/documents", files=[("files", ("汾阳.txt", data, "text/plain"))])
-    doc = sent.json()[0]["disclosure_id"]
+    sent = admin.upload([("files", ("汾阳.txt", data, "text/plain"))])
+    doc = sent[0]["disclosure_id"]
     stored = list(context(app).settings.uploads_dir.rglob("*.txt"))
     assert len(stored) == 1
 
@@ -146,10 +146,8 @@ def test_deletion_and_audit_log(app: FastAPI) -> None:
             assert session.scalar(select(func.count()).select_from(table)) == 0, table
     assert not stored[0].exists()
     # the same file can be uploaded again afterwards
-    again = admin.api(
-        "POST", "/api/documents", files=[("files", ("again.txt", data, "text/plain"))]
-    )
-    assert again.json()[0]["status"] == "stored"
+    again = admin.upload([("files", ("again.txt", data, "text/plain"))])
+    assert again[0]["status"] == "stored"
 
     log = _audit(app)
     actions = [a for a, _, _ in log]

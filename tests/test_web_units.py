@@ -209,10 +209,8 @@ def test_unit_user_sees_only_their_units(app: FastAPI) -> None:
 def test_chart_data_is_never_markup(app: FastAPI, reviewer: Browser) -> None:
     evil = '</script><script>alert("x")</script>局'
     text = seed_path("001").read_text(encoding="utf-8-sig").replace(FENYANG, evil)
-    stored = reviewer.api(
-        "POST", "/api/documents", files=[("files", ("evil.txt", text.encode(), "text/plain"))]
-    )
-    assert stored.json()[0]["status"] == "stored"
+    stored = reviewer.upload([("files", ("evil.txt", text.encode(), "text/plain"))])
+    assert stored[0]["status"] == "stored"
     evil_id = unit_id(app, evil)
     for url in ("/units?year=all", f"/units/{evil_id}", "/units?metric=findings&year=all"):
         page = reviewer.get(url).text

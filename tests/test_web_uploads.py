@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from tests.conftest import seed_path
-from tests.webutil import Browser, add_user, context, make_app
+from tests.webutil import Browser, add_user, context, drain, make_app
 from yusuan.store.accounts import Upload
 
 SMALL = 50_000  # bytes per file in these tests: seed 003 (33 KB) fits, seed 001 (69 KB) not
@@ -37,10 +37,7 @@ def browser(app: FastAPI) -> Browser:
 
 
 def upload(browser: Browser, name: str, data: bytes) -> dict[str, object]:
-    response = browser.api("POST", "/api/documents", files=[("files", (name, data, "text/plain"))])
-    assert response.status_code == 201, response.text
-    result: dict[str, object] = response.json()[0]
-    return result
+    return browser.upload([("files", (name, data, "text/plain"))])[0]
 
 
 def example_docx(tmp_path: Path) -> bytes:
@@ -143,4 +140,10 @@ def test_upload_page_without_javascript(browser: Browser) -> None:
     data = seed_path("002").read_bytes()
     page = browser.post_form("/upload", files=[("files", ("长治.txt", data, "text/plain"))])
     assert page.status_code == 200
+    assert "已收到 1 个文件" in page.text and "排队中" in page.text  # taken, not yet read
+    assert 'data-job-url="/api/jobs/' in page.text  # the page's script follows it
+    assert "长治市屯留区医疗保障局" not in page.text
+    assert drain(browser.client.app) == 1  # type: ignore[arg-type]
+    page = browser.get("/upload")
     assert "已入库" in page.text and "长治市屯留区医疗保障局" in page.text
+    assert "data-job-url" not in page.text

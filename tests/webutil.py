@@ -4,6 +4,10 @@ hashing, a browser-like client that signs in and sends CSRF tokens, seeds brough
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +15,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import seed_path
+from yusuan.store import queue
 from yusuan.web import create_app
 from yusuan.web.context import AppContext
+from yusuan.web.jobrunner import run_job
 from yusuan.web.principal import SYSTEM
 from yusuan.web.uploads import UploadResult, receive
 from yusuan.web.users import add_unit, create_user
+from yusuan.web.worker import Worker
 
 PASSWORD = "correct-horse-1"
 # argon2id still, at a cost that keeps the suite fast
@@ -44,6 +51,59 @@ def ingest_seed(app: FastAPI, seed_id: str) -> UploadResult:
     result = receive(context(app), SYSTEM, path.name, path.read_bytes())
     assert result.ok, result.message
     return result
+
+
+def drain(app: FastAPI, worker: str = "test-worker") -> int:
+    """Run the queued jobs in this process, as a worker would, until none is left; how many."""
+    ctx = context(app)
+    ran = 0
+    while (claimed := queue.claim(ctx.store, worker)) is not None:
+        run_job(ctx, claimed, worker)
+        ran += 1
+    return ran
+
+
+def outcome(job: dict[str, Any]) -> dict[str, Any]:
+    """A finished job as the upload's result: ``status`` is its outcome."""
+    assert job["status"] in ("done", "failed"), job
+    return {**job, "status": job["outcome"]}
+
+
+def uploaded(app: FastAPI, client: Any, response: Any) -> list[dict[str, Any]]:
+    """The results of a ``POST /api/documents``: accepted (202), its jobs run, then read back."""
+    assert response.status_code == 202, response.text
+    queued = response.json()
+    drain(app)
+    return [outcome(client.get(item["url"]).json()) for item in queued]
+
+
+@contextmanager
+def workers(app: FastAPI, count: int = 1, poll: float = 0.05) -> Iterator[list[Worker]]:
+    """Workers of the queue running in threads of this process on the app's context (its
+    settings and reader processes) until the block ends."""
+    stop = threading.Event()
+    running = [Worker(context(app), f"test-worker-{i}", poll, grace=5) for i in range(count)]
+    threads = [threading.Thread(target=w.run, args=(stop,), daemon=True) for w in running]
+    for thread in threads:
+        thread.start()
+    try:
+        yield running
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+
+
+def wait_for_jobs(client: Any, urls: list[str], timeout: float = 300) -> list[dict[str, Any]]:
+    """Poll each job until it ends; their results (``outcome``)."""
+    deadline = time.monotonic() + timeout
+    results = []
+    for url in urls:
+        while (job := client.get(url).json())["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline, f"job {url} did not end: {job}"
+            time.sleep(0.1)
+        results.append(outcome(job))
+    return results
 
 
 def unit_id(app: FastAPI, name: str) -> int:
@@ -86,6 +146,11 @@ class Browser:
     def api(self, method: str, url: str, **kwargs: Any) -> Any:
         headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
         return self.client.request(method, url, headers=headers, **kwargs)
+
+    def upload(self, files: list[tuple[str, tuple[str, bytes, str]]]) -> list[dict[str, Any]]:
+        """Send files to ``POST /api/documents`` and wait for their jobs (run here)."""
+        response = self.api("POST", "/api/documents", files=files)
+        return uploaded(self.client.app, self.client, response)  # type: ignore[arg-type]
 
 
 def bearer(app: FastAPI, token: str) -> TestClient:

@@ -62,12 +62,14 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出")
 def parse(file: Path, fmt: str, output: Path | None) -> None:
     """读取预算公开文件 FILE，输出其内容。"""
+    from yusuan.cliprogress import page_progress
     from yusuan.export.cells import to_cells_csv
     from yusuan.export.json import to_json
     from yusuan.export.summary import to_summary
 
     try:
-        disclosure = read(file)
+        with page_progress(file.name):
+            disclosure = read(file)
     except YusuanError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -106,12 +108,15 @@ def check(files: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str) 
     退出状态：0 未发现达到 --fail-on 级别的问题；1 有文件无法读取；3 发现问题。
     """
     from yusuan import check as run_check
+    from yusuan.cliprogress import page_progress
 
     reports: list[Report] = []
     unreadable = False
     for file in files:
         try:
-            reports.append(run_check(read(file)))
+            with page_progress(file.name):
+                disclosure = read(file)
+            reports.append(run_check(disclosure))
         except YusuanError as exc:
             click.echo(f"错误：{exc.describe()}", err=True)
             unreadable = True
@@ -432,11 +437,13 @@ def schema() -> None:
 
 
 @main.command("data-schema")
-def data_schema_command() -> None:
-    """输出预算数据（YAML/JSON）的结构说明（JSON Schema）。"""
+@click.option("--kind", "kind", type=click.Choice(["预算", "决算"]), default="预算",
+              show_default=True, help="预算数据或决算数据")  # fmt: skip
+def data_schema_command(kind: str) -> None:
+    """输出预算或决算数据（YAML/JSON）的结构说明（JSON Schema）。"""
     from yusuan.budget.io import data_schema
 
-    click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(data_schema(kind), ensure_ascii=False, indent=2))
 
 
 main.add_command(ingest_command)
@@ -537,16 +544,18 @@ def synth(
 @click.option("--example", is_flag=True, help="启动前导入随包附带的示例单位")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="工作进程数")  # fmt: skip
+@click.option("--job-workers", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="后台处理上传文件的进程数（0：不启动，由 yusuan worker 处理）")  # fmt: skip
 def serve(
     host: str, port: int, db: str | None, data_dir: str | None, paths: tuple[Path, ...],
-    example: bool, workers: int,
+    example: bool, workers: int, job_workers: int,
 ) -> None:  # fmt: skip
     """启动网页应用（审核人员与预算单位使用），并打印访问地址和管理员账号。"""
     from yusuan.store.db import StoreError
     from yusuan.web.serve import serve as run_server
 
     try:
-        run_server(host, port, db, data_dir, list(paths), example, click.echo, workers)
+        run_server(host, port, db, data_dir, list(paths), example, click.echo, workers, job_workers)
     except StoreError as exc:
         click.echo(f"错误：{exc.describe()}", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -556,8 +565,9 @@ def _store_commands() -> None:
     """Commands over the database: links and checks across years, comparisons, exports."""
     from yusuan.analytics.commands import compare, export, trend
     from yusuan.crossyear.commands import codemap, crosscheck, links
+    from yusuan.web.workercli import worker
 
-    for command in (links, crosscheck, codemap, compare, trend, export):
+    for command in (links, crosscheck, codemap, compare, trend, export, worker):
         main.add_command(command)
 
 

@@ -99,8 +99,9 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def data_schema() -> dict[str, Any]:
-    return BudgetData.model_json_schema()
+def data_schema(kind: str = "预算") -> dict[str, Any]:
+    """The JSON Schema of budget data, or of 决算 data (``kind="决算"``)."""
+    return (FinalData if kind == "决算" else BudgetData).model_json_schema()
 
 
 __all__ = ["DataFileError", "data_schema", "dump_data", "load_any", "load_data", "validate"]

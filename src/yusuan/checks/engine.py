@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yusuan.checks.doubt import explain_doubt
 from yusuan.checks.findings import Finding, Location, Severity
 from yusuan.checks.tolerance import sum_tolerance
 from yusuan.model import Cell, Disclosure, Row, Side, Source, Table
@@ -216,7 +217,9 @@ def run_rules(disclosure: Disclosure, rules: list[Rule] | None = None) -> list[F
     for rule_ in rules if rules is not None else rules_for(disclosure):
         checker.current = rule_
         rule_.run(checker)
-    return _once(checker.findings)
+    findings = _once(checker.findings)
+    explain_doubt(disclosure, findings)
+    return findings
 
 
 def _once(findings: list[Finding]) -> list[Finding]:

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from yusuan.derive.record import finding_row
 from yusuan.model import Disclosure, Source
 from yusuan.money import WAN
 from yusuan.names import normalize_name
+from yusuan.store import counting
 from yusuan.store import schema as s
 from yusuan.store.db import Store
 from yusuan.store.records import load_model
@@ -386,21 +387,25 @@ def replace_findings(session: Session, by_id: Mapping[int, list[Finding]], prefi
             for did, found in sorted(by_id.items()) for x in found]  # fmt: skip
     if rows:
         session.execute(insert(f), rows)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    # counted as the web application shows them: dismissed findings and rules off left out
+    connection = session.connection()
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for chunk in _chunks(by_id):
-        for did, severity, count in session.execute(
-            select(f.disclosure_id, f.severity, func.count())
-            .where(f.disclosure_id.in_(chunk))
-            .group_by(f.disclosure_id, f.severity)
+        gone = counting.dismissed(connection, chunk)
+        for did, fid, rule, severity in session.execute(
+            select(f.disclosure_id, f.id, f.rule, f.severity).where(f.disclosure_id.in_(chunk))
         ):  # fmt: skip
-            counts[did][severity] = count
+            if fid not in gone:
+                found[did].append((rule, severity))
+    settings = counting.rule_settings(connection)
+    counts = {did: counting.counts(connection, found[did], settings) for did in sorted(by_id)}
     table = s.Base.metadata.tables["disclosures"]
-    session.connection().execute(
+    connection.execute(
         update(table).where(table.c.id == bindparam("did")).values(
             errors=bindparam("e"), warnings=bindparam("w"), infos=bindparam("i")
         ),
-        [{"did": did, "e": counts[did].get("error", 0), "w": counts[did].get("warning", 0),
-          "i": counts[did].get("info", 0)} for did in sorted(by_id)],
+        [{"did": did, "e": counts[did]["errors"], "w": counts[did]["warnings"],
+          "i": counts[did]["infos"]} for did in sorted(by_id)],
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from yusuan.errors import UnreadableFileError
 from yusuan.readers.kinds import FileKind, kind_of, sniff
+from yusuan.readers.limits import check_file_size, check_image, check_pdf, check_pdf_streams
 from yusuan.readers.text import Line, TextDocument, read_text
 
 __all__ = ["FileKind", "Line", "TextDocument", "kind_of", "load", "sniff"]
@@ -20,6 +21,7 @@ def load(path: str | Path, data: bytes | None = None) -> TextDocument:
     p = Path(path)
     if data is None:
         data = _read_bytes(path)
+    check_file_size(str(path), len(data))
     kind = kind_of(data, path)
     if kind == "pdf":
         return _read_pdf(p, data)
@@ -31,6 +33,8 @@ def load(path: str | Path, data: bytes | None = None) -> TextDocument:
         return _read_xlsx(p, data)
     if kind in ("png", "jpeg"):  # a scan
         from yusuan.readers.ocr import read_image
+
+        check_image(str(p), data)
 
         return read_image(p, data)
     if kind == "html":  # a web page, or a text extraction made of HTML tables
@@ -47,6 +51,7 @@ def _read_bytes(path: str | Path) -> bytes:
     if p.is_dir():
         raise UnreadableFileError(str(path), "这是一个文件夹，不是文件", "请指定具体的文件")
     try:
+        check_file_size(str(path), p.stat().st_size)  # before reading a huge file
         return p.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(str(path), f"无法读取文件（{exc.strerror}）") from exc
@@ -64,8 +69,14 @@ def _read_xlsx(path: Path, data: bytes) -> TextDocument:
 def _read_pdf(path: Path, data: bytes) -> TextDocument:
     """A PDF by its text layer; a scanned PDF (no text layer) by OCR once ``readers.ocr``
     exists (it is written separately)."""
-    from yusuan.readers.pdf import ScannedPdfError, read_pdf
+    from yusuan.readers.pdf import ScannedPdfError, _open, read_pdf
 
+    check_pdf_streams(str(path), data)  # before PDFium decodes any of them
+    document = _open(str(path), data)  # an encrypted or damaged file is named here
+    try:
+        check_pdf(str(path), document)
+    finally:
+        document.close()
     try:
         return read_pdf(path, data)
     except ScannedPdfError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from yusuan.errors import UnreadableFileError
+from yusuan.readers.limits import check_zip
 from yusuan.readers.text import Line, TextDocument
 
 __all__ = ["read_docx"]
@@ -69,6 +70,7 @@ def read_docx(path: str | Path, data: bytes) -> TextDocument:
     """Lines of a DOCX file. Raises ``UnreadableFileError`` (Chinese message) when the file is
     damaged, encrypted or not a Word document."""
     name = str(path)
+    check_zip(name, data, "Word 文件")  # a member that unpacks to gigabytes is refused unread
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             main = _main_part(archive)

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from yusuan.errors import UnreadableFileError
 from yusuan.readers.encoding import decode_text
+from yusuan.readers.limits import check_html
 from yusuan.readers.text import Line, TextDocument, _clean_markdown, _watermarks
 
 if TYPE_CHECKING:  # lxml is imported when a page is read, not when text is told from HTML
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # lxml is imported when a page is read, not when text is told
 __all__ = ["looks_like_html", "read_html"]
 
 STYLE = "html"
+MAX_DEPTH = 256  # libxml2's nesting limit without XML_PARSE_HUGE: a deeper page is refused
 
 # --- telling HTML from text ------------------------------------------------------------------
 
@@ -226,6 +228,10 @@ class _Rule:
     display: int | None
     hidden: bool | None
 
+    # (ancestor, compound) pairs already tried, for the page being read: a long descendant
+    # chain that fails on a deep page costs elements × length, not depth to the power of length
+    seen: dict[tuple[etree._Element, int], bool] = field(default_factory=dict)
+
     def matches(self, element: etree._Element, index: int | None = None) -> bool:
         at = len(self.chain) - 1 if index is None else index
         combinator, compound = self.chain[at]
@@ -233,12 +239,16 @@ class _Rule:
             return False
         if at == 0:
             return True
+        seen = self.seen
         parent = element.getparent()
-        if combinator == ">":
-            return parent is not None and self.matches(parent, at - 1)
         while parent is not None:
-            if self.matches(parent, at - 1):
+            key = (parent, at - 1)
+            if key not in seen:
+                seen[key] = self.matches(parent, at - 1)
+            if seen[key]:
                 return True
+            if combinator == ">":
+                return False
             parent = parent.getparent()
         return False
 
@@ -632,6 +642,7 @@ def read_html(path: str | Path, data: bytes) -> TextDocument:
     name = str(path)
     text, encoding = decode_html(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    check_html(name, text)
     fragment = not _DOCUMENT_START.match(text.lstrip("\ufeff \t\n\f"))
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
@@ -640,6 +651,10 @@ def read_html(path: str | Path, data: bytes) -> TextDocument:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except (etree.LxmlError, ValueError) as exc:
         raise UnreadableFileError(name, _DAMAGED_MESSAGE, _DAMAGED_HINT) from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):  # libxml2's limits
+        raise UnreadableFileError(
+            name, f"网页元素嵌套过深（超过 {MAX_DEPTH} 层）或过大，无法读取", _DAMAGED_HINT
+        )
     if root is None:
         raise UnreadableFileError(name, "网页中没有任何内容", "请确认下载或上传的文件是否完整")
     try:

@@ -27,6 +27,7 @@ imported when a scanned file is read, so ``LOW_CONFIDENCE`` can be imported with
 
 from __future__ import annotations
 
+import copy
 import difflib
 import importlib
 import io
@@ -39,6 +40,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yusuan.errors import UnreadableFileError
+from yusuan.readers.limits import check_page_objects, render_scale
+from yusuan.readers.ocr_regions import detect_outside, ink_lines
+from yusuan.readers.orientation import page_rotation, turn
+from yusuan.readers.progress import report_page
 from yusuan.readers.text import Line, TextDocument
 
 if TYPE_CHECKING:
@@ -125,8 +130,11 @@ def _pdf_pages(name: str, data: bytes) -> Iterator[tuple[Image, float]]:
         if len(pdf) == 0:
             raise UnreadableFileError(name, "PDF 文件没有页面", "请确认文件内容完整")
         for index in range(len(pdf)):
+            report_page(index, len(pdf))  # readers.progress: the work queue's "第 N / M 页"
             page = pdf[index]
+            check_page_objects(name, index, page)  # vector paths by the hundred thousand
             dpi = _scan_dpi(pdfium, page)
+            dpi = 72 * render_scale(page.get_width(), page.get_height(), dpi / 72)  # capped
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB
             array = _ink(np.array(bitmap.to_numpy(), dtype=np.uint8))
             page.close()
@@ -282,6 +290,7 @@ def read_page(gray: Image, dpi: float) -> list[_Block]:
         factor = _WORK_DPI / dpi
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         dpi = float(_WORK_DPI)
+    gray = turn(gray, page_rotation(gray, dpi, _engine()))  # a page fed the wrong way
     angle = _rule_skew(gray, dpi)
     quads = None
     if angle is None:  # no rules (a page of text): the slant of the text lines
@@ -324,6 +333,8 @@ def _rule_skew(gray: Image, dpi: float) -> float | None:
     fragments = cv2.morphologyEx(
         binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(dpi * 0.1), 1))
     )
+    if cv2.countNonZero(fragments) > fragments.size // 2:  # a black page: no rules to find, and
+        return None  # the Hough transform would take seconds over its millions of ink pixels
     segments = cv2.HoughLinesP(
         fragments,
         1,
@@ -595,12 +606,13 @@ def new_engine() -> Any:
     )
 
 
-def _detect(gray: Image, dpi: float) -> list[Region]:
-    """Text boxes (x0, y0, x1, y1 in pixels of ``gray``)."""
-    return _boxes(_detect_quads(gray, dpi), gray.shape)
+def _detect(gray: Image, dpi: float, upscale: bool = True) -> list[Region]:
+    """Text boxes (x0, y0, x1, y1 in pixels of ``gray``); ``upscale=False`` for a strip of a
+    page, which the detector would otherwise enlarge to its least side (736 pixels)."""
+    return _boxes(_detect_quads(gray, dpi, upscale), gray.shape)
 
 
-def _detect_quads(gray: Image, dpi: float) -> Any:
+def _detect_quads(gray: Image, dpi: float, upscale: bool = True) -> Any:
     """The quadrilaterals of the text the detector finds (an array of shape (n, 4, 2), pixels of
     ``gray``). Detection needs fewer pixels than reading: it runs on the page scaled to
     ``_DETECT_DPI``."""
@@ -610,13 +622,23 @@ def _detect_quads(gray: Image, dpi: float) -> Any:
     small = gray
     if factor < 1.0:
         small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    result = _engine()(
-        cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=False
-    )
+    image = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    if upscale:
+        result = _engine()(image, use_det=True, use_cls=False, use_rec=False)
+    else:
+        result = _strip_detector()(image)
     quads = getattr(result, "boxes", None)
     if quads is None:
         return np.zeros((0, 4, 2))
     return np.asarray(quads, dtype=float).reshape(-1, 4, 2) / factor
+
+
+@cache
+def _strip_detector() -> Any:
+    """The engine's text detector, sharing its model, that never enlarges its image."""
+    detector = copy.copy(_engine()._load_det_model())
+    detector.limit_type, detector.limit_side_len = "max", 8192
+    return detector
 
 
 def _boxes(quads: Any, shape: tuple[int, ...]) -> list[Region]:
@@ -766,12 +788,11 @@ def _cell_lines(
                 break
         else:
             lines.append(list(region))
-    if not lines and parts:
-        x0, y0 = min(p[0] for p in parts), min(p[1] for p in parts)
-        x1, y1 = max(p[2] for p in parts), max(p[3] for p in parts)
-        pixels = int((binary[y0:y1, x0:x1] > 0).sum())
-        if _printed(pixels, x1 - x0, y1 - y0, dpi):
-            lines.append([x0 - 2, y0 - 2, x1 + 2, y1 + 2])
+    if not lines and parts:  # not detected (the detector does not run over tables): the ink
+        for x0, y0, x1, y1 in ink_lines(parts):
+            pixels = int((binary[y0:y1, x0:x1] > 0).sum())
+            if _printed(pixels, x1 - x0, y1 - y0, dpi):
+                lines.append([x0 - 2, y0 - 2, x1 + 2, y1 + 2])
     out: list[Region] = []
     for x0, y0, x1, y1 in lines:
         mine = [p for p in parts if _overlap(p[1], p[3], y0, y1) >= 0.6 * (p[3] - p[1])]
@@ -791,7 +812,10 @@ def _cell_lines(
 def _layout(
     gray: Image, binary: Image, grids: list[Grid], dpi: float, boxes: list[Region] | None = None
 ) -> list[_Block]:
-    if boxes is None:
+    if boxes is None and grids:  # the cells are read from their ink: detect outside tables
+        spans = [(g.bbox[1], g.bbox[3]) for g in grids]
+        boxes = detect_outside(gray, spans, lambda band: _detect(band, dpi, upscale=False))
+    elif boxes is None:
         boxes = _detect(gray, dpi)
     regions: list[Region] = []
     owners: list[tuple[int, int] | None] = []  # (grid, cell) or None for text outside tables

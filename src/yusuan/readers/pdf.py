@@ -31,8 +31,10 @@ producer wrote its text:
   repeat the first (header) rows of the table are dropped.
 
 A PDF whose pages hold no text at all raises ``ScannedPdfError`` (``readers.load`` then hands it
-to the OCR reader when there is one). PDFium is not thread-safe: read one PDF at a time per
-process.
+to the OCR reader when there is one). In a mixed PDF the pages that are images without a usable
+text layer (none, or a poor invisible OCR layer) are read by OCR page by page and take part in
+furniture and table continuation like the others (``readers.mixed``). PDFium is not
+thread-safe: read one PDF at a time per process.
 
 Boxes are ``(x0, top, x1, bottom)`` in points from the top-left corner of the page as displayed.
 Line numbers count the lines of the whole document from 1; ``page`` is the 1-based page.
@@ -54,12 +56,20 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as fpdf
 
 from yusuan.errors import UnreadableFileError
+from yusuan.readers.limits import check_page_objects
+from yusuan.readers.mixed import (
+    image_cover,
+    needs_ocr,
+    read_scanned_pages,
+    same_row,
+    same_table_width,
+)
+from yusuan.readers.pdf_parts import Block, Box, Char, Page, Row
 from yusuan.readers.text import Line, TextDocument
 
 __all__ = ["STYLE", "ScannedPdfError", "read_pdf"]
 
 STYLE = "pdf"
-Box = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -94,27 +104,6 @@ class ScannedPdfError(UnreadableFileError):
 
 
 # --- characters and rules of one page --------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Char:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
 
 
 @dataclass(slots=True)
@@ -236,7 +225,7 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, view: _View) 
     raw = textpage.raw
     rect = fpdf.FS_RECTF()
     red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    objects: dict[int | None, tuple[bool, Box | None]] = {}
+    objects: dict[int | None, tuple[bool, Box | None, bool]] = {}
     clips = _Clips()
     chars: list[Char] = []
     width, height = view.width, view.height
@@ -258,9 +247,12 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, view: _View) 
             if colour and alpha.value < 128:
                 visible = False  # translucent: a watermark
             clip = clips.box(obj) if obj else None
-            known = (visible, view.box(*clip) if clip is not None else None)
+            hidden = bool(obj) and (
+                fpdf.FPDFTextObj_GetTextRenderMode(obj) == fpdf.FPDF_TEXTRENDERMODE_INVISIBLE
+            )
+            known = (visible, view.box(*clip) if clip is not None else None, hidden)
             objects[key] = known
-        visible, clip = known
+        visible, clip, hidden = known
         if not visible or not fpdf.FPDFText_GetLooseCharBox(raw, index, rect):
             continue
         x0, top, x1, bottom = view.box(rect.left, rect.bottom, rect.right, rect.top)
@@ -270,7 +262,7 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, view: _View) 
         if clip is not None and not (clip[0] <= cx <= clip[2] and clip[1] <= cy <= clip[3]):
             continue  # clipped away
         text = " " if code in (0x20, 0xA0, 0x3000, 0x09) else _normalise(code)
-        chars.append(Char(text, x0, top, x1, bottom))
+        chars.append(Char(text, x0, top, x1, bottom, hidden))
     return chars
 
 
@@ -590,27 +582,6 @@ def _box_of(chars: list[Char]) -> Box:
 
 
 @dataclass(slots=True)
-class Row:
-    cells: list[str]
-    boxes: list[Box | None]
-
-
-@dataclass(slots=True)
-class Block:
-    """A text line (``rows`` is ``None``) or a table (its rows) on one page."""
-
-    top: float
-    bottom: float
-    text: str = ""
-    box: Box | None = None
-    rows: list[Row] | None = None
-    height: float = 0.0  # of the characters (text lines)
-    pieces: int = 1  # parts separated by wide gaps (text lines)
-    last: Box | None = None  # the last printed line of a paragraph
-    columns: list[float] | None = None  # x of the grid lines (ruled tables)
-
-
-@dataclass(slots=True)
 class _Region:
     r0: int
     c0: int
@@ -906,13 +877,6 @@ def _raw(rules: list[Rule]) -> list[tuple[float, float, float]]:
 # --- the document ------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Page:
-    number: int
-    height: float
-    blocks: list[Block]
-
-
 def _furniture(pages: list[Page]) -> set[tuple[int, int]]:
     """(page index, block index) of page numbers and of lines repeated at the top or bottom of
     many pages (running heads and feet, also with the page number in them)."""
@@ -1003,6 +967,8 @@ def _continues(head: Block, block: Block) -> bool:
         return False
     if head.columns is None or block.columns is None:
         return head.columns is None and block.columns is None
+    if head.scanned or block.scanned:
+        return same_table_width(head.columns, block.columns)
     return (
         abs(head.columns[0] - block.columns[0]) <= 2 * SNAP
         and abs(head.columns[-1] - block.columns[-1]) <= 2 * SNAP
@@ -1017,22 +983,33 @@ def _realign(block: Block, columns: list[float]) -> None:
     own = block.columns
     if own is None or block.rows is None or own == columns:
         return
-    if not all(any(abs(x - c) <= 2 * SNAP for c in columns) for x in own):
+    snap = 2 * SNAP
+    if block.scanned:  # a scan sits a little elsewhere on its page than the table it continues
+        shift = columns[0] - own[0]
+        own = [x + shift for x in own]
+        snap = max(snap, 0.01 * (columns[-1] - columns[0]))
+    if not all(any(abs(x - c) <= snap for c in columns) for x in own):
         return  # not the same grid: leave the rows as printed
     count = len(columns) - 1
     middles = [(columns[j] + columns[j + 1]) / 2 for j in range(count)]
+    offset = own[0] - (block.columns or own)[0]
     for row in block.rows:
         cells = [""] * count
         boxes: list[Box | None] = [None] * count
-        for text, box in zip(row.cells, row.boxes, strict=True):
+        scores = [1.0] * count
+        confidences = row.confidences or [1.0] * len(row.cells)
+        for text, box, score in zip(row.cells, row.boxes, confidences, strict=True):
             if box is None:
                 continue
-            inside = [j for j in range(count) if box[0] <= middles[j] <= box[2]]
+            inside = [j for j in range(count) if box[0] + offset <= middles[j] <= box[2] + offset]
             for j in inside:
                 boxes[j] = box
             if text and inside:
                 cells[inside[0]] = text
+                scores[inside[0]] = score
         row.cells, row.boxes = cells, boxes
+        if row.confidences is not None:
+            row.confidences = scores
     block.columns = columns
 
 
@@ -1049,11 +1026,12 @@ def _drop_repeated_headers(pages: list[Page]) -> None:
             assert first.rows is not None
             if head.columns is not None:
                 _realign(first, head.columns)
+            same = same_row if first.scanned or head.scanned else _same_cells
             k = 0
             while (
                 k < len(first.rows) - 1
                 and k < len(head.rows)
-                and first.rows[k].cells == head.rows[k].cells
+                and same(first.rows[k].cells, head.rows[k].cells)
             ):
                 k += 1
             del first.rows[:k]
@@ -1065,6 +1043,10 @@ def _drop_repeated_headers(pages: list[Page]) -> None:
             head = None
         elif not (continues and last is first):
             head = last
+
+
+def _same_cells(a: list[str], b: list[str]) -> bool:
+    return a == b
 
 
 def _open(name: str, data: bytes) -> pdfium.PdfDocument:
@@ -1098,6 +1080,7 @@ def read_pages(name: str, data: bytes) -> list[Page]:
                     name, f"PDF 第{index + 1}页已损坏，无法读取", "请重新导出或下载该文件"
                 ) from exc
             try:
+                check_page_objects(name, index, page)  # before its objects are walked
                 view = _View(page)
                 textpage = page.get_textpage()
                 try:
@@ -1106,11 +1089,15 @@ def read_pages(name: str, data: bytes) -> list[Page]:
                     textpage.close()
                 rules = _RuleCollector(view)
                 rules.collect(page)
+                scan = needs_ocr(chars, image_cover(page, view.width * view.height))
             finally:
                 page.close()
+            if scan:
+                chars = []  # a page image, or one under a poor invisible OCR layer
             horizontal = [Rule(y, x0, x1) for y, x0, x1 in rules.horizontal]
             vertical = [Rule(x, y0, y1) for x, y0, y1 in rules.vertical]
-            pages.append(Page(index + 1, view.height, page_blocks(chars, horizontal, vertical)))
+            blocks = page_blocks(chars, horizontal, vertical)
+            pages.append(Page(index + 1, view.height, blocks, scan))
     finally:
         document.close()
     return pages
@@ -1131,6 +1118,8 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> TextDocument:
             "这是扫描件 PDF（页面是图片，没有文字层），暂时无法读取",
             "请提供带文字层的 PDF、DOCX 或 XLSX 文件，或先用 OCR 软件识别后再读取",
         )
+    if any(page.scan for page in pages):  # a mixed PDF: its scanned pages by OCR
+        read_scanned_pages(name, data, pages)
     drop = _furniture(pages)
     for p, page in enumerate(pages):
         page.blocks = [b for k, b in enumerate(page.blocks) if (p, k) not in drop]
@@ -1153,7 +1142,7 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> TextDocument:
                         row.cells,
                         page.number,
                         row.boxes,
-                        [1.0] * len(row.cells),
+                        row.confidences or [1.0] * len(row.cells),
                     )
                 )
     return TextDocument(name, lines, STYLE, "utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yusuan.readers.encoding import decode_text
+from yusuan.readers.limits import check_text
 
 NBSP = "\u00a0"
 _TAG = re.compile(r"</?(?:b|p|br|strong|em|i|u|span|div|td|tr|th|table|font)(?:\s[^>]*)?/?>", re.I)
@@ -101,6 +102,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> TextDocument:
     if data is None:
         data = Path(path).read_bytes()
     text, encoding = decode_text(data, name)
+    check_text(name, text)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     style = detect_style(raw_lines)
     marks = _watermarks(raw_lines)

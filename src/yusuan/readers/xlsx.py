@@ -38,6 +38,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from yusuan.errors import UnreadableFileError, YusuanError
+from yusuan.readers.limits import check_zip, limits, refuse
 from yusuan.readers.text import Line, TextDocument
 
 STYLE = "xlsx"
@@ -52,8 +53,9 @@ def read_xlsx(path: str | Path, data: bytes) -> TextDocument:
     """Read the workbook ``data`` (the bytes of ``path``) into a ``TextDocument`` of style
     ``xlsx``. Raise ``UnreadableFileError`` when it is not a readable workbook or holds nothing."""
     name = str(path)
+    check_zip(name, data, "Excel 工作簿")  # a member that unpacks to gigabytes is refused unread
     try:
-        lines = _read_lines(data)
+        lines = _read_lines(name, data)
     except YusuanError:
         raise
     except Exception as exc:  # openpyxl reports damage with many exception types
@@ -69,15 +71,33 @@ def read_xlsx(path: str | Path, data: bytes) -> TextDocument:
     return TextDocument(name, lines, STYLE, "utf-8")
 
 
-def _read_lines(data: bytes) -> list[Line]:
+def _read_lines(name: str, data: bytes) -> list[Line]:
     if not zipfile.is_zipfile(BytesIO(data)):
         raise ValueError("not a ZIP archive")
+    bounds = limits()
     workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     try:
         lines: list[Line] = []
+        count = cells = 0
         for page, sheet in enumerate(workbook.worksheets, start=1):
             sheet.reset_dimensions()  # some writers record a wrong used range
-            rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+            rows: list[list[str]] = []
+            for row in sheet.iter_rows():  # streamed: read_only parses the sheet as it goes
+                count += 1
+                cells += len(row)
+                if count > bounds.max_sheet_rows:
+                    raise refuse(
+                        name,
+                        f"Excel 工作簿行数过多（超过 {bounds.max_sheet_rows} 行）",
+                        "max_sheet_rows",
+                    )
+                if cells > bounds.max_cells:
+                    raise refuse(
+                        name,
+                        f"Excel 工作簿单元格过多（超过 {bounds.max_cells} 个）",
+                        "max_cells",
+                    )
+                rows.append([cell_text(cell) for cell in row])
             lines += sheet_lines(rows, page)
         return lines
     finally:

@@ -194,3 +194,16 @@ class DocumentSource(Base):
     )
     original_name: Mapped[str] = mapped_column(String(255), default="")
     lines_json_gz: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RuleSetting(Base):
+    """This deployment's setting of one check rule: switched off, or another severity. Applied
+    when findings are read (stored findings keep what the rule reported)."""
+
+    __tablename__ = "rule_settings"
+
+    rule: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    severity: Mapped[str | None] = mapped_column(String(10))  # error, warning, info; None: default
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

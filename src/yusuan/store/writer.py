@@ -14,12 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from yusuan.derive.record import DocumentRecord, FileInfo
 from yusuan.names import normalize_name
+from yusuan.store import counting
 from yusuan.store import schema as s
 from yusuan.store.bulk import insert_rows
 from yusuan.store.db import Store
@@ -168,8 +178,7 @@ def _write(connection: Connection, record: DocumentRecord, failed_id: int | None
             "version": (version or 0) + 1, "profile": record.profile,
             "unit_name": record.unit_name, "amount_unit": record.amount_unit,
             "code": record.code, "extraction": record.extraction, "source_file_id": source_id,
-            "errors": record.counts.get("error", 0), "warnings": record.counts.get("warning", 0),
-            "infos": record.counts.get("info", 0),
+            **_counts(connection, record),
         },
     )  # fmt: skip
     did = _new_id(result)
@@ -187,6 +196,13 @@ def _write(connection: Connection, record: DocumentRecord, failed_id: int | None
     insert_rows(connection, _TABLES["indicators"], record.indicators, fixed)
     insert_rows(connection, _TABLES["findings"], record.findings, fixed)
     return did
+
+
+def _counts(connection: Connection, record: DocumentRecord) -> dict[str, int]:
+    """The stored counts by severity, with the deployment's rule settings applied."""
+    return counting.counts(
+        connection, ((str(f["rule"]), str(f["severity"])) for f in record.findings)
+    )
 
 
 def _retryable(exc: DBAPIError) -> bool:

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 # Routes that take files; every other request body is limited to SMALL_BODY.
 UPLOAD_ROUTES = {("POST", "/upload"), ("POST", "/api/documents")}
+BATCH_ROUTES = {("POST", "/batches"), ("POST", "/api/batches")}  # a ZIP or a folder
 SMALL_BODY = 2 * MiB
 HTTP_MESSAGES = {404: "页面不存在", 405: "不支持该请求方法", 400: "请求无效", 422: "请求参数无效"}
 
@@ -143,6 +144,8 @@ def create_app(
     app.state.yusuan = ctx
 
     def limit_for(method: str, path: str) -> int:
+        if (method, path) in BATCH_ROUTES:
+            return settings.max_batch_request_bytes
         return settings.max_request_bytes if (method, path) in UPLOAD_ROUTES else SMALL_BODY
 
     app.add_middleware(BodyLimit, limit_for=limit_for)

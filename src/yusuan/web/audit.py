@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "token_create": "创建令牌",
     "token_revoke": "撤销令牌",
     "regenerate": "生成公开文件",
+    "rule_setting": "调整规则",
 }
 
 TARGET_LABELS = {
@@ -53,6 +54,7 @@ TARGET_LABELS = {
     "upload": "上传",
     "token": "令牌",
     "budget_draft": "预算草稿",
+    "rule": "规则",
 }
 DETAIL_LABELS = {
     "status": "状态",
@@ -89,7 +91,12 @@ DETAIL_LABELS = {
     "errors": "错误",
     "warnings": "警告",
     "formats": "格式",
+    "enabled": "启用",
+    "severity": "严重程度",
+    "previous_enabled": "原启用",
+    "previous_severity": "原严重程度",
 }
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示", "None": "默认"}
 UPLOAD_STATUS_LABELS = {"stored": "已入库", "duplicate": "已存在", "failed": "读取失败",
                         "rejected": "被拒绝"}  # fmt: skip
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -101,6 +108,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "via": {"api": "接口", "web": "网页"},
     "password": {"reset": "已重置"},
     "change": {"created": "新建", "replaced": "替换", "form": "在线填报"},
+    "severity": SEVERITY_NAMES,
+    "previous_severity": SEVERITY_NAMES,
 }
 
 

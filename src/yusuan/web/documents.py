@@ -4,7 +4,7 @@ tables, findings and source lines, and deletion. Pages and API call the same fun
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from yusuan.checks.findings import Severity
 from yusuan.store import schema as s
 from yusuan.store.accounts import (
     REVIEW_LABELS,
@@ -24,7 +25,7 @@ from yusuan.store.accounts import (
 )
 from yusuan.store.records import load_model
 from yusuan.templates import TEMPLATES
-from yusuan.web import access, audit
+from yusuan.web import access, audit, rulesettings
 from yusuan.web.context import AppContext
 from yusuan.web.docview import (
     DocumentView,
@@ -266,6 +267,7 @@ class DocumentDetail:
     groups: list[FindingGroup]
     review: ReviewState
     comments: dict[int, list[CommentView]]  # by finding id, oldest first
+    rule_notes: list[str] = field(default_factory=list)  # this deployment's rule settings
 
 
 def comments(session: Session, disclosure_id: int) -> dict[int, list[CommentView]]:
@@ -305,7 +307,14 @@ def findings(
         for r in session.scalars(select(FindingReview).where(FindingReview.disclosure_id == d.id))
     }
     path = stored_path(session, d)
-    return [finding_view(f, view, file_name, decisions.get(f.id), path or "") for f in rows]
+    settings = rulesettings.load(session)
+    found = []
+    for f in settings.kept(rows):
+        one = finding_view(f, view, file_name, decisions.get(f.id), path or "")
+        one.severity = settings.severity_of(f.rule, f.severity)
+        one.severity_label = Severity(one.severity).label
+        found.append(one)
+    return found
 
 
 def detail(ctx: AppContext, principal: Principal, disclosure_id: int) -> DocumentDetail:
@@ -315,8 +324,10 @@ def detail(ctx: AppContext, principal: Principal, disclosure_id: int) -> Documen
         head = _summary(d, session.get(Review, d.id), source.original_name if source else None)
         view = cached_view(ctx, session, d)
         found = findings(session, d, view, head.file_name)
+        notes = rulesettings.load(session).notes(rulesettings.profile_rules(d.profile))
         return DocumentDetail(head, view, found, finding_groups(found),
-                              review_state(session, d.id), comments(session, d.id))  # fmt: skip
+                              review_state(session, d.id), comments(session, d.id),
+                              notes)  # fmt: skip
 
 
 def source_path(ctx: AppContext, principal: Principal, disclosure_id: int) -> tuple[Path, str]:

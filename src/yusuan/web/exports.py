@@ -31,7 +31,7 @@ from yusuan.checks.engine import FAMILIES
 from yusuan.checks.findings import Severity
 from yusuan.store import schema as s
 from yusuan.store.accounts import DECISION_LABELS, FindingReview, User
-from yusuan.web import access
+from yusuan.web import access, rulesettings
 from yusuan.web.context import AppContext
 from yusuan.web.errors import Invalid
 from yusuan.web.filetypes import MEDIA_TYPES
@@ -127,9 +127,11 @@ def _where(location: dict[str, Any]) -> str:
 
 
 def finding_rows(
-    ctx: AppContext, year: int | None = None, scope: str | None = None
-) -> Iterator[list[Any]]:
-    """Every stored finding, in Chinese, with the reviewer's decision (``FINDING_HEADERS``)."""
+    ctx: AppContext, year: int | None = None, scope: str | None = None,
+    disclosure_ids: Sequence[int] | None = None,
+) -> Iterator[list[Any]]:  # fmt: skip
+    """Every stored finding (of ``disclosure_ids`` only, when given), in Chinese, with the
+    reviewer's decision (``FINDING_HEADERS``)."""
     d, f, r = s.Disclosure, s.Finding, FindingReview
     query = (
         select(d.id, d.unit_name, d.year, d.scope, d.version, f.rule, f.family, f.severity,
@@ -144,11 +146,17 @@ def finding_rows(
         query = query.where(d.year == year)
     if scope:
         query = query.where(d.scope == scope)
+    if disclosure_ids is not None:
+        query = query.where(d.id.in_(sorted(set(disclosure_ids))))
     with ctx.store.reader() as session:
+        settings = rulesettings.load(session)
+        if settings.off:
+            query = query.where(f.rule.not_in(sorted(settings.off)))
         for row in session.execute(query.execution_options(yield_per=1000)):
             (did, unit, when, where, version, rule, family, severity, rounding, title, message,
              expected, actual, difference, locations, decision, reason, display,
              username) = row  # fmt: skip
+            severity = settings.severity_of(rule, severity)
             cited = "；".join(_where(loc) for loc in json.loads(locations or "[]"))
             yield [
                 did, unit, when, where, version, rule, FAMILIES.get(family, family),
@@ -159,7 +167,18 @@ def finding_rows(
 
 
 def _write_findings(ctx: AppContext, path: Path, year: int | None, scope: str | None) -> None:
-    rows = finding_rows(ctx, year, scope)
+    write_findings(path, finding_rows(ctx, year, scope), setting_notes(ctx))
+
+
+def setting_notes(ctx: AppContext) -> list[str]:
+    """This deployment's rule settings in Chinese, for the 规则设置 sheet of an export."""
+    with ctx.store.reader() as session:
+        return rulesettings.load(session).notes()
+
+
+def write_findings(path: Path, rows: Iterator[list[Any]], notes: Sequence[str] = ()) -> None:
+    """Findings rows (``finding_rows``) as CSV (UTF-8 with BOM) or XLSX, by ``path``'s suffix;
+    ``notes`` (the rule settings applied) go to a second sheet of the XLSX."""
     if path.suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out, lineterminator="\r\n")
@@ -175,4 +194,9 @@ def _write_findings(ctx: AppContext, path: Path, year: int | None, scope: str | 
     for row in rows:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
                       for v in row])  # fmt: skip
+    if notes:
+        adjusted = book.create_sheet("规则设置")
+        adjusted.append(["本部署已调整以下规则："])
+        for line in notes:
+            adjusted.append([line])
     book.save(path)

@@ -109,6 +109,17 @@ class Readers:
         except _Carried as carried:
             raise carried.error() from None
 
+    def terminate(self) -> None:
+        """Kill the processes at once, the reading in progress with them (a worker told to stop
+        that could not wait for its file)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
         """Stop the processes, after the reading in progress (a task submitted later starts
         them again)."""
@@ -152,13 +163,14 @@ def close_all() -> None:
         readers.close()
 
 
-def run_steps(steps: Steps[R], readers: Readers) -> R:
+def run_steps(steps: Steps[R], readers: Readers, wrap: Callable[[Task], Task] | None = None) -> R:
     """Drive ``steps`` in this thread, running each task it yields and sending the result back
-    (an exception of the task is thrown into it)."""
+    (an exception of the task is thrown into it). ``wrap`` may replace each task before it runs
+    (the work queue adds its progress reporting)."""
     done, value = _advance(steps, None, None)
     while not done:
         try:
-            result, error = readers.run(value), None
+            result, error = readers.run(wrap(value) if wrap else value), None
         except Exception as exc:
             result, error = None, exc
         done, value = _advance(steps, result, error)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -40,7 +41,7 @@ from yusuan.store import schema as s
 from yusuan.store.accounts import DECISION_LABELS, DocumentSource, FindingReview, User
 from yusuan.store.records import load_model, located
 from yusuan.templates import get_template, template_of
-from yusuan.web import access
+from yusuan.web import access, rulesettings
 from yusuan.web.context import AppContext
 from yusuan.web.documents import review_state, stored_path
 from yusuan.web.principal import Principal
@@ -102,22 +103,37 @@ class StoredReport:
                 for u in (session.scalars(select(User).where(User.id.in_(ids))) if ids else [])
             }
             self.unit_name, self.year = d.unit_name, d.year
+            self.settings = rulesettings.load(session)
+            rows = self.settings.kept(rows)
             kept = [r for r in rows if dismissed or self._decision(r.id) != "dismissed"]
             self.rows = kept
             self.template = template_of(model) if model is not None else get_template(d.profile)
-            self.decided = [(r, _finding(r, path or "")) for r in rows if r.id in self.decisions]
+            self.decided = [(r, self._finding(r, path or "")) for r in rows
+                            if r.id in self.decisions]  # fmt: skip
             self.report = Report(
                 file=source.original_name if source else "",
                 unit_name=d.unit_name,
                 year=d.year,
                 scope=d.scope,
                 profile=d.profile,
-                findings=[_finding(r, path or "") for r in kept],
-                rules_run=[r.id for r in rules_for(model)] if model is not None else [],
+                findings=[self._finding(r, path or "") for r in kept],
+                rules_run=[r.id for r in rules_for(model) if self.settings.keeps(r.id)]
+                if model is not None
+                else [],
                 reading_issues=[i.message for i in model.issues] if model is not None else [],
                 checked_at=d.ingested_at.isoformat(timespec="seconds"),
                 disclosure=model,
             )
+
+    def _finding(self, row: s.Finding, own_file: str) -> Finding:
+        finding = _finding(row, own_file)
+        finding.severity = Severity(self.settings.severity_of(row.rule, row.severity))
+        return finding
+
+    @property
+    def setting_notes(self) -> list[str]:
+        """This deployment's rule settings that touch the document's template, in Chinese."""
+        return self.settings.notes(rulesettings.profile_rules(self.report.profile))
 
     def _decision(self, finding_id: int) -> str | None:
         found = self.decisions.get(finding_id)
@@ -129,20 +145,33 @@ class StoredReport:
         return f"{self.unit_name}{year}"
 
     def html(self) -> str:
-        return to_html([self.report])
+        page = to_html([self.report])
+        notes = self.setting_notes
+        if notes:
+            lines = "".join(f"<li>{escape(line)}</li>" for line in notes)
+            note = f'<section class="rule-settings"><p>本部署已调整以下规则：</p><ul>{lines}</ul>'
+            page = page.replace("</h1>", f"</h1>\n  {note}</section>", 1)
+        return page
 
     def xlsx(self) -> bytes:
         workbook = build_workbook([self.report])
-        self._review_columns(workbook.worksheets[1])
+        self.add_review_columns(workbook.worksheets[1])
         summary = workbook.worksheets[0]
         status = self.review.status_label + (f"：{self.review.note}" if self.review.note else "")
         _columns(summary, [[status, self.review.reviewer]], SUMMARY_REVIEW_HEADERS, 13)
+        notes = self.setting_notes
+        if notes:
+            row = summary.max_row + 2
+            summary.cell(row=row, column=1, value="本部署已调整以下规则：").font = HEAD_FONT
+            for offset, line in enumerate(notes, 1):
+                summary.cell(row=row + offset, column=1, value=line).font = BODY_FONT
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
 
-    def _review_columns(self, sheet: Worksheet) -> None:
-        """审核意见 and 审核人 of each item of the 检查表, from the reviewer's decisions."""
+    def add_review_columns(self, sheet: Worksheet) -> None:
+        """审核意见 and 审核人 of each item of the 检查表 (the document's sheet of the workbook,
+        here or in a batch's), from the reviewer's decisions."""
         opinions: dict[str, list[str]] = {}
         names: dict[str, list[str]] = {}
         for row, finding in self.decided:
@@ -167,6 +196,7 @@ class StoredReport:
     def json(self) -> dict[str, Any]:
         data = to_dict([self.report])
         document = data["documents"][0]
+        document["rule_settings"] = self.setting_notes
         document["review"] = {
             "status": self.review.status,
             "note": self.review.note,

@@ -8,7 +8,7 @@ show the same figures at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yusuan.store import schema as s
@@ -24,6 +24,7 @@ from yusuan.web.auth import now
 from yusuan.web.context import AppContext
 from yusuan.web.errors import Invalid, NotFound
 from yusuan.web.principal import Principal
+from yusuan.web.rulesettings import recount
 
 MAX_NOTE = 5000
 MAX_COMMENT = 2000
@@ -122,23 +123,3 @@ def add_comment(
         audit.record(session, principal, "finding_comment", "finding", finding.id, ip,
                      disclosure=d.id, rule=finding.rule, comment=text)  # fmt: skip
         return comment.id
-
-
-def recount(session: Session, disclosure_id: int) -> dict[str, int]:
-    """Store the disclosure's counts by severity of the findings not dismissed."""
-    dismissed = select(FindingReview.finding_id).where(
-        FindingReview.disclosure_id == disclosure_id, FindingReview.decision == "dismissed"
-    )
-    query = (
-        select(s.Finding.severity, func.count())
-        .where(s.Finding.disclosure_id == disclosure_id, s.Finding.id.not_in(dismissed))
-        .group_by(s.Finding.severity)
-    )
-    found = {severity: int(n) for severity, n in session.execute(query)}
-    counts = {key: found.get(key, 0) for key in ("error", "warning", "info")}
-    session.execute(
-        update(s.Disclosure)
-        .where(s.Disclosure.id == disclosure_id)
-        .values(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
-    )
-    return counts

@@ -8,10 +8,12 @@ every start), else it is generated and printed once, when the account is created
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable
 from importlib.resources import files
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy import select
 
 from yusuan.store.accounts import User
@@ -86,9 +88,8 @@ def ingest(ctx: AppContext, paths: Iterable[Path], echo: Echo) -> int:
 
 def serve(
     host: str, port: int, db: str | None, data_dir: str | None, paths: list[Path],
-    example: bool, echo: Echo, workers: int = 1,
+    example: bool, echo: Echo, workers: int = 1, job_workers: int = 1,
 ) -> None:  # fmt: skip
-    import uvicorn
 
     from yusuan.web.app import create_app
 
@@ -103,6 +104,27 @@ def serve(
     echo(f"预算公开审核系统：http://{shown}:{port}/  （接口文档：http://{shown}:{port}/docs）")
     echo(f"数据库：{ctx.store.engine.url.render_as_string(hide_password=True)}  "
          f"数据目录：{ctx.settings.data_dir}")  # fmt: skip
+    from yusuan.web.workerpool import WorkerProcesses
+
+    pool = WorkerProcesses(job_workers, ctx.settings.db_url, str(ctx.settings.data_dir), echo)
+    if job_workers:
+        pool.start()
+    # uvicorn stops on SIGTERM, then sends the signal again to the handler it found: this one,
+    # which ends the process through the ``finally`` below (the workers stopped), not at once.
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        _run(app, ctx, host, port, workers)
+    finally:
+        pool.stop()
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _run(app: FastAPI, ctx: AppContext, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
     if workers <= 1:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
         return

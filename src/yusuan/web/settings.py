@@ -2,8 +2,8 @@
 
 Every value has a default for a local installation; environment variables override them
 (``YUSUAN_DATA_DIR``, ``YUSUAN_SECRET_KEY``, ``YUSUAN_MAX_UPLOAD_MB``, ``YUSUAN_MAX_PAGES``,
-``YUSUAN_COOKIE_SECURE``, ``YUSUAN_READING_PROCESSES``), and ``create_app`` takes any of them as
-keyword arguments.
+``YUSUAN_COOKIE_SECURE``, ``YUSUAN_READING_PROCESSES``, ``YUSUAN_BATCH_MAX_FILES``,
+``YUSUAN_BATCH_MAX_MB``), and ``create_app`` takes any of them as keyword arguments.
 """
 
 from __future__ import annotations
@@ -41,6 +41,13 @@ class Settings:
     max_upload_bytes: int = 50 * MiB  # per file
     max_files: int = 20  # per upload request
     max_pages: int = 500  # per document (PDF pages, DOCX pages, XLSX sheets, text pages)
+    # A batch (a ZIP, a folder, many files: ``web.batches``): at most this many documents, and
+    # at most this many bytes once unpacked (a ZIP declaring more is refused whole, as a zip
+    # bomb, before anything is unpacked); a ZIP may list at most ``zip_max_members`` entries
+    # (folders and skipped files included).
+    batch_max_files: int = 500
+    batch_max_bytes: int = 1024 * MiB
+    zip_max_members: int = 5000
     session_hours: float = 12.0
     cookie_secure: bool = False  # set behind HTTPS
     login_max_failures: int = 5  # per user name and address, within the window
@@ -59,6 +66,11 @@ class Settings:
     def max_request_bytes(self) -> int:
         """The largest request body accepted: every file at its limit plus the form fields."""
         return self.max_upload_bytes * self.max_files + MiB
+
+    @property
+    def max_batch_request_bytes(self) -> int:
+        """The largest request body of a batch upload: its files, unpacked, plus the form."""
+        return self.batch_max_bytes + MiB
 
     @property
     def uploads_dir(self) -> Path:
@@ -82,6 +94,8 @@ def load_settings(db_url: str, data_dir: str | Path | None = None, **overrides: 
     settings.max_upload_bytes = _env_int("YUSUAN_MAX_UPLOAD_MB", settings.max_upload_bytes, MiB)
     settings.max_pages = _env_int("YUSUAN_MAX_PAGES", settings.max_pages)
     settings.reading_processes = _env_int("YUSUAN_READING_PROCESSES", settings.reading_processes)
+    settings.batch_max_files = _env_int("YUSUAN_BATCH_MAX_FILES", settings.batch_max_files)
+    settings.batch_max_bytes = _env_int("YUSUAN_BATCH_MAX_MB", settings.batch_max_bytes, MiB)
     settings.cookie_secure = os.environ.get("YUSUAN_COOKIE_SECURE", "") in ("1", "true", "yes")
     for name, value in overrides.items():
         setattr(settings, name, Path(value) if name == "data_dir" else value)

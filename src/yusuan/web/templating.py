@@ -23,11 +23,13 @@ from yusuan.web.settings import human_size
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/documents", "文件", ("admin", "reviewer", "unit")),
     ("/upload", "上传", ("admin", "reviewer", "unit")),
+    ("/batches", "批次", ("admin", "reviewer", "unit")),
     ("/queue", "审核队列", ("admin", "reviewer", "unit")),
     ("/units", "单位与年度", ("admin", "reviewer", "unit")),
     ("/budget", "编制预算", ("admin", "reviewer", "unit")),
     ("/admin/users", "用户管理", ("admin",)),
     ("/admin/audit", "审计日志", ("admin",)),
+    ("/admin/rules", "规则设置", ("admin",)),
 ]
 
 # Short Chinese notices shown after a redirect (``?msg=key``): fixed texts, never echoed input.
@@ -36,6 +38,7 @@ MESSAGES = {
     "review_saved": "审核结果已保存",
     "decision_saved": "处理结果已保存",
     "comment_saved": "评论已发表",
+    "rule_saved": "规则设置已保存",
     "deleted": "文件已删除",
     "user_created": "用户已创建",
     "user_saved": "用户已更新",

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from yusuan.store import accounts, drafts  # noqa: F401  (the web application's tables)
+from yusuan.store import accounts, drafts, jobs  # noqa: F401  (the web application's tables)
 from yusuan.store.schema import Base
 
 connection = context.config.attributes["connection"]

@@ -9,7 +9,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from yusuan.web.api import accounts, analytics, audit, budget, documents, reviews
+from yusuan.web.api import (
+    accounts,
+    analytics,
+    audit,
+    batches,
+    budget,
+    documents,
+    jobs,
+    reviews,
+    versions,
+)
 from yusuan.web.api.schemas import Message, Responses
 
 # Any operation may refuse a request as a whole (400): a body that cannot be parsed, or content
@@ -31,7 +41,10 @@ router = APIRouter(prefix="/api")
 for part in (
     accounts.router,
     documents.router,
+    jobs.router,
+    batches.router,
     reviews.router,
+    versions.router,
     audit.router,
     analytics.router,
     budget.router,

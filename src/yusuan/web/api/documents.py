@@ -10,25 +10,25 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from yusuan.web import documents as service
+from yusuan.web import jobviews
 from yusuan.web.api.schemas import (
     DocumentDetailOut,
     DocumentOut,
     FindingOut,
+    JobQueued,
     LocationOut,
     Responses,
     ReviewOut,
     SourceLineOut,
     TableOut,
-    UploadOut,
     UploadRecord,
 )
 from yusuan.web.deps import Ctx, PathId, QueryId, User, client_ip
 from yusuan.web.docview import FindingView
-from yusuan.web.errors import Invalid
 from yusuan.web.filetypes import MEDIA_TYPES
+from yusuan.web.intake import accept
 from yusuan.web.reports import StoredReport
 from yusuan.web.routes.common import attachment
-from yusuan.web.uploads import receive_async
 
 router = APIRouter(tags=["文件"])
 AUTH: Responses = {401: {"description": "未登录或令牌无效"}}
@@ -86,23 +86,23 @@ def queue(ctx: Ctx, user: User, status: StatusFilter = "pending") -> list[Docume
 
 
 @router.post(
-    "/documents", response_model=list[UploadOut], status_code=201,
+    "/documents", response_model=list[JobQueued], status_code=202,
     responses={**AUTH, 400: {"description": "文件过多"}, 413: {"description": "超过大小上限"}},
 )  # fmt: skip
 async def upload(
-    request: Request, ctx: Ctx, user: User,
+    request: Request, response: Response, ctx: Ctx, user: User,
     files: Annotated[list[UploadFile], File(description="预算公开文件，可多个")],
-) -> list[UploadOut]:  # fmt: skip
-    """上传文件：按内容判断类型，读取、检查并入库。每个文件的结果单独返回。"""
-    if len(files) > ctx.settings.max_files:
-        raise Invalid(f"一次最多上传 {ctx.settings.max_files} 个文件")
-    results = []
-    for item in files:  # the files of one request one after another; requests run side by side
-        data = await item.read(ctx.settings.max_upload_bytes + 1)
-        result = await receive_async(ctx, user, item.filename, data, client_ip(request),
-                                     item.size)  # fmt: skip
-        results.append(UploadOut.model_validate(asdict(result)))
-    return results
+) -> list[JobQueued]:  # fmt: skip
+    """上传文件：立即返回每个文件的任务；后台进程按内容判断类型，读取、检查并入库。
+
+    用 ``GET /api/jobs/{job_id}``（即各项的 ``url``）查看进度和结果。"""
+    ids = await accept(ctx, user, files, client_ip(request))
+    with ctx.store.reader() as session:
+        views = [jobviews.job_view(session, user, job_id) for job_id in ids]
+    if len(views) == 1:
+        response.headers["Location"] = f"/api/jobs/{views[0].id}"
+    return [JobQueued(job_id=v.id, file_name=v.file_name, status=v.status,
+                      url=f"/api/jobs/{v.id}") for v in views]  # fmt: skip
 
 
 @router.get("/uploads", response_model=list[UploadRecord], responses=AUTH)
@@ -118,7 +118,7 @@ def get_document(disclosure_id: PathId, ctx: Ctx, user: User) -> DocumentDetailO
     detail = service.detail(ctx, user, disclosure_id)
     counts = {"error": 0, "warning": 0, "info": 0, "rounding": 0}
     for f in detail.findings:
-        if f.decision == "dismissed":  # as the stored counts (``yusuan.web.reviews.recount``)
+        if f.decision == "dismissed":  # as the stored counts (``yusuan.web.rulesettings.recount``)
             continue
         counts[f.severity] += 1
         counts["rounding"] += f.rounding

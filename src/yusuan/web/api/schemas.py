@@ -278,3 +278,41 @@ class AuditOut(BaseModel):
     target_id: str
     detail: str
     ip: str | None
+
+
+class JobQueued(BaseModel):
+    """A file taken into the work queue: poll ``url`` for its progress and outcome."""
+
+    job_id: int
+    file_name: str
+    status: Literal["queued", "running", "done", "failed"]
+    url: str
+
+
+class JobOut(BaseModel):
+    """One job of the work queue: where it is (stage, page N of M, seconds left), then its
+    outcome and the stored document."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    kind: Literal["upload", "recheck"]
+    status: Literal["queued", "running", "done", "failed"]
+    status_label: str
+    file_name: str
+    stage: str
+    page: int | None
+    pages: int | None
+    eta_seconds: float | None
+    progress_text: str
+    outcome: Literal["stored", "duplicate", "failed", "rejected"] | None
+    message: str
+    disclosure_id: int | None
+    unit_name: str
+    year: int | None
+    errors: int
+    warnings: int
+    upload_id: int | None
+    batch_id: int | None
+    attempts: int
+    created_at: Timestamp
+    finished_at: Timestamp | None

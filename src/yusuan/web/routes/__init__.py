@@ -9,12 +9,15 @@ from yusuan.web.routes import (
     account,
     admin,
     auth,
+    batches,
     budget,
     doclist,
     documents,
     review,
+    rules,
     units,
     uploads,
+    versions,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -22,9 +25,12 @@ ROUTERS: list[APIRouter] = [
     doclist.router,
     documents.router,
     uploads.router,
+    batches.router,
     review.router,
+    versions.router,
     account.router,
     admin.router,
+    rules.router,
     units.router,
     budget.router,
 ]

@@ -73,21 +73,22 @@
       xhr.setRequestHeader("Accept", "application/json");
       job.state.textContent = "上传中";
       xhr.upload.addEventListener("progress", function (event) {
-        if (event.lengthComputable) job.bar.value = Math.round((event.loaded / event.total) * 90);
+        if (event.lengthComputable) job.bar.value = Math.round((event.loaded / event.total) * 30);
       });
       xhr.upload.addEventListener("load", function () {
-        job.bar.value = 90;
-        job.state.textContent = "读取并检查中";
+        job.bar.value = 30;
+        job.state.textContent = "已上传，排队等待处理";
       });
       xhr.addEventListener("load", function () {
-        job.bar.value = 100;
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-        if (xhr.status >= 200 && xhr.status < 300 && body && body.length) {
-          show(job, body[0]);
+        if (xhr.status >= 200 && xhr.status < 300 && body && body.length && body[0].url) {
+          job.item.setAttribute("data-job-id", body[0].job_id);
+          follow(body[0].url, job);
         } else {
           job.item.className = "result result-failed";
           job.state.textContent = (body && typeof body.detail === "string") ? body.detail : "上传失败（" + xhr.status + "）";
+          job.bar.remove();
         }
         done();
       });
@@ -100,9 +101,9 @@
     }
 
     function show(job, result) {
-      job.item.className = "result result-" + result.status;
+      job.item.className = "result result-" + result.outcome;
       job.state.textContent = result.message;
-      job.bar.remove();
+      if (job.bar) job.bar.remove();
       if (result.disclosure_id) {
         var link = el("a", "", (result.unit_name || "查看") + " " + (result.year ? result.year + "年" : "") +
           " · 错误 " + result.errors + " · 警告 " + result.warnings);
@@ -110,6 +111,44 @@
         job.item.appendChild(link);
       }
     }
+
+    // A job's progress, polled until it ends: its stage and, for OCR, 第 N / M 页 and the time left.
+    function follow(url, job) {
+      var failures = 0;
+      function poll() {
+        var xhr = new XMLHttpRequest();
+        xhr.open("GET", url);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.addEventListener("load", function () {
+          var body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+          if (xhr.status !== 200 || !body) { retry(); return; }
+          failures = 0;
+          if (body.status === "done" || body.status === "failed") { show(job, body); return; }
+          job.item.className = "result result-" + body.status;
+          job.state.textContent = body.progress_text;
+          if (job.bar) {
+            job.bar.value = body.pages ? 30 + Math.round(65 * body.page / body.pages) : (body.status === "running" ? 35 : 30);
+          }
+          window.setTimeout(poll, 1000);
+        });
+        xhr.addEventListener("error", retry);
+        xhr.send();
+      }
+      function retry() {
+        failures += 1;
+        if (failures > 30) { job.state.textContent = "暂时无法获取处理进度，请稍后刷新页面"; return; }
+        window.setTimeout(poll, 2000);
+      }
+      poll();
+    }
+
+    // jobs the page lists that have not ended yet (the form sent without JavaScript, a reload)
+    document.querySelectorAll("li[data-job-url]").forEach(function (item) {
+      follow(item.getAttribute("data-job-url"), {
+        item: item, bar: item.querySelector("progress"), state: item.querySelector(".state")
+      });
+    });
 
     function done() {
       running -= 1;

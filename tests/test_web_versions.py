@@ -1,0 +1,201 @@
+"""Return to the unit and the next version: a reviewer returns a document with a note, the
+unit's users see it 退回 with the findings to fix (and download them); the unit's re-upload is
+stored as version 2, and its changes page lists the previous version's findings 已解决 or 仍存在
+(with the reviewer's decision) and the new ones."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from openpyxl import load_workbook
+
+from tests.conftest import seed_path
+from tests.webutil import PASSWORD, Browser, add_user, context, ingest_seed, make_app, unit_id
+from yusuan.web.exports import FINDING_HEADERS
+from yusuan.web.principal import SYSTEM
+from yusuan.web.uploads import receive
+
+# seed 001 (汾阳市医疗保障局): its performance table of 2024年中央财政医疗救助补助资金 prints
+# "编织织建" (a TEXT-REPEATED warning); version 2 fixes it and adds "交办的的" to 职责 item 9
+FIXED = ("编织织建", "编织建")
+BROKEN = ("市政府交办的其他任务", "市政府交办的的其他任务")
+RESOLVED = "绩效目标表“2024年中央财政医疗救助补助资金”项目设立必要性“织织”重复"
+NEW = "第一部分 职责“的的”重复：“…9、完成市委、市政府交办的的其他任务…”"
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+    application = make_app(db_url, tmp_path)
+    yield application
+    context(application).store.close()
+
+
+def second_version() -> bytes:
+    text = seed_path("001").read_text("utf-8")
+    for old, new in (FIXED, BROKEN):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    return text.encode("utf-8")
+
+
+def test_return_then_next_version_with_its_changes(app: FastAPI) -> None:
+    first = ingest_seed(app, "001").disclosure_id
+    add_user(app, "rev", "reviewer")
+    add_user(app, "fy", "unit", [unit_id(app, "汾阳市医疗保障局")])
+    reviewer, unit = Browser(app), Browser(app)
+    reviewer.login("rev")
+    unit.login("fy")
+    found = reviewer.get(f"/api/documents/{first}/findings").json()
+    repeated = next(f for f in found if RESOLVED in f["message"])
+    scope = next(f for f in found if f["rule"] == "TEXT-SCOPE")  # 我部门 in a 单位预算
+    rounding = next(f for f in found if f["rule"] == "ARITH-ROW")
+    reviewer.post_form(f"/documents/{first}/findings/{repeated['id']}/decision",
+                       {"decision": "accepted", "reason": "请删去重复的字"})  # fmt: skip
+    reviewer.post_form(f"/documents/{first}/findings/{scope['id']}/decision",
+                       {"decision": "accepted", "reason": "应称我单位"})  # fmt: skip
+    reviewer.post_form(f"/documents/{first}/findings/{rounding['id']}/decision",
+                       {"decision": "dismissed", "reason": "尾差"})  # fmt: skip
+    saved = reviewer.post_form(f"/documents/{first}/review",
+                               {"status": "returned", "note": "请修改后重新上传"})  # fmt: skip
+    assert saved.status_code == 303
+
+    # the unit sees it returned, with the accepted findings, and downloads the list
+    assert unit.get("/api/documents").json()[0]["status"] == "returned"
+    page = unit.get(f"/documents/{first}").text
+    assert "退回意见" in page and "请修改后重新上传" in page
+    section = page[
+        page.index('id="returned"') : page.index("</section>", page.index('id="returned"'))
+    ]
+    assert "需要修改的问题（2）" in section
+    assert repeated["message"] in section and scope["message"] in section
+    assert "请删去重复的字" in section and rounding["message"] not in section
+    sent = unit.get(f"/documents/{first}/returned.xlsx")
+    assert sent.status_code == 200 and "attachment" in sent.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(sent.content)).worksheets[0]
+    assert tuple(c.value for c in sheet[1]) == FINDING_HEADERS
+    listed = [dict(zip(FINDING_HEADERS, (c.value for c in row), strict=True))
+              for row in sheet.iter_rows(min_row=2)]  # fmt: skip
+    assert len(listed) == len(found) - 1 and all(r["审核结果"] != "驳回" for r in listed)
+    assert {r["问题"] for r in listed if r["审核结果"] == "确认"} == {repeated["title"],
+                                                                   scope["title"]}  # fmt: skip
+    # a first version has nothing to compare with
+    assert "与上一版本比较" not in page
+    assert unit.get(f"/documents/{first}/changes").status_code == 404
+
+    # the unit's corrected file is the next version
+    second = receive(context(app), SYSTEM, "001_修改稿.txt", second_version()).disclosure_id
+    assert second is not None and second != first
+    doc = unit.get(f"/api/documents/{second}").json()["document"]
+    assert doc["version"] == 2
+    page = unit.get(f"/documents/{second}").text
+    assert "第2版" in page and f'href="/documents/{second}/changes"' in page
+
+    diff = unit.get(f"/api/documents/{second}/changes").json()
+    assert (diff["version"], diff["previous_version"], diff["previous_id"]) == (2, 1, first)
+    by = {k: [i for i in diff["items"] if i["status"] == k] for k in ("resolved", "open", "new")}
+    assert [i["message"] for i in by["resolved"]] == [repeated["message"]]
+    assert by["resolved"][0]["previous_decision"] == "accepted"
+    assert [i["rule"] for i in by["new"]] == ["TEXT-REPEATED"]
+    assert by["new"][0]["message"] == NEW
+    assert diff["counts"] == {"resolved": 1, "open": len(found) - 1, "new": 1}
+    still = {i["previous_id"]: i for i in by["open"]}
+    assert set(still) == {f["id"] for f in found} - {repeated["id"]}
+    assert still[scope["id"]]["previous_decision_label"] == "确认"
+    assert still[rounding["id"]]["previous_decision"] == "dismissed"
+    now = {f["id"] for f in unit.get(f"/api/documents/{second}/findings").json()}
+    assert {i["finding_id"] for i in by["open"] + by["new"]} == now
+
+    html = unit.get(f"/documents/{second}/changes").text
+    assert "已解决 1" in html and f"仍存在 {len(found) - 1}" in html and "新增 1" in html
+    assert "应称我单位" in html and "交办的的" in html
+
+
+CHROMIUM = Path(os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_in_a_browser_return_reupload_diff_and_a_rule_off(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}")
+    from tests.liveserver import served
+
+    app = make_app(f"sqlite:///{tmp_path / 'yusuan.db'}", tmp_path)
+    first = ingest_seed(app, "001").disclosure_id
+    add_user(app, "rev", "reviewer")
+    add_user(app, "admin", "admin")
+    add_user(app, "fy", "unit", [unit_id(app, "汾阳市医疗保障局")])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with served(app) as url, sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--headless", "--no-sandbox", "--disable-gpu"],
+            )
+            try:
+
+                def page_of(who: str, target: str) -> Any:
+                    page = chromium.new_page(viewport={"width": 1440, "height": 900},
+                                             locale="zh-CN")  # fmt: skip
+                    page.on("pageerror", lambda exc: errors.append(str(exc)))
+                    page.goto(f"{url}/login?next={target}")
+                    page.fill("input[name=username]", who)
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("button:has-text('登录')")
+                    page.wait_for_url(f"**{target}")
+                    return page
+
+                errors: list[str] = []
+                reviewer = page_of("rev", f"/documents/{first}")
+                reviewer.check("input[name=status][value=returned]")
+                reviewer.fill("textarea[name=note]", "请删去重复的字后重新上传")
+                reviewer.click("button:has-text('保存审核结果')")
+                reviewer.wait_for_url("**msg=review_saved**")
+
+                unit = page_of("fy", f"/documents/{first}")
+                returned = unit.locator("#returned")
+                sync_api.expect(returned).to_contain_text("请删去重复的字后重新上传")
+                sync_api.expect(returned.locator("li").first).to_be_visible()
+                unit.screenshot(path=str(SHOTS / "document-returned.png"))
+
+                # the unit's corrected file comes in as version 2
+                second = receive(context(app), SYSTEM, "001_修改稿.txt",
+                                 second_version()).disclosure_id  # fmt: skip
+                unit.goto(f"{url}/documents/{second}")
+                sync_api.expect(unit.locator(".meta")).to_contain_text("第2版")
+                unit.click("a:has-text('与上一版本比较')")
+                unit.wait_for_url(f"**/documents/{second}/changes")
+                sync_api.expect(unit.locator("#diff-resolved tbody tr")).to_have_count(1)
+                sync_api.expect(unit.locator("#diff-new tbody tr")).to_have_count(1)
+                sync_api.expect(unit.locator("#diff-resolved")).to_contain_text("编织织建")
+                sync_api.expect(unit.locator("#diff-new")).to_contain_text("交办的的")
+                unit.screenshot(path=str(SHOTS / "version-changes.png"))
+
+                admin = page_of("admin", "/admin/rules")
+                row = admin.locator("#rule-PERF-DEPARTMENT")
+                row.locator("input[name=enabled]").uncheck()
+                row.locator("button:has-text('保存')").click()
+                admin.wait_for_url("**msg=rule_saved**")
+                sync_api.expect(admin.locator("#rule-PERF-DEPARTMENT")).to_contain_text("已停用")
+                admin.screenshot(path=str(SHOTS / "admin-rules-saved.png"))
+                admin.goto(f"{url}/admin/rules")
+                admin.screenshot(path=str(SHOTS / "admin-rules.png"))
+
+                reviewer.goto(f"{url}/documents/{second}")
+                sync_api.expect(reviewer.locator(".rule-notes")).to_contain_text(
+                    "PERF-DEPARTMENT（"
+                )
+                assert reviewer.locator(".finding", has_text="PERF-DEPARTMENT").count() == 0
+                assert "主管部门及代码为“483-汾阳市医疗保障局”" not in reviewer.content()
+                assert not errors, errors
+            finally:
+                chromium.close()
+    finally:
+        context(app).store.close()
