@@ -92,6 +92,7 @@ def run_job(ctx: AppContext, claimed: queue.Claimed, worker: str) -> None:
     outcome = result.status
     if outcome == "duplicate" and claimed.attempts > 1 and _stored_by_earlier_attempt(ctx, job):
         outcome = "stored"  # the earlier attempt stored it and died before ending the job
+        _keep_source(ctx, result.disclosure_id, job.original_name, path)
     queue.finish(ctx.store, job.id, worker, outcome, result.message, result.disclosure_id,
                  result.upload_id)  # fmt: skip
     path.unlink(missing_ok=True)
@@ -107,3 +108,26 @@ def _stored_by_earlier_attempt(ctx: AppContext, job: Job) -> bool:
             .where(s.SourceFile.sha256 == job.sha256)
         )
     return ingested is not None and job.created_at is not None and ingested >= job.created_at
+
+
+def _keep_source(ctx: AppContext, disclosure_id: int | None, name: str, path: Path) -> None:
+    """The name and lines of a document whose earlier attempt died between storing it and
+    keeping them (they are written after the document, in a transaction of their own)."""
+    from yusuan.readers.sourcelines import file_lines, pack
+    from yusuan.store.accounts import DocumentSource
+    from yusuan.web.reading import Task
+
+    if disclosure_id is None:
+        return
+    with ctx.store.reader() as session:
+        if session.get(DocumentSource, disclosure_id) is not None:
+            return
+    try:
+        lines = ctx.readers.run(Task(file_lines, (path,), name=name))
+        with ctx.store.session() as session:
+            if session.get(DocumentSource, disclosure_id) is None:
+                session.add(DocumentSource(disclosure_id=disclosure_id, original_name=name,
+                                           lines_json_gz=pack(lines)))  # fmt: skip
+    except Exception:  # the view reads the lines from the stored file when it needs them
+        log.warning("source of disclosure %s not kept", disclosure_id, exc_info=True)
+
