@@ -185,9 +185,10 @@ if __name__ == "__main__":
 
     ingest.main([])
     print()
-    import web  # bench/web.py: the document view's latency with 50 users on `yusuan serve`
+    import web  # bench/web.py: the document view's latency with 50 users on `yusuan serve`,
+    # then while a 200-document batch is processed (about 70 s at 3 documents/s; capped)
 
-    web.main([])
+    web.main(["--batch", "200", "--batch-duration", "150", "--batch-wait", "180"])
     print()
     import corpus  # bench/corpus.py: 10,000 synthetic documents, injected defects found
 

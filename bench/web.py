@@ -3,6 +3,8 @@
     .venv/bin/python bench/web.py                       # 50 users, 30 s, then 10 s saturated
     .venv/bin/python bench/web.py --users 20 --duration 10 --workers 1
     .venv/bin/python bench/web.py --profile             # also: where one document view's time goes
+    .venv/bin/python bench/web.py --batch 200           # also: while a 200-document batch runs
+    .venv/bin/python bench/web.py --batch 200 --job-workers 1,2 --batch-nice 10
 
 The server is the real one: ``yusuan serve --workers 2`` (uvicorn, two worker processes) on a
 free port of 127.0.0.1, over a new SQLite store and data folder holding the four Shanxi seeds and
@@ -19,7 +21,18 @@ Latency is from sending a request to having its whole body. A second run takes t
 away (each user sends its next request as soon as the last is answered) to show what the server
 does at saturation; there the load generator shares the machine's cores with the server.
 
-Target: p95 of the document view under 300 ms with 50 users.
+With ``--batch N`` a third run follows on the same server, started with ``--job-workers J``:
+the same users and think time while the admin posts a ZIP of N documents to ``POST /api/batches``
+(seed copies with renamed units and a few Shanghai PDFs, ``bench/batchload.py``) and the job
+workers process it. That run lasts until the batch is complete or ``--batch-duration`` seconds
+have passed; the bench then waits for the rest of the batch without load to give its total
+time. The users keep opening the documents of the store before the batch; list pages grow with
+the batch's documents. ``--job-workers 1,2`` repeats everything on a new server per count (the
+saturation run only on the first). ``--batch-nice 10`` lowers the job workers and their reader
+processes to that niceness from outside (what ``os.nice`` in the workers would do).
+
+Target: p95 of the document view under 300 ms with 50 users, also while a 200-document batch
+is processed.
 """
 
 from __future__ import annotations
@@ -27,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import io
 import os
 import random
 import re
@@ -39,10 +53,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import batchload  # bench/batchload.py
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +128,8 @@ def _yusuan() -> list[str]:
 
 
 @contextmanager
-def server(folder: Path, workers: int, password: str) -> Iterator[tuple[str, int]]:
+def server(folder: Path, workers: int, password: str, job_workers: int = 1
+           ) -> Iterator[tuple[str, int]]:  # fmt: skip
     """``yusuan serve`` with the seeds and the example; yields its base URL and process id."""
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
     if not seeds:
@@ -122,7 +138,7 @@ def server(folder: Path, workers: int, password: str) -> Iterator[tuple[str, int
     command = [
         *_yusuan(), "serve", "--host", HOST, "--port", str(port),
         "--db", f"sqlite:///{folder / 'web.db'}", "--data-dir", str(folder / "data"),
-        "--workers", str(workers), "--example",
+        "--workers", str(workers), "--job-workers", str(job_workers), "--example",
     ]  # fmt: skip
     for seed in seeds:
         command += ["--ingest", str(seed)]
@@ -155,8 +171,9 @@ def server(folder: Path, workers: int, password: str) -> Iterator[tuple[str, int
         log.close()
 
 
-def prepare(url: str, password: str, users: int) -> tuple[list[int], list[str]]:
-    """The documents to open and the reviewers' user names (made by the admin via the API)."""
+def prepare(url: str, password: str, users: int) -> tuple[list[int], list[str], str]:
+    """The documents to open, the reviewers' user names (made by the admin via the API) and
+    the admin's API token."""
     with httpx.Client(base_url=url, timeout=60) as client:
         token = client.post(
             "/api/auth/token", json={"username": "admin", "password": password, "name": "bench"}
@@ -169,7 +186,7 @@ def prepare(url: str, password: str, users: int) -> tuple[list[int], list[str]]:
             created = client.post("/api/users", json={"username": name, "role": "reviewer",
                                                       "password": password})  # fmt: skip
             created.raise_for_status()
-    return documents, names
+    return documents, names, token.json()["token"]
 
 
 async def sign_in(url: str, username: str, password: str) -> httpx.AsyncClient:
@@ -213,29 +230,38 @@ async def fetch(client: httpx.AsyncClient, path: str, samples: Samples, is_view:
 
 async def reviewer(
     client: httpx.AsyncClient, documents: list[int], samples: Samples, until: float,
-    think: tuple[float, float], rng: random.Random,
+    think: tuple[float, float], rng: random.Random, stop: asyncio.Event,
 ) -> None:  # fmt: skip
     if think[1] > 0:
-        await asyncio.sleep(rng.uniform(0, think[1]))  # users do not all start at once
+        await _pause(rng.uniform(0, think[1]), stop)  # users do not all start at once
     for _ in range(MAX_REQUESTS_PER_USER):
-        if time.perf_counter() >= until:
+        if time.perf_counter() >= until or stop.is_set():
             return
         if rng.random() < 0.8:
             await fetch(client, f"/documents/{rng.choice(documents)}", samples, True)
         else:
             await fetch(client, rng.choice(("/documents", "/queue")), samples, False)
         if think[1] > 0:  # thinking, but not past the end of the run
-            await asyncio.sleep(max(0.0, min(rng.uniform(*think), until - time.perf_counter())))
+            await _pause(max(0.0, min(rng.uniform(*think), until - time.perf_counter())), stop)
+
+
+async def _pause(seconds: float, stop: asyncio.Event) -> None:
+    """Sleep ``seconds``, or less when ``stop`` is set meanwhile."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def run(clients: list[httpx.AsyncClient], documents: list[int], seconds: float,
-              think: tuple[float, float], seed: int, pid: int) -> Samples:  # fmt: skip
+              think: tuple[float, float], seed: int, pid: int,
+              stop: asyncio.Event | None = None) -> Samples:  # fmt: skip
+    """The users at work for ``seconds``, or until ``stop`` is set."""
+    stop = stop or asyncio.Event()
     samples = Samples()
     cpu, own = server_cpu(pid), time.process_time()
     start = time.perf_counter()
     until = start + seconds
     await asyncio.gather(*(
-        reviewer(c, documents, samples, until, think, random.Random(seed * 1000 + i))
+        reviewer(c, documents, samples, until, think, random.Random(seed * 1000 + i), stop)
         for i, c in enumerate(clients)
     ))  # fmt: skip
     samples.wall = time.perf_counter() - start
@@ -283,7 +309,8 @@ def report(samples: Samples, target: bool) -> None:
 
 
 async def bench(url: str, pid: int, documents: list[int], names: list[str], password: str,
-                args: argparse.Namespace) -> None:  # fmt: skip
+                args: argparse.Namespace, saturation: float, token: str = "",
+                batch: bytes = b"") -> None:  # fmt: skip
     started = time.perf_counter()
     clients = []
     for name in names:  # one at a time: signing in is an argon2id hash on the server
@@ -305,13 +332,75 @@ async def bench(url: str, pid: int, documents: list[int], names: list[str], pass
         print(f"load: {len(clients)} users, think time uniform {think[0]}–{think[1]} s, "
               f"{args.duration:.0f} s; 80 % document views, 20 % list pages")  # fmt: skip
         report(await run(clients, documents, args.duration, think, 1, pid), target=True)
-        if args.saturation > 0:
+        if saturation > 0:
             print(f"saturation: the same {len(clients)} users with no think time, "
-                  f"{args.saturation:.0f} s")  # fmt: skip
-            samples = await run(clients, documents, args.saturation, (0.0, 0.0), 2, pid)
+                  f"{saturation:.0f} s")  # fmt: skip
+            samples = await run(clients, documents, saturation, (0.0, 0.0), 2, pid)
             report(samples, target=False)
+        if batch:
+            await with_batch(url, pid, clients, documents, token, batch, args)
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
+
+
+async def with_batch(url: str, pid: int, clients: list[httpx.AsyncClient], documents: list[int],
+                     token: str, batch: bytes, args: argparse.Namespace) -> None:  # fmt: skip
+    """The users at work while the admin posts ``batch`` and the job workers process it."""
+    think = (args.think_min, args.think_max)
+    workers = batchload.job_workers(pid)
+    reniced = batchload.renice(pid, args.batch_nice)
+    nice = f"niced to {args.batch_nice} by the bench" if args.batch_nice > 0 else "not niced"
+    print(f"with a batch: the same {len(clients)} users and think time while a batch of "
+          f"{args.batch} documents is processed by {len(workers)} job worker(s) ({nice}"
+          f"{f', {reniced} threads' if reniced else ''}); until the batch is complete, "
+          f"at most {args.batch_duration:.0f} s")  # fmt: skip
+    followed = batchload.Followed()
+    stop = asyncio.Event()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, timeout=300, headers=headers) as admin:
+        before = batchload.cpu_split(pid)
+        load = asyncio.create_task(
+            run(clients, documents, args.batch_duration, think, 3, pid, stop)
+        )
+        start = time.perf_counter()
+        try:
+            batch_id = await batchload.post_batch(admin, batch, followed)
+            await batchload.follow(admin, batch_id, followed, start + args.batch_duration,
+                                   pid, args.batch_nice)  # fmt: skip
+        finally:
+            stop.set()
+            samples = await load
+        window = time.perf_counter() - start
+        during = batchload.cpu_split(pid)
+        in_window = followed.ended()
+        if followed.ended_at is None:  # the rest of the batch, without load
+            await batchload.follow(admin, batch_id, followed, start + args.batch_wait,
+                                   pid, args.batch_nice)  # fmt: skip
+    if before is not None and during is not None:  # per request: the web processes' own CPU
+        samples.server_cpu = during[1] - before[1]
+    report(samples, target=True)
+    counts = ", ".join(f"{k} {v}" for k, v in followed.counts.items() if v) or "none"
+    polls = followed.polls
+    print(f"  batch: POST /api/batches {followed.post_ms:.0f} ms ({followed.total} files queued); "
+          f"{in_window} of {followed.total} finished during the {window:.1f} s window; "
+          f"progress polled every {batchload.POLL_SECONDS:.0f} s: p50 "
+          f"{percentile(polls, 50):.1f} ms, p95 {percentile(polls, 95):.1f} ms")  # fmt: skip
+    if followed.ended_at is not None:
+        total = followed.ended_at - followed.posted
+        rest = max(0.0, followed.ended_at - start - window)
+        print(f"  batch total time {total:.1f} s ({followed.total / total:.2f} documents/s"
+              f"{f'; its last {rest:.0f} s without load' if rest > 1 else ''}); "
+              f"states: {counts}")  # fmt: skip
+    else:
+        print(f"  batch NOT complete after {args.batch_wait:.0f} s: "
+              f"{followed.ended()} of {followed.total} finished; states: {counts}")  # fmt: skip
+    if followed.errors:
+        print(f"  batch polling errors: {followed.errors}")
+    if before is not None and during is not None:
+        jobs, web = during[0] - before[0], during[1] - before[1]
+        print(f"  CPU during the window: job workers and their readers {jobs:.1f} s "
+              f"({jobs / window:.2f} cores), web processes {web:.1f} s "
+              f"({web / window:.2f} cores; the \"server\" figure above)")  # fmt: skip
 
 
 def profile(folder: Path) -> None:
@@ -374,19 +463,44 @@ def main(argv: list[str] | None = None) -> None:
                         help="seconds of the run without think time (0: none)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--profile", action="store_true")
+    group = parser.add_argument_group("a batch processed during a third run")
+    group.add_argument("--batch", type=int, default=0, help="documents in the batch (0: none)")
+    group.add_argument("--batch-duration", type=float, default=240.0,
+                       help="at most this many seconds of load while it runs")  # fmt: skip
+    group.add_argument("--batch-wait", type=float, default=900.0,
+                       help="seconds after its post to wait for it to complete")  # fmt: skip
+    group.add_argument("--job-workers", default="1",
+                       help="job worker processes: 1, 2 or 1,2 (a server each)")  # fmt: skip
+    group.add_argument("--batch-nice", type=int, default=0,
+                       help="niceness the bench gives the job workers (0: none)")  # fmt: skip
     args = parser.parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     args.duration = min(max(args.duration, 1.0), 600.0)
     args.saturation = min(max(args.saturation, 0.0), 600.0)
+    args.batch = min(max(args.batch, 0), 500)  # the server's batch_max_files
+    args.batch_duration = min(max(args.batch_duration, 1.0), 1800.0)
+    args.batch_wait = min(max(args.batch_wait, args.batch_duration), 3600.0)
+    args.batch_nice = min(max(args.batch_nice, 0), 19)
+    counts = [int(n) for n in str(args.job_workers).split(",") if n.strip()] or [1]
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="yusuan-bench-web-") as name:
         folder = Path(name)
-        print(f"web (yusuan serve --workers {args.workers}, SQLite, on {HOST}; {os.cpu_count()} "
-              f"cores shared by the server and the load generator; target document view "
-              f"p95 < {TARGET_P95_MS:.0f} ms with 50 users)")  # fmt: skip
-        with server(folder, args.workers, password) as (url, pid):
-            documents, names = prepare(url, password, args.users)
-            print(f"  store: {len(documents)} documents (the seeds and the example)")
-            asyncio.run(bench(url, pid, documents, names, password, args))
+        batch, what = batchload.batch_zip(args.batch, folder) if args.batch else (b"", "")
+        for index, count in enumerate(counts):
+            jobs = f", --job-workers {count}" if args.batch else ""
+            print(f"web (yusuan serve --workers {args.workers}{jobs}, SQLite, on {HOST}; "
+                  f"{os.cpu_count()} cores shared by the server and the load generator; target "
+                  f"document view p95 < {TARGET_P95_MS:.0f} ms with 50 users)")  # fmt: skip
+            if batch:
+                print(f"  batch: {what}")
+            (folder / str(index)).mkdir()
+            with server(folder / str(index), args.workers, password, count) as (url, pid):
+                documents, names, token = prepare(url, password, args.users)
+                print(f"  store: {len(documents)} documents (the seeds and the example)")
+                saturation = args.saturation if index == 0 else 0.0
+                asyncio.run(bench(url, pid, documents, names, password, args, saturation,
+                                  token, batch))  # fmt: skip
         if args.profile:
             print("profile: one document view, in-process, views cached")
             profile(folder)

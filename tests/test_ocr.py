@@ -27,7 +27,7 @@ from tests.conftest import parsed
 from yusuan.checks.report import Report
 from yusuan.errors import UnreadableFileError
 from yusuan.model import Disclosure
-from yusuan.readers import ocr
+from yusuan.readers import ocr, ocr_skew
 from yusuan.readers.ocr import LOW_CONFIDENCE, read_image, read_scanned_pdf
 from yusuan.recognize.document import recognize
 from yusuan.render.pdf import write_pdf
@@ -252,9 +252,9 @@ def test_skew_is_measured_on_the_rules(seed: str, scans: dict[str, Scan]) -> Non
     for k, png in enumerate(scan.pngs[:3]):
         gray = np.asarray(Image.open(png).convert("L"))
         applied = scan.skews[k % len(scan.skews)]
-        assert ocr.skew_angle(gray, scan.dpi) == pytest.approx(applied, abs=0.15)
-        straight = ocr.deskew(gray, scan.dpi)
-        assert abs(ocr.skew_angle(straight, scan.dpi)) < 0.15
+        assert ocr_skew.skew_angle(gray, scan.dpi) == pytest.approx(applied, abs=0.15)
+        straight = ocr_skew.deskew(gray, scan.dpi)
+        assert abs(ocr_skew.skew_angle(straight, scan.dpi)) < 0.15
 
 
 def test_page_images(scans: dict[str, Scan]) -> None:

@@ -13,7 +13,9 @@ of the same unit and year), a ZIP inside the ZIP, and what a Mac or Windows adds
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import signal
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,8 +26,8 @@ import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
-from tests.conftest import SHARED, expected, seed_path
-from tests.webutil import Browser, add_user, context, drain, make_app, unit_id
+from tests.conftest import SEED_IDS, SHARED, expected, seed_path
+from tests.webutil import Browser, add_user, context, drain, make_app, renamed, unit_id
 from yusuan.web.exports import FINDING_HEADERS
 
 SHANGHAI = SHARED / "real-docs" / "shanghai"
@@ -368,3 +370,83 @@ def test_unit_users_see_only_their_own_batches(tmp_path: Path) -> None:
         assert 'href="/batches"' in reviewer.get("/upload").text  # the way to a batch
     finally:
         context(app).close()
+
+
+# --- the server killed mid-batch ----------------------------------------------------------------
+
+KILLED_COPIES = 3  # of each of the four Shanxi seeds: 12 documents, each its own unit
+
+
+def test_the_server_killed_mid_batch_and_restarted(db_url: str, tmp_path: Path) -> None:
+    """A ZIP of 12 documents sent to a real ``yusuan serve``; the whole server (its job worker
+    and reader processes too) killed with SIGKILL when part of the batch is stored, then started
+    again on the same database and data folder: the batch reaches 100 % and every file is stored
+    exactly once, no job lost."""
+    from tests.serveproc import (
+        api_client,
+        free_port,
+        jobs,
+        kill_group,
+        serve,
+        stored_once,
+        token,
+        wait,
+    )
+    from yusuan.store.db import open_store
+
+    units: dict[str, str] = {}
+    shas: list[str] = []
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(1, KILLED_COPIES + 1):
+            for seed in SEED_IDS:
+                unit, data = renamed(seed, n)
+                name = f"{unit}2025年预算.txt"
+                _add(archive, f"第{n}组/{name}", data)
+                units[name] = unit
+                shas.append(hashlib.sha256(data).hexdigest())
+    data_dir, port = tmp_path / "data", free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = serve(db_url, data_dir, port)
+    try:
+        bearer = token(url)
+        api = api_client(url, bearer)
+        archive_file = ("送审.zip", buffer.getvalue(), "application/zip")
+        sent = api.post("/api/batches", files=[("files", archive_file)])
+        assert sent.status_code == 202, sent.text
+        batch_url = sent.json()["url"]
+        assert sent.json()["files"] == len(units)
+        part = wait(lambda: (b := api.get(batch_url).json())["counts"]["stored"] >= 3 and b,
+                    90, "part of the batch to be stored", pause=0.1)  # fmt: skip
+    finally:
+        kill_group(server)
+    assert part["percent"] < 100
+    store = open_store(db_url, upgrade=False)
+    try:
+        left = {j.id for j in jobs(store) if j.status in ("queued", "running")}
+        assert left, "the server finished the batch before it was killed"
+        server = serve(db_url, data_dir, port)
+        try:
+            api = api_client(url, bearer)
+            batch = wait(lambda: (b := api.get(batch_url).json())["complete"] and b, 120,
+                         "the batch to end", pause=0.2)  # fmt: skip
+            assert batch["percent"] == 100 and batch["ended"] == batch["total"] == len(units)
+            assert batch["counts"] == {"queued": 0, "running": 0, "stored": len(units),
+                                       "duplicate": 0, "failed": 0}  # fmt: skip
+            docs = {d["file_name"]: d for d in batch["documents"]}
+            assert {name: d["unit_name"] for name, d in docs.items()} == units
+            assert all(d["state"] == "stored" and d["version"] == 1 for d in docs.values())
+            assert len({d["disclosure_id"] for d in docs.values()}) == len(units)
+            listed = api.get("/api/documents").json()
+            assert sorted(d["unit_name"] for d in listed) == sorted(units.values())
+            ended = jobs(store)
+            assert len(ended) == len(units)  # one job per file: none lost, none added
+            assert {(j.status, j.outcome) for j in ended} == {("done", "stored")}
+            assert left <= {j.id for j in ended}
+            stored_once(store, shas)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(60) == 0
+    finally:
+        store.close()
+        kill_group(server)

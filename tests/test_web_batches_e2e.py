@@ -19,9 +19,9 @@ import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import SHARED, expected, parsed, seed_path
+from tests.conftest import SHARED, parsed
 from tests.liveserver import served
-from tests.webutil import PASSWORD, add_user, context, ingest_seed, make_app, workers
+from tests.webutil import PASSWORD, add_user, context, ingest_seed, make_app, renamed, workers
 from yusuan.render.pdf import write_pdf
 
 CHROMIUM = os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium")
@@ -34,16 +34,6 @@ SHANGHAI = SHARED / "real-docs" / "shanghai" / "shpt_zfb_2025_unit_budget.pdf"
 SCAN_PAGES = 3
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-def renamed(seed: str, n: int) -> tuple[str, bytes]:
-    """Seed ``seed`` as the document of another unit: its unit's name replaced throughout."""
-    unit = expected(seed).META["unit_name"]
-    city, rest = unit.split("市", 1)
-    other = f"{city}市第{n}片区{rest}"
-    text = seed_path(seed).read_text(encoding="utf-8")
-    assert unit in text
-    return other, text.replace(unit, other).encode("utf-8")
 
 
 def scanned_pdf(folder: Path) -> bytes:

@@ -14,23 +14,39 @@ import hashlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
 from tests.conftest import seed_path
-from tests.webutil import Browser, add_user, context, drain, make_app, unit_id, wait_for_jobs
+from tests.serveproc import (
+    api_client,
+    env,
+    free_port,
+    group_gone,
+    jobs,
+    kill_group,
+    serve,
+    stored_once,
+    token,
+    wait,
+)
+from tests.webutil import (
+    Browser,
+    add_user,
+    context,
+    drain,
+    make_app,
+    unit_id,
+    wait_for_jobs,
+)
 from yusuan.store import queue
 from yusuan.store import schema as s
 from yusuan.store.db import open_store
@@ -39,7 +55,6 @@ from yusuan.web.jobrunner import enqueue_upload
 from yusuan.web.principal import SYSTEM
 
 SEEDS = ("000", "001", "002", "003")
-SHORT_LEASE = "3"
 
 
 @pytest.fixture
@@ -179,63 +194,10 @@ def test_upload_returns_a_job_seen_by_its_owner_and_reviewers(app: FastAPI) -> N
 # --- processes killed mid-way ------------------------------------------------------------------
 
 
-def _env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "YUSUAN_JOB_LEASE_SECONDS": SHORT_LEASE, **extra}
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL to the process and everything it started (its reader processes too)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(10)
-
-
-def _group_gone(pgid: int, timeout: float = 15) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def _wait(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def _jobs(store: Any) -> list[Job]:
-    with store.reader() as session:
-        return list(session.scalars(select(Job).order_by(Job.id)))
-
-
-def _stored_once(store: Any, shas: list[str]) -> None:
-    with store.reader() as session:
-        for sha in shas:
-            files = session.scalar(
-                select(func.count()).select_from(s.SourceFile).where(s.SourceFile.sha256 == sha)
-            )
-            documents = session.scalar(
-                select(func.count())
-                .select_from(s.Disclosure)
-                .join(s.SourceFile, s.SourceFile.id == s.Disclosure.source_file_id)
-                .where(s.SourceFile.sha256 == sha)
-            )
-            assert (files, documents) == (1, 1), sha
-        assert session.scalar(select(func.count()).select_from(s.Disclosure)) == len(shas)
-
-
 def _worker(db_url: str, data_dir: Path, name: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "yusuan", "worker", "--db", db_url,
                "--data-dir", str(data_dir), "--name", name, "--poll", "0.1"]  # fmt: skip
-    return subprocess.Popen(command, env=_env(), start_new_session=True)
+    return subprocess.Popen(command, env=env(), start_new_session=True)
 
 
 def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
@@ -249,90 +211,105 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
     first = _worker(db_url, ctx.settings.data_dir, "first")
     try:
         # killed while it reads and stores a file: the earlier ones are stored
-        reading = _wait(
-            lambda: next((j.id for j in _jobs(ctx.store) if j.status == "running"
+        reading = wait(
+            lambda: next((j.id for j in jobs(ctx.store) if j.status == "running"
                           and j.stage == "读取并检查" and j.id != ids[0]), None),
             60, "a job being read",
         )  # fmt: skip
     finally:
-        _kill_group(first)
-    killed = next(j for j in _jobs(ctx.store) if j.id == reading)
+        kill_group(first)
+    killed = next(j for j in jobs(ctx.store) if j.id == reading)
     assert killed.status == "running" and killed.worker == "first"  # left behind, leased
     second = _worker(db_url, ctx.settings.data_dir, "second")
     try:
-        _wait(lambda: queue.pending(ctx.store) == 0, 120, "every job to end")
+        wait(lambda: queue.pending(ctx.store) == 0, 120, "every job to end")
     finally:
         second.send_signal(signal.SIGTERM)  # a graceful stop between jobs
         assert second.wait(30) == 0
-    jobs = _jobs(ctx.store)
-    assert [(j.status, j.outcome) for j in jobs] == [("done", "stored")] * len(SEEDS)
-    again = next(j for j in jobs if j.id == reading)
+    ended = jobs(ctx.store)
+    assert [(j.status, j.outcome) for j in ended] == [("done", "stored")] * len(SEEDS)
+    again = next(j for j in ended if j.id == reading)
     assert again.worker == "second" and again.attempts == 2
-    _stored_once(ctx.store, [hashlib.sha256(d).hexdigest() for d in data])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _serve(db_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "yusuan", "serve", "--db", db_url, "--data-dir",
-               str(data_dir), "--port", str(port), "--job-workers", "1"]  # fmt: skip
-    process = subprocess.Popen(command, env=_env(YUSUAN_ADMIN_PASSWORD="serve-admin-1"),
-                               start_new_session=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    _wait(up, 60, "yusuan serve to start")
-    return process
+    stored_once(ctx.store, [hashlib.sha256(d).hexdigest() for d in data])
 
 
 def test_the_server_killed_mid_upload_and_restarted(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'served.db'}"
     data_dir = tmp_path / "data"
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     files = [(f"{seed}.txt", seed_path(seed).read_bytes()) for seed in SEEDS]
-    server = _serve(db_url, data_dir, port)
+    server = serve(db_url, data_dir, port)
     try:
-        login = {"username": "admin", "password": "serve-admin-1"}
-        token = httpx.post(f"{url}/api/auth/token", json=login).json()["token"]
-        api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        bearer = token(url)
+        api = api_client(url, bearer)
         sent = api.post("/api/documents", files=[("files", (n, d, "text/plain")) for n, d in files])
         assert sent.status_code == 202, sent.text
         urls = [item["url"] for item in sent.json()]
         # killed, with its worker and readers, once a document is stored and others are not
-        _wait(lambda: any(api.get(u).json()["status"] == "done" for u in urls), 60, "a document")
+        wait(lambda: any(api.get(u).json()["status"] == "done" for u in urls), 60, "a document")
     finally:
-        _kill_group(server)
+        kill_group(server)
     store = open_store(db_url, upgrade=False)
     try:
-        left = [j for j in _jobs(store) if j.status in ("queued", "running")]
+        left = [j for j in jobs(store) if j.status in ("queued", "running")]
         assert left, "the server finished everything before it was killed"
-        server = _serve(db_url, data_dir, port)
+        server = serve(db_url, data_dir, port)
         try:
-            api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
-                               timeout=30)  # fmt: skip
+            api = api_client(url, bearer)
             results = wait_for_jobs(api, urls, timeout=120)
             assert [r["status"] for r in results] == ["stored"] * len(SEEDS)
             listed = api.get("/api/documents").json()
             assert sorted(d["file_name"] for d in listed) == sorted(n for n, _ in files)
-            _stored_once(store, [hashlib.sha256(d).hexdigest() for _, d in files])
+            stored_once(store, [hashlib.sha256(d).hexdigest() for _, d in files])
         finally:
             server.send_signal(signal.SIGTERM)  # stops its workers too
             assert server.wait(60) == 0
-            assert _group_gone(server.pid), "a worker outlived yusuan serve"
+            assert group_gone(server.pid), "a worker outlived yusuan serve"
     finally:
         store.close()
-        _kill_group(server)
+        kill_group(server)
+
+
+def test_serve_starts_again_a_job_worker_that_died(tmp_path: Path) -> None:
+    """``yusuan serve --job-workers 1``: its worker process killed with SIGKILL, another is
+    started in its place, and an upload sent afterwards is read and stored by it."""
+    psutil = pytest.importorskip("psutil")
+    db_url = f"sqlite:///{tmp_path / 'served.db'}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = serve(db_url, tmp_path / "data", port, job_workers=1)
+
+    def worker_pids() -> list[int]:
+        found = []
+        for child in psutil.Process(server.pid).children():
+            with contextlib.suppress(psutil.Error):
+                command = child.cmdline()
+                if "worker" in command and "--parent-pid" in command and child.is_running() \
+                        and child.status() != psutil.STATUS_ZOMBIE:  # fmt: skip
+                    found.append(child.pid)
+        return found
+
+    try:
+        [first] = wait(worker_pids, 30, "the job worker to start", pause=0.1)
+        os.kill(first, signal.SIGKILL)
+        [second] = wait(lambda: [p for p in worker_pids() if p != first], 20,
+                        "a new job worker", pause=0.1)  # fmt: skip
+        assert not psutil.pid_exists(first)  # reaped by yusuan serve
+        assert worker_pids() == [second]  # one worker, as asked
+        api = api_client(url, token(url))
+        data = seed_path("001").read_bytes()
+        sent = api.post("/api/documents", files=[("files", ("汾阳.txt", data, "text/plain"))])
+        assert sent.status_code == 202, sent.text
+        [result] = wait_for_jobs(api, [sent.json()[0]["url"]], timeout=60)
+        assert result["status"] == "stored" and result["unit_name"] == "汾阳市医疗保障局"
+        assert psutil.Process(second).is_running()  # the new worker ran it and goes on
+        assert [d["unit_name"] for d in api.get("/api/documents").json()] == ["汾阳市医疗保障局"]
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(60) == 0
+        assert group_gone(server.pid), "a worker outlived yusuan serve"
+    finally:
+        kill_group(server)
 
 
 # --- progress, page by page ------------------------------------------------------------------
@@ -413,5 +390,5 @@ def test_ocr_progress_is_seen_live_on_the_upload_page(tmp_path: Path, scan: Path
     assert {total for _, total, _ in seen} == {3}, seen  # the scan's page count
     assert pages == sorted(pages) and len(set(pages)) >= 2 and pages[-1] == 3, seen
     assert any(eta is not None and eta > 0 for p, _, eta in seen if p and p > 1), seen
-    [job] = _jobs(store)
+    [job] = jobs(store)
     assert (job.status, job.outcome, job.pages) == ("done", "stored", 3)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -17,7 +19,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import seed_path
-from tests.webutil import Browser, add_user, context, ingest_seed, make_app, unit_id
+from tests.webutil import Browser, add_user, context, drain, ingest_seed, make_app, unit_id
+from yusuan.checks.engine import REGISTRY
 from yusuan.store.accounts import AuditEntry
 from yusuan.web.principal import SYSTEM
 from yusuan.web.uploads import receive
@@ -160,3 +163,80 @@ def test_a_changed_severity_shows_everywhere(app: FastAPI) -> None:
     assert "严重程度：错误" in log and "原严重程度：默认" in log
 
     assert admin.api("PUT", "/api/rules/NO-SUCH-RULE", json={"enabled": False}).status_code == 400
+
+
+def _batch_zip(seeds: tuple[str, ...]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for seed in seeds:
+            archive.writestr(f"送审/{seed_path(seed).name}", seed_path(seed).read_bytes())
+    return buffer.getvalue()
+
+
+def _batch_book(browser: Browser, batch_id: int) -> tuple[Any, dict[str, list[Any]]]:
+    """The batch's workbook and its 汇总 rows by file name."""
+    sent = browser.get(f"/batches/{batch_id}/checklist.xlsx")
+    assert sent.status_code == 200
+    book = load_workbook(io.BytesIO(sent.content))
+    summary = book["汇总"]
+    heads = [c.value for c in summary[2]]
+    rows = {}
+    for row in summary.iter_rows(min_row=3, values_only=True):
+        if row[0] is None:
+            break
+        rows[row[heads.index("文件名")]] = dict(zip(heads, row, strict=True))
+    return book, rows
+
+
+def test_the_batch_checklist_follows_the_rule_settings(app: FastAPI) -> None:
+    """A batch of two seeds: with PERF-DEPARTMENT switched off its findings are neither counted
+    nor listed in the batch's 检查表, and its 汇总 sheet says what was adjusted (only the settings
+    of rules run on these documents: a Shanghai-only rule switched off is not mentioned)."""
+    add_user(app, "admin", "admin")
+    add_user(app, "rev", "reviewer")
+    admin, reviewer = Browser(app), Browser(app)
+    admin.login("admin")
+    reviewer.login("rev")
+    archive = ("送审.zip", _batch_zip(("001", "002")), "application/zip")
+    sent = reviewer.api("POST", "/api/batches", files=[("files", archive)])
+    assert sent.status_code == 202, sent.text
+    batch_id = sent.json()["batch_id"]
+    drain(app)
+    batch = reviewer.get(f"/api/batches/{batch_id}").json()
+    assert batch["percent"] == 100
+    fenyang = seed_path("001").name
+    doc = next(d for d in batch["documents"] if d["file_name"] == fenyang)["disclosure_id"]
+    ours = [f for f in reviewer.get(f"/api/documents/{doc}/findings").json() if f["rule"] == RULE]
+    assert len(ours) == 2
+
+    book, rows = _batch_book(reviewer, batch_id)
+    cells = [str(c.value) for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value]
+    assert any(MESSAGE in c for c in cells) and "本部署已调整以下规则：" not in cells
+    warnings = rows[fenyang]["警告"]
+
+    shanghai_only = next(r.id for r in REGISTRY.values()
+                         if "shanxi" not in r.profiles and r.id != RULE)  # fmt: skip
+    for rule in (RULE, shanghai_only):
+        assert admin.api("PUT", f"/api/rules/{rule}", json={"enabled": False}).status_code == 204
+
+    book, rows = _batch_book(reviewer, batch_id)
+    assert rows[fenyang]["警告"] == warnings - 2
+    again = reviewer.get(f"/api/batches/{batch_id}").json()
+    listed = {d["file_name"]: d for d in again["documents"]}
+    for name, row in rows.items():
+        assert (row["错误"], row["警告"], row["提示"]) == (
+            listed[name]["errors"], listed[name]["warnings"], listed[name]["infos"],
+        )  # fmt: skip
+    summary = [str(c.value) for r in book["汇总"].iter_rows() for c in r if c.value]
+    heading = summary.index("本部署已调整以下规则：")
+    noted = summary[heading + 1 :]
+    assert len(noted) == 1 and noted[0].startswith(f"{RULE}（") and noted[0].endswith("已停用")
+    assert not any(shanghai_only in c for c in summary)
+    sheets = [str(c.value) for ws in book.worksheets[1:] for r in ws.iter_rows() for c in r
+              if c.value]  # fmt: skip
+    assert not any(MESSAGE in c for c in sheets)
+    # the batch's findings list leaves the rule out and says so as well
+    found = load_workbook(io.BytesIO(reviewer.get(f"/batches/{batch_id}/findings.xlsx").content))
+    assert [ws.title for ws in found.worksheets] == ["检查问题", "规则设置"]
+    assert RULE not in {c.value for c in found.worksheets[0]["F"]}
+    assert any(str(c.value).startswith(f"{RULE}（") for c in found.worksheets[1]["A"])

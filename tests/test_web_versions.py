@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.conftest import seed_path
 from tests.webutil import PASSWORD, Browser, add_user, context, ingest_seed, make_app, unit_id
+from yusuan.store.accounts import AuditEntry
 from yusuan.web.exports import FINDING_HEADERS
 from yusuan.web.principal import SYSTEM
 from yusuan.web.uploads import receive
@@ -26,6 +28,7 @@ from yusuan.web.uploads import receive
 FIXED = ("编织织建", "编织建")
 BROKEN = ("市政府交办的其他任务", "市政府交办的的其他任务")
 RESOLVED = "绩效目标表“2024年中央财政医疗救助补助资金”项目设立必要性“织织”重复"
+KEYS = {"error": "errors", "warning": "warnings", "info": "infos"}
 NEW = "第一部分 职责“的的”重复：“…9、完成市委、市政府交办的的其他任务…”"
 
 
@@ -114,6 +117,98 @@ def test_return_then_next_version_with_its_changes(app: FastAPI) -> None:
     html = unit.get(f"/documents/{second}/changes").text
     assert "已解决 1" in html and f"仍存在 {len(found) - 1}" in html and "新增 1" in html
     assert "应称我单位" in html and "交办的的" in html
+
+
+def test_decisions_on_findings_still_open_carry_into_the_next_version(app: FastAPI) -> None:
+    first = ingest_seed(app, "001").disclosure_id
+    add_user(app, "rev", "reviewer")
+    reviewer = Browser(app)
+    reviewer.login("rev")
+    found = reviewer.get(f"/api/documents/{first}/findings").json()
+    rounding = next(f for f in found if f["rule"] == "ARITH-ROW")
+    scope = next(f for f in found if f["rule"] == "TEXT-SCOPE")
+    repeated = next(f for f in found if RESOLVED in f["message"])  # fixed in version 2
+    for finding, decision, reason in ((rounding, "dismissed", "尾差"),
+                                      (scope, "accepted", "应称我单位"),
+                                      (repeated, "accepted", "请删去重复的字")):  # fmt: skip
+        sent = reviewer.api("PUT", f"/api/documents/{first}/findings/{finding['id']}/review",
+                            json={"decision": decision, "reason": reason})  # fmt: skip
+        assert sent.status_code == 204, sent.text
+    commented = reviewer.api("POST", f"/api/documents/{first}/findings/{rounding['id']}/comments",
+                             json={"text": "合计与明细相差0.01万元，属四舍五入"})  # fmt: skip
+    assert commented.status_code == 201
+
+    second = receive(context(app), SYSTEM, "001_修改稿.txt", second_version())
+    assert second.status == "stored" and second.disclosure_id is not None
+    v2 = second.disclosure_id
+    diff = reviewer.get(f"/api/documents/{v2}/changes").json()
+    still = {i["previous_id"]: i["finding_id"] for i in diff["items"] if i["status"] == "open"}
+    [new] = [i["finding_id"] for i in diff["items"] if i["status"] == "new"]
+    now = {f["id"]: f for f in reviewer.get(f"/api/documents/{v2}/findings").json()}
+    # the decisions on findings still open are version 2's own; the new finding is undecided
+    assert (now[still[rounding["id"]]]["decision"], now[still[rounding["id"]]]["reason"]) == (
+        "dismissed", "尾差",
+    )  # fmt: skip
+    assert (now[still[scope["id"]]]["decision"], now[still[scope["id"]]]["reason"]) == (
+        "accepted", "应称我单位",
+    )  # fmt: skip
+    assert now[new]["decision"] is None
+    decided = {fid for fid, f in now.items() if f["decision"] is not None}
+    assert decided == {still[rounding["id"]], still[scope["id"]]}
+
+    # the counts of version 2 leave the dismissed finding out, everywhere at once
+    def counted(document: int) -> dict[str, int]:
+        doc = reviewer.get(f"/api/documents/{document}").json()
+        return {k: doc["document"][k] for k in KEYS.values()}
+
+    severity = KEYS[now[still[rounding["id"]]]["severity"]]
+    every = {key: sum(f["severity"] == sev for f in now.values()) for sev, key in KEYS.items()}
+    expected_counts = {**every, severity: every[severity] - 1}
+    assert counted(v2) == expected_counts
+    assert (second.errors, second.warnings) == (expected_counts["errors"],
+                                                expected_counts["warnings"])  # fmt: skip
+    listed = next(d for d in reviewer.get("/api/documents").json() if d["id"] == v2)
+    assert {k: listed[k] for k in KEYS.values()} == expected_counts
+    book = load_workbook(io.BytesIO(reviewer.get(f"/documents/{v2}/checklist.xlsx").content))
+    summary = book.worksheets[0]
+    heads = [c.value for c in summary[2]]
+    row = [c.value for c in summary[3]]
+    labels = {"errors": "错误", "warnings": "警告", "infos": "提示"}
+    assert {k: row[heads.index(label)] for k, label in labels.items()} == expected_counts
+    sheet = book.worksheets[1]
+    cells = "\n".join(str(c.value) for r in sheet.iter_rows(min_row=3) for c in r if c.value)
+    assert f"驳回：{rounding['message']}（尾差）" in cells
+    assert f"确认：{scope['message']}（应称我单位）" in cells
+
+    # the audit log says so, in Chinese, pointing at the previous version's finding
+    from yusuan.web.audit import describe
+
+    with context(app).store.reader() as session:
+        entries = list(session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "finding_review_carried")
+            .order_by(AuditEntry.id)
+        ))  # fmt: skip
+    assert sorted(int(e.target_id) for e in entries) == sorted(decided)
+    shown = {int(e.target_id): describe(e) for e in entries}
+    carried = shown[still[rounding["id"]]]
+    assert carried.action_label == "沿用上一版审核决定"
+    details = dict(carried.details)
+    assert details["处理结果"] == "驳回" and details["理由"] == "尾差"
+    assert details["说明"] == "沿用第1版的审核决定"
+    assert details["上一版问题"] == str(rounding["id"]) and details["上一版文件"] == str(first)
+    assert details["上一版评论数"] == "1"
+    add_user(app, "admin", "admin")
+    admin = Browser(app)
+    admin.login("admin")
+    assert "沿用上一版审核决定" in admin.get("/admin/audit").text
+
+    # a reviewer may still change a carried decision; version 1 keeps its own
+    changed = reviewer.api("PUT", f"/api/documents/{v2}/findings/{still[rounding['id']]}/review",
+                           json={"decision": "accepted", "reason": "请核对合计"})  # fmt: skip
+    assert changed.status_code == 204
+    assert counted(v2) == every
+    before = {f["id"]: f for f in reviewer.get(f"/api/documents/{first}/findings").json()}
+    assert before[rounding["id"]]["decision"] == "dismissed"
 
 
 CHROMIUM = Path(os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium"))

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import seed_path
+from tests.conftest import expected, seed_path
 from yusuan.store import queue
 from yusuan.web import create_app
 from yusuan.web.context import AppContext
@@ -51,6 +51,16 @@ def ingest_seed(app: FastAPI, seed_id: str) -> UploadResult:
     result = receive(context(app), SYSTEM, path.name, path.read_bytes())
     assert result.ok, result.message
     return result
+
+
+def renamed(seed: str, n: int) -> tuple[str, bytes]:
+    """Seed ``seed`` as the document of another unit: its unit's name replaced throughout."""
+    unit = expected(seed).META["unit_name"]
+    city, rest = unit.split("市", 1)
+    other = f"{city}市第{n}片区{rest}"
+    text = seed_path(seed).read_text(encoding="utf-8")
+    assert unit in text
+    return other, text.replace(unit, other).encode("utf-8")
 
 
 def drain(app: FastAPI, worker: str = "test-worker") -> int:

@@ -1,11 +1,9 @@
 """Read scanned disclosures (PDFs without a text layer, page images) by OCR.
 
-Each page is an image. It is straightened first: the skew angle is measured on the long
-horizontal rules of the tables (probabilistic Hough lines), or on a page without rules (a page of
-text) on the slant of the text lines the detector finds, and the page is rotated back. The ruled
-tables are then found by morphology: openings with long thin kernels keep the horizontal and the
-vertical rules; a rule position that spans a whole row band is a column boundary; where a rule is
-missing between two grid cells they are one merged cell. Text is found and read by RapidOCR
+Each page is an image. It is turned upright (``orientation``) and straightened (``ocr_skew``:
+the skew is measured on the tables' rules, or on the slant of the text lines on a page without
+rules), and its ruled tables are found (``ocr_grid``). Pages are read two at a time
+(``pipelined``). Text is found and read by RapidOCR
 (PP-OCR models on onnxruntime, shipped inside the ``rapidocr`` wheel: nothing is downloaded at
 run time): boxes are detected on the page at a low resolution, each box is put in the cell it lies
 in (a box that runs across a rule is cut at the rule) and the pieces are read at full resolution.
@@ -31,8 +29,8 @@ import copy
 import difflib
 import importlib
 import io
-import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,8 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 from yusuan.errors import UnreadableFileError
 from yusuan.readers.limits import check_page_objects, render_scale
+from yusuan.readers.ocr_grid import Grid, find_tables
 from yusuan.readers.ocr_regions import detect_outside, ink_lines
+from yusuan.readers.ocr_skew import _binarize, _rotate, _rule_skew, _text_skew
 from yusuan.readers.orientation import page_rotation, turn
+from yusuan.readers.pipelined import page_workers, pipelined
 from yusuan.readers.progress import report_page
 from yusuan.readers.text import Line, TextDocument
 
@@ -235,8 +236,8 @@ class _Block:
 def _document(name: str, pages: Iterable[tuple[Image, float]]) -> TextDocument:
     lines: list[Line] = []
     previous_header: list[list[str]] = []
-    for number, (image, dpi) in enumerate(pages, start=1):
-        blocks = read_page(image, dpi)
+    read = pipelined(pages, lambda page: read_page(*page), page_workers())
+    for number, blocks in enumerate(read, start=1):
         previous_header = _drop_repeated_header(blocks, previous_header)
         for block in blocks:
             if block.is_table:
@@ -304,273 +305,6 @@ def read_page(gray: Image, dpi: float) -> list[_Block]:
     return _layout(gray, binary, find_tables(binary, dpi), dpi, boxes)
 
 
-def _binarize(gray: Image, dpi: float) -> Image:
-    """Ink = 255 on a 0 background: pixels clearly darker than the paper around them. The
-    paper's shade is the page closed with a kernel wider than strokes and rules, so light
-    shading (header and total rows) and uneven lighting are paper, and a blot stays solid."""
-    cv2 = _require("cv2")
-    size = max(15, int(dpi * 0.2))
-    paper = cv2.morphologyEx(
-        gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
-    )
-    relative = cv2.divide(gray, paper, scale=255)
-    _, ink = cv2.threshold(relative, 190, 255, cv2.THRESH_BINARY_INV)
-    result: Image = cv2.bitwise_and(ink, cv2.compare(gray, 225, cv2.CMP_LT))
-    return result
-
-
-def skew_angle(gray: Image, dpi: float) -> float:
-    """The skew of a page in degrees (counter-clockwise positive), measured on long horizontal
-    rules; 0.0 when the page has none."""
-    return _rule_skew(gray, dpi) or 0.0
-
-
-def _rule_skew(gray: Image, dpi: float) -> float | None:
-    """``skew_angle``, or None when the page has no long horizontal rule."""
-    cv2 = _require("cv2")
-    np = _require("numpy")
-    binary = _binarize(gray, dpi)
-    fragments = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(dpi * 0.1), 1))
-    )
-    if cv2.countNonZero(fragments) > fragments.size // 2:  # a black page: no rules to find, and
-        return None  # the Hough transform would take seconds over its millions of ink pixels
-    segments = cv2.HoughLinesP(
-        fragments,
-        1,
-        np.pi / 720,  # the angle comes from the segment's ends, not its bin
-        threshold=int(dpi),
-        minLineLength=int(dpi * 1.5),
-        maxLineGap=int(dpi * 0.05),
-    )
-    if segments is None:
-        return None
-    angles: list[tuple[float, float]] = []
-    for x1, y1, x2, y2 in np.asarray(segments).reshape(-1, 4):
-        dx, dy = float(x2 - x1), float(y2 - y1)
-        if dx <= 0 or abs(dy) > dx * 0.2:
-            continue
-        angles.append((float(np.degrees(np.arctan2(dy, dx))), (dx * dx + dy * dy) ** 0.5))
-    return _weighted_median(angles)
-
-
-def _weighted_median(angles: list[tuple[float, float]]) -> float | None:
-    """The length-weighted median of slopes (degrees in image coordinates, y down) as a skew
-    (counter-clockwise positive); None without any."""
-    if not angles:
-        return None
-    angles.sort()
-    half = sum(w for _, w in angles) / 2
-    running = 0.0
-    for angle, weight in angles:
-        running += weight
-        if running >= half:
-            return -angle
-    return -angles[-1][0]
-
-
-def _text_skew(quads: Any) -> float:
-    """The skew of a page without rules, from the text boxes the detector found (quadrilaterals
-    that follow the slant of the text): the median slope of the long edges of line-shaped boxes
-    (at least four times as long as high, as a line of text is); 0.0 with fewer than three."""
-    np = _require("numpy")
-    angles: list[tuple[float, float]] = []
-    for quad in quads:
-        edges = [quad[(k + 1) % 4] - quad[k] for k in range(4)]
-        lengths = [float(np.hypot(*e)) for e in edges]
-        k = int(np.argmax(lengths))
-        if lengths[k] < 4 * max(min(lengths), 1.0):
-            continue
-        dx, dy = (float(v) for v in edges[k])
-        if dx < 0:
-            dx, dy = -dx, -dy
-        if abs(dy) > dx * 0.1:  # steeper than about 6°: not a line of text on a skewed page
-            continue
-        angles.append((float(np.degrees(np.arctan2(dy, dx))), lengths[k]))
-    if len(angles) < 3:
-        return 0.0
-    return _weighted_median(angles) or 0.0
-
-
-def deskew(gray: Image, dpi: float) -> Image:
-    """The page rotated so that its rules are horizontal."""
-    return _rotate(gray, skew_angle(gray, dpi))[0]
-
-
-def _rotate(gray: Image, angle: float) -> tuple[Image, Any]:
-    """The page turned back by ``angle`` (degrees, counter-clockwise positive) and the affine
-    matrix that took it there; the page itself and None for less than 0.05°."""
-    if abs(angle) < 0.05:
-        return gray, None
-    cv2 = _require("cv2")
-    height, width = gray.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
-    rotated: Image = cv2.warpAffine(
-        gray,
-        matrix,
-        (width, height),
-        flags=cv2.INTER_CUBIC,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=255,
-    )
-    return rotated, matrix
-
-
-# --- tables ----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Grid:
-    """A ruled table: row rules ``ys`` and column rules ``xs`` (pixels), and for each grid cell
-    (band r, column c) the id of the merged cell it belongs to."""
-
-    xs: list[int]
-    ys: list[int]
-    owner: list[list[int]]
-    rects: dict[int, tuple[int, int, int, int]]  # merged cell id → x0, y0, x1, y1
-
-    @property
-    def bbox(self) -> tuple[int, int, int, int]:
-        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
-
-    def contains(self, x: float, y: float) -> bool:
-        return self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]
-
-
-def _groups(positions: Iterator[int] | list[int], gap: int = 2) -> list[list[int]]:
-    out: list[list[int]] = []
-    for p in positions:
-        if out and p - out[-1][-1] <= gap:
-            out[-1].append(p)
-        else:
-            out.append([p])
-    return out
-
-
-def _coverage(mask: Image) -> float:
-    """Share of the positions along a rule window (rows of ``mask``) where the rule has ink."""
-    if mask.size == 0:
-        return 0.0
-    return float((mask.max(axis=1) > 0).mean())
-
-
-def _rules(binary: Image, dpi: float) -> tuple[Image, Image]:
-    """Horizontal and vertical runs of ink long enough for rules (candidates: a vertical one is
-    told from a stroke by spanning a row band). Breaks of a pixel or two in a rule (a stamp
-    crossing it, a crease) are closed afterwards, on the runs only, so text is never joined."""
-    cv2 = _require("cv2")
-    rect = cv2.MORPH_RECT
-    long_h = max(10, int(dpi * 0.35))  # longer than any stroke or run of text
-    long_v = max(4, int(dpi * 0.04))
-    gap = max(3, int(dpi * 0.015))
-    horizontal = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(rect, (long_h, 1))
-    )
-    horizontal = cv2.morphologyEx(
-        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(rect, (gap, 1))
-    )
-    vertical = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(rect, (1, long_v))
-    )
-    vertical = cv2.morphologyEx(
-        vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(rect, (1, gap))
-    )
-    return horizontal, vertical
-
-
-def find_tables(binary: Image, dpi: float) -> list[Grid]:
-    """The ruled tables of a straightened page."""
-    cv2 = _require("cv2")
-    np = _require("numpy")
-    horizontal, vertical = _rules(binary, dpi)
-    frame = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
-    grids: list[Grid] = []
-    for label in range(1, count):
-        x, y, w, h = (int(v) for v in stats[label][:4])
-        if w < dpi or h < dpi * 0.2:
-            continue
-        grid = _grid(horizontal, vertical, (x, y, x + w, y + h), dpi)
-        if grid is not None:
-            grids.append(grid)
-    return sorted(grids, key=lambda g: g.ys[0])
-
-
-def _grid(
-    horizontal: Image, vertical: Image, box: tuple[int, int, int, int], dpi: float
-) -> Grid | None:
-    x0, y0, x1, y1 = box
-    pad = 2
-    rows = (horizontal[y0:y1, x0:x1] > 0).sum(axis=1)
-    y_candidates = [
-        y0 + (g[0] + g[-1]) // 2 for g in _groups(i for i, n in enumerate(rows) if n >= dpi * 0.35)
-    ]
-    columns = (vertical[y0:y1, x0:x1] > 0).sum(axis=0)
-    x_candidates = [
-        x0 + (g[0] + g[-1]) // 2
-        for g in _groups(i for i, n in enumerate(columns) if n >= dpi * 0.08)
-    ]
-
-    def spans(x: int, top: int, bottom: int) -> float:
-        margin = max(2, (bottom - top) // 10)
-        return _coverage(vertical[top + margin : bottom - margin, max(0, x - pad) : x + pad + 1])
-
-    def h_spans(y: int, left: int, right: int) -> float:
-        margin = max(2, (right - left) // 10)
-        window = horizontal[max(0, y - pad) : y + pad + 1, left + margin : right - margin]
-        return _coverage(window.T)
-
-    # A rule runs through a whole cell: a vertical one from rule to rule of at least one row
-    # band, a horizontal one across at least one column. Strokes, blots and underlines do
-    # not; each validation uses the other's positions, so it is done twice.
-    ys, xs = y_candidates, x_candidates
-    for _ in range(2):
-        bands = list(itertools.pairwise(ys))
-        xs = [x for x in x_candidates if any(spans(x, t, b) >= 0.9 for t, b in bands)]
-        columns_spans = list(itertools.pairwise(xs))
-        ys = [y for y in y_candidates if any(h_spans(y, a, b) >= 0.9 for a, b in columns_spans)]
-    bands = list(itertools.pairwise(ys))
-    xs = [x for x in x_candidates if any(spans(x, t, b) >= 0.9 for t, b in bands)]
-    if len(xs) < 2 or len(ys) < 2:
-        return None
-    # Which boundaries exist: vertical ones per band, horizontal ones per column.
-    v_present = [[spans(x, top, bottom) >= 0.6 for x in xs] for top, bottom in bands]
-    columns_spans = list(itertools.pairwise(xs))
-    h_present = [[h_spans(y, left, right) >= 0.6 for left, right in columns_spans] for y in ys]
-    n_rows, n_cols = len(bands), len(columns_spans)
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if c + 1 < n_cols and not v_present[r][c + 1]:
-                union(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows and not h_present[r + 1][c]:
-                union(r * n_cols + c, (r + 1) * n_cols + c)
-    owner = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
-    rects: dict[int, tuple[int, int, int, int]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            cell = owner[r][c]
-            left, top, right, bottom = xs[c], ys[r], xs[c + 1], ys[r + 1]
-            if cell in rects:
-                a, b, cc, d = rects[cell]
-                rects[cell] = (min(a, left), min(b, top), max(cc, right), max(d, bottom))
-            else:
-                rects[cell] = (left, top, right, bottom)
-    return Grid(xs, ys, owner, rects)
-
-
 # --- OCR -------------------------------------------------------------------------------------
 
 
@@ -589,6 +323,10 @@ class _Text:
         return self.box[3] - self.box[1]
 
 
+# RapidOCR's detector keeps the current image's resizing on itself: one page at a time.
+_DETECTION = threading.Lock()
+
+
 @cache
 def _engine() -> Any:
     return new_engine()
@@ -600,6 +338,9 @@ def new_engine() -> Any:
     return rapidocr.RapidOCR(
         params={
             "Global.log_level": "warning",
+            # Pages are read in parallel (``pipelined``): one thread per model run, not a pool
+            # per run that would spin against the other page's.
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1 if page_workers() > 1 else -1,
             # Most cells are short numbers: batches are padded to this width, not 320.
             "Rec.rec_img_shape": [3, 48, 160],
         }
@@ -623,10 +364,11 @@ def _detect_quads(gray: Image, dpi: float, upscale: bool = True) -> Any:
     if factor < 1.0:
         small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     image = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
-    if upscale:
-        result = _engine()(image, use_det=True, use_cls=False, use_rec=False)
-    else:
-        result = _strip_detector()(image)
+    with _DETECTION:
+        if upscale:
+            result = _engine()(image, use_det=True, use_cls=False, use_rec=False)
+        else:
+            result = _strip_detector()(image)
     quads = getattr(result, "boxes", None)
     if quads is None:
         return np.zeros((0, 4, 2))
@@ -672,14 +414,34 @@ def _read(gray: Image, regions: list[Region], pad: int = 0) -> list[tuple[str, f
         )
         for x0, y0, x1, y1 in regions
     ]
-    engine = _engine()
-    recognizer = engine._load_rec_model()
+    recognizer = _engine()._load_rec_model()
     rec_input = importlib.import_module("rapidocr.ch_ppocr_rec").TextRecInput
-    result = recognizer(rec_input(img=crops))
-    texts = result.txts or ()
-    scores = result.scores or ()
-    out = [(str(t), float(sc)) for t, sc in zip(texts, scores, strict=False)]
-    return out + [("", 0.0)] * (len(regions) - len(out))
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for batch in _rec_batches(crops):
+        result = recognizer(rec_input(img=[crops[i] for i in batch]))
+        for i, text, score in zip(batch, result.txts or (), result.scores or (), strict=False):
+            out[i] = (str(text), float(score))
+    return out
+
+
+_REC_HEIGHT = 48  # the recognition model's input height: every crop is scaled to it
+_REC_BATCH = 6  # crops per model run
+_REC_BATCH_WIDTH = 6 * 320  # pixels of scaled width per model run
+
+
+def _rec_batches(crops: list[Image]) -> list[list[int]]:
+    """The crops in batches of similar width (less padding), each batch at most ``_REC_BATCH``
+    crops and ``_REC_BATCH_WIDTH`` pixels wide once padded: the model's working memory grows
+    with a batch's padded width, and a few long lines of text in one batch took 250 MB."""
+    widths = [_REC_HEIGHT * crop.shape[1] / max(1, crop.shape[0]) for crop in crops]
+    batches: list[list[int]] = []
+    for i in sorted(range(len(crops)), key=widths.__getitem__):
+        batch = batches[-1] if batches else None
+        if batch and len(batch) < _REC_BATCH and widths[i] * (len(batch) + 1) <= _REC_BATCH_WIDTH:
+            batch.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 # --- assembling a page -----------------------------------------------------------------------

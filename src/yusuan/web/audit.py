@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "upload_failed": "上传读取失败",
     "review": "审核",
     "finding_review": "审核问题",
+    "finding_review_carried": "沿用上一版审核决定",
     "finding_comment": "评论问题",
     "delete": "删除",
     "edit": "编辑",
@@ -95,6 +96,9 @@ DETAIL_LABELS = {
     "severity": "严重程度",
     "previous_enabled": "原启用",
     "previous_severity": "原严重程度",
+    "previous_disclosure": "上一版文件",
+    "previous_finding": "上一版问题",
+    "previous_comments": "上一版评论数",
 }
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示", "None": "默认"}
 UPLOAD_STATUS_LABELS = {"stored": "已入库", "duplicate": "已存在", "failed": "读取失败",

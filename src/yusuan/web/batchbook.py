@@ -5,7 +5,9 @@ of the batch's documents (``yusuan.web.reports.StoredReport``: the findings the 
 驳回 ones left out), each document's sheet with the 审核意见 and 审核人 columns the web adds; its
 汇总 sheet is the batch's: one row per file sent (a duplicate or a failed file included) with the
 unit, year, 预算/决算, what became of it, the counts, the review and a link to the sheet and to
-the document's page. Sheet names are unique and at most 31 characters (``sheet_titles``).
+the document's page, then this deployment's rule settings (本部署已调整以下规则：…) that touch
+the documents. A rule switched off is neither counted nor listed, as on each document's report.
+Sheet names are unique and at most 31 characters (``sheet_titles``).
 
 The findings list is ``yusuan.web.exports``' (Chinese headers) narrowed to the batch.
 """
@@ -18,10 +20,13 @@ import tempfile
 from pathlib import Path
 
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yusuan.checks.render.common import checklist
 from yusuan.checks.render.xlsx import (
+    BODY_FONT,
     FONT_NAME,
+    HEAD_FONT,
     SUMMARY_TITLE,
     _body_row,
     _header,
@@ -44,6 +49,7 @@ SUMMARY_HEADERS = (
 )  # fmt: skip
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
 UNIT_COLUMN, LINK_COLUMN = 3, len(SUMMARY_HEADERS)
+NOTES_HEADING = "本部署已调整以下规则："
 
 
 def checklist_xlsx(ctx: AppContext, principal: Principal, batch: BatchView, base_url: str
@@ -71,10 +77,22 @@ def checklist_xlsx(ctx: AppContext, principal: Principal, batch: BatchView, base
             unit.hyperlink, unit.font = f"#'{titles[doc.disclosure_id]}'!A1", LINK_FONT
             link = summary.cell(row=row, column=LINK_COLUMN)
             link.hyperlink, link.font = str(link.value), LINK_FONT
+    _setting_notes(summary, stored, 3 + len(batch.documents) + 1)
     summary.freeze_panes = "A3"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _setting_notes(summary: Worksheet, stored: list[StoredReport], row: int) -> None:
+    """This deployment's rule settings that touch the batch's documents, below the rows, as on
+    each document's own report (``StoredReport.setting_notes``)."""
+    notes = list(dict.fromkeys(line for one in stored for line in one.setting_notes))
+    if not notes:
+        return
+    summary.cell(row=row, column=1, value=NOTES_HEADING).font = HEAD_FONT
+    for offset, line in enumerate(notes, 1):
+        summary.cell(row=row + offset, column=1, value=line).font = BODY_FONT
 
 
 def _values(number: int, doc: BatchDocument, report: StoredReport | None, base: str
@@ -103,7 +121,8 @@ def findings_file(ctx: AppContext, batch: BatchView, fmt: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="yusuan-batch-"))
     path = folder / f"{file_stem(batch)}检查问题.{fmt}"
     try:
-        exports.write_findings(path, exports.finding_rows(ctx, disclosure_ids=batch.disclosure_ids))
+        rows = exports.finding_rows(ctx, disclosure_ids=batch.disclosure_ids)
+        exports.write_findings(path, rows, exports.setting_notes(ctx))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

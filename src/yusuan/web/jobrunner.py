@@ -25,7 +25,7 @@ from yusuan.web.context import AppContext
 from yusuan.web.jobprogress import Target, wrap_for
 from yusuan.web.principal import SYSTEM, Principal
 from yusuan.web.reading import run_steps
-from yusuan.web.uploads import _receive, display_name
+from yusuan.web.uploads import _carry_decisions, _receive, display_name
 
 log = logging.getLogger(__name__)
 INCOMING = "incoming"
@@ -93,6 +93,8 @@ def run_job(ctx: AppContext, claimed: queue.Claimed, worker: str) -> None:
     if outcome == "duplicate" and claimed.attempts > 1 and _stored_by_earlier_attempt(ctx, job):
         outcome = "stored"  # the earlier attempt stored it and died before ending the job
         _keep_source(ctx, result.disclosure_id, job.original_name, path)
+        if result.disclosure_id is not None:  # findings already decided keep their decision
+            _carry_decisions(ctx, result.disclosure_id, job.ip)
     queue.finish(ctx.store, job.id, worker, outcome, result.message, result.disclosure_id,
                  result.upload_id)  # fmt: skip
     path.unlink(missing_ok=True)

@@ -201,6 +201,8 @@ def _store(
                                            lines_json_gz=analysed.lines_gz))  # fmt: skip
         _link_across_years(ctx, disclosure_id)
     counts = analysed.counts
+    if status == "stored":
+        counts = _carry_decisions(ctx, disclosure_id, ip) or counts
     result = UploadResult(None, file_name, status, message, disclosure_id, record.unit_name,
                           record.year, counts["error"], counts["warning"])  # fmt: skip
     return _record_outcome(ctx, principal, file_name, sha, len(data), kind, pages, status,
@@ -219,6 +221,19 @@ def _link_across_years(ctx: AppContext, disclosure_id: int) -> None:
         after_save(ctx.store, disclosure_id)  # the claims are stored with the record
     except Exception:
         log.warning("cross-year step for disclosure %s failed", disclosure_id, exc_info=True)
+
+
+def _carry_decisions(ctx: AppContext, disclosure_id: int, ip: str | None) -> dict[str, int] | None:
+    """The previous version's reviewer decisions on the findings still open
+    (``yusuan.web.carryover``); the new counts when any was carried. A failure leaves the
+    document stored, undecided."""
+    from yusuan.web.carryover import carry_decisions
+
+    try:
+        return carry_decisions(ctx, disclosure_id, ip)
+    except Exception:
+        log.warning("decisions not carried to disclosure %s", disclosure_id, exc_info=True)
+        return None
 
 
 def _owns(ctx: AppContext, principal: Principal, unit_name: str, profile: str) -> bool:

@@ -17,12 +17,27 @@ from yusuan.web.worker import GRACE_SECONDS
 
 log = logging.getLogger(__name__)
 RESTART_PAUSE = 2.0  # seconds before a worker that died is started again
+# Job workers run below the web processes (Unix niceness, 0-19; YUSUAN_JOB_NICE, 0: as the
+# server): on a machine that also serves pages, a batch takes the cores the requests leave.
+JOB_NICE = int(os.environ.get("YUSUAN_JOB_NICE", "10"))
 
 
 def worker_command(db_url: str, data_dir: str, name: str) -> list[str]:
     """One worker process that stops when its parent does."""
     return [sys.executable, "-m", "yusuan", "worker", "--db", db_url, "--data-dir", data_dir,
             "--name", name, "--parent-pid", str(os.getpid())]  # fmt: skip
+
+
+def lower_priority(pid: int, niceness: int) -> None:
+    """Give a just-started worker ``niceness``; the threads, reader processes and forkserver it
+    starts later inherit it. (Linux keeps niceness per thread: this is the main thread, the
+    only one of a process that has just started.)"""
+    if niceness <= 0 or not hasattr(os, "setpriority"):  # Windows: as the server
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, min(niceness, 19))
+    except OSError as exc:  # gone already, or not allowed: it runs, at the server's priority
+        log.warning("job worker %s: could not lower its priority: %s", pid, exc)
 
 
 class WorkerProcesses:
@@ -43,6 +58,7 @@ class WorkerProcesses:
 
         command = worker_command(self.db_url, self.data_dir, worker_name(f"-{index + 1}"))
         process = subprocess.Popen(command)
+        lower_priority(process.pid, JOB_NICE)
         self.processes[index] = process
         return process
 
