@@ -49,7 +49,7 @@ def batch_zip(count: int, folder: Path) -> tuple[bytes, str]:
     return data, what
 
 
-def _processes() -> tuple[dict[int, int], dict[int, float]]:
+def processes() -> tuple[dict[int, int], dict[int, float]]:
     """Parent and CPU seconds (own, and of its waited-for children) of every process."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
@@ -66,7 +66,7 @@ def _processes() -> tuple[dict[int, int], dict[int, float]]:
     return parents, times
 
 
-def _family(roots: list[int], parents: dict[int, int]) -> set[int]:
+def family(roots: list[int], parents: dict[int, int]) -> set[int]:
     family, frontier = set(roots), list(roots)
     while frontier:
         parent = frontier.pop()
@@ -81,9 +81,9 @@ def job_workers(server_pid: int) -> list[int]:
     """The server's job worker processes (``yusuan worker ... --parent-pid``)."""
     if not Path("/proc").exists():
         return []
-    parents, _ = _processes()
+    parents, _ = processes()
     found = []
-    for pid in _family([server_pid], parents):
+    for pid in family([server_pid], parents):
         try:
             command = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -98,9 +98,9 @@ def cpu_split(server_pid: int) -> tuple[float, float] | None:
     server (the web processes); None without /proc."""
     if not Path("/proc").exists():
         return None
-    parents, times = _processes()
-    everything = _family([server_pid], parents)
-    workers = _family(job_workers(server_pid), parents)
+    parents, times = processes()
+    everything = family([server_pid], parents)
+    workers = family(job_workers(server_pid), parents)
     return (sum(times.get(p, 0.0) for p in workers),
             sum(times.get(p, 0.0) for p in everything - workers))  # fmt: skip
 
@@ -110,9 +110,9 @@ def renice(server_pid: int, niceness: int) -> int:
     threads were changed. Run again after workers or readers may have started."""
     if niceness <= 0 or not hasattr(os, "setpriority"):
         return 0
-    parents, _ = _processes()
+    parents, _ = processes()
     changed = 0
-    for pid in _family(job_workers(server_pid), parents):
+    for pid in family(job_workers(server_pid), parents):
         try:  # Linux keeps a niceness per thread: every thread of the process
             threads = [int(t.name) for t in (Path("/proc") / str(pid) / "task").iterdir()]
         except OSError:  # gone meanwhile

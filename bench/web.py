@@ -86,31 +86,13 @@ class Samples:
 
 
 def server_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) used so far by a process and all its descendants (Linux's
-    /proc; None elsewhere): the server's own cost, whatever else the machine runs."""
-    proc = Path("/proc")
-    if not (proc / str(pid)).exists():
+    """CPU seconds (user + system, with its reaped children's) used so far by a process and
+    all its descendants (Linux's /proc; None elsewhere): the server's own cost, whatever else
+    the machine runs."""
+    if not (Path("/proc") / str(pid)).exists():
         return None
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
-    family, frontier = {pid}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent and child not in family:
-                family.add(child)
-                frontier.append(child)
-    return sum(times.get(p, 0.0) for p in family)
+    parents, times = batchload.processes()
+    return sum(times.get(p, 0.0) for p in batchload.family([pid], parents))
 
 
 def _free_port() -> int:
