@@ -40,7 +40,7 @@ run: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: system-deps $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'

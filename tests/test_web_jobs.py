@@ -166,6 +166,10 @@ def test_upload_returns_a_job_seen_by_its_owner_and_reviewers(app: FastAPI) -> N
     assert (waiting["status"], waiting["progress_text"], waiting["disclosure_id"]) == (
         "queued", "排队中", None,
     )  # fmt: skip
+    # the job's own page says so, and follows the job until it ends
+    page = owner.get(f"/jobs/{queued['job_id']}").text
+    assert "汾阳.txt" in page and "排队中" in page
+    assert f'data-follow-job="/api/jobs/{queued["job_id"]}"' in page
     # nothing is read in the request: no document yet
     with context(app).store.reader() as session:
         assert session.scalar(select(func.count()).select_from(s.Disclosure)) == 0
@@ -176,6 +180,10 @@ def test_upload_returns_a_job_seen_by_its_owner_and_reviewers(app: FastAPI) -> N
     )  # fmt: skip
     assert done["disclosure_id"] and done["finished_at"] and done["attempts"] == 1
     assert reviewer.get(queued["url"]).json()["id"] == queued["job_id"]
+    ended = reviewer.get(f"/jobs/{queued['job_id']}").text
+    assert "data-follow-job" not in ended and "完成" in ended
+    assert f'href="/documents/{done["disclosure_id"]}">汾阳市医疗保障局 2024年' in ended
+    assert other.get(f"/jobs/{queued['job_id']}").status_code == 404
     hidden = other.get(queued["url"])
     assert hidden.status_code == 404 and hidden.json()["detail"] == "未找到该任务，或您没有权限查看"
     assert [j["id"] for j in owner.get("/api/jobs").json()] == [queued["job_id"]]
@@ -364,7 +372,9 @@ def test_ocr_progress_is_seen_live_on_the_upload_page(tmp_path: Path, scan: Path
         with served(app) as url, workers(app, 1), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+                tabs = browser.new_context(viewport={"width": 1440, "height": 900},
+                                           locale="zh-CN")  # fmt: skip
+                page = tabs.new_page()
                 page.goto(f"{url}/login?next=/upload")
                 page.fill("input[name=username]", "admin")
                 page.fill("input[name=password]", PASSWORD)
@@ -376,10 +386,19 @@ def test_ocr_progress_is_seen_live_on_the_upload_page(tmp_path: Path, scan: Path
                     re.compile(r"文字识别（OCR）：第 [23] / 3 页，预计剩余 \d+ 秒"), timeout=90_000
                 )
                 page.screenshot(path=str(tmp_path / "upload-ocr-progress.png"))
+                # the job's own page, opened while it runs, follows it to its outcome
+                details = page.locator("#progress li a.file")
+                job_page = tabs.new_page()  # the same session, another tab
+                job_page.goto(f"{url}{details.get_attribute('href')}")
+                expect(job_page.locator("h1")).to_contain_text("任务")
+                expect(job_page.locator("#job a[href^='/documents/']")).to_have_count(
+                    1, timeout=120_000
+                )
+                job_page.screenshot(path=str(tmp_path / "job-page.png"))
                 expect(page.locator("#progress progress")).to_have_count(0, timeout=120_000)
                 item = page.locator("#progress li")
                 expect(item).to_have_class(re.compile(r"result-stored"))
-                link = item.locator("a")
+                link = item.locator("a:not(.file)")
                 assert (link.get_attribute("href") or "").startswith("/documents/")
             finally:
                 browser.close()

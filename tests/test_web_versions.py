@@ -114,6 +114,14 @@ def test_return_then_next_version_with_its_changes(app: FastAPI) -> None:
     now = {f["id"] for f in unit.get(f"/api/documents/{second}/findings").json()}
     assert {i["finding_id"] for i in by["open"] + by["new"]} == now
 
+    # the queue lists version 2 only: version 1, returned, was replaced by it
+    assert [d["id"] for d in reviewer.get("/api/queue?status=returned").json()] == []
+    assert [d["id"] for d in reviewer.get("/api/queue").json()] == [second]
+    assert {d["id"] for d in reviewer.get("/api/documents").json()} == {first, second}
+    queue = reviewer.get("/queue?status=all").text
+    assert f'href="/documents/{second}/changes">第2版</a>' in queue
+    assert f'href="/documents/{first}"' not in queue and "退回（0）" in queue
+
     html = unit.get(f"/documents/{second}/changes").text
     assert "已解决 1" in html and f"仍存在 {len(found) - 1}" in html and "新增 1" in html
     assert "应称我单位" in html and "交办的的" in html
@@ -137,6 +145,12 @@ def test_decisions_on_findings_still_open_carry_into_the_next_version(app: FastA
     commented = reviewer.api("POST", f"/api/documents/{first}/findings/{rounding['id']}/comments",
                              json={"text": "合计与明细相差0.01万元，属四舍五入"})  # fmt: skip
     assert commented.status_code == 201
+    # a comment on a finding nobody decided is carried too
+    undecided = next(f for f in found if f["id"] not in {rounding["id"], scope["id"],
+                                                          repeated["id"]})  # fmt: skip
+    asked = reviewer.api("POST", f"/api/documents/{first}/findings/{undecided['id']}/comments",
+                         json={"text": "请单位说明"})  # fmt: skip
+    assert asked.status_code == 201
 
     second = receive(context(app), SYSTEM, "001_修改稿.txt", second_version())
     assert second.status == "stored" and second.disclosure_id is not None
@@ -197,6 +211,22 @@ def test_decisions_on_findings_still_open_carry_into_the_next_version(app: FastA
     assert details["说明"] == "沿用第1版的审核决定"
     assert details["上一版问题"] == str(rounding["id"]) and details["上一版文件"] == str(first)
     assert details["上一版评论数"] == "1"
+    # the comments go on under the finding of version 2, marked with the version they were on
+    said = reviewer.get(f"/api/documents/{v2}/findings/{still[rounding['id']]}/comments").json()
+    assert [(c["author"], c["text"]) for c in said] == [
+        ("rev", "（第1版）合计与明细相差0.01万元，属四舍五入")
+    ]
+    asked_again = reviewer.get(
+        f"/api/documents/{v2}/findings/{still[undecided['id']]}/comments"
+    ).json()
+    assert [c["text"] for c in asked_again] == ["（第1版）请单位说明"]
+    assert now[still[undecided["id"]]]["decision"] is None
+    with context(app).store.reader() as session:
+        [copied] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "finding_comments_carried")
+        ).all()
+    assert int(copied.target_id) == still[undecided["id"]]
+    assert describe(copied).action_label == "沿用上一版评论"
     add_user(app, "admin", "admin")
     admin = Browser(app)
     admin.login("admin")

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "review": "审核",
     "finding_review": "审核问题",
     "finding_review_carried": "沿用上一版审核决定",
+    "finding_comments_carried": "沿用上一版评论",
     "finding_comment": "评论问题",
     "delete": "删除",
     "edit": "编辑",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from yusuan.checks.findings import Severity
 from yusuan.store import schema as s
@@ -94,9 +94,11 @@ PAGE_SIZE = 50  # documents per page of the list
 
 def _filtered(
     query: Any, principal: Principal, status: str | None, unit_id: int | None, year: int | None,
-    q: str | None,
+    q: str | None, latest_only: bool = False,
 ) -> Any:  # fmt: skip
     query = access.visible(query, principal)
+    if latest_only:
+        query = query.where(~_superseded())
     if status == "pending":
         query = query.where(or_(Review.status.is_(None), Review.status == "pending"))
     elif status is not None:
@@ -117,6 +119,17 @@ def _filtered(
     return query
 
 
+def _superseded() -> Any:
+    """True for a document of which the unit published a later version (same year, scope)."""
+    later = aliased(s.Disclosure)
+    same = (
+        later.unit_id == s.Disclosure.unit_id,
+        later.scope == s.Disclosure.scope,
+        later.year.is_not_distinct_from(s.Disclosure.year),
+    )
+    return select(later.id).where(*same, later.version > s.Disclosure.version).exists()
+
+
 def _joined(query: Any) -> Any:
     return query.outerjoin(Review, Review.disclosure_id == s.Disclosure.id).outerjoin(
         DocumentSource, DocumentSource.disclosure_id == s.Disclosure.id
@@ -135,11 +148,13 @@ def summaries(
     descending: bool = False,
     limit: int = 200,
     offset: int = 0,
+    latest_only: bool = False,
 ) -> list[DocumentSummary]:
     """The visible documents, filtered; ``q`` finds a part of the unit's or the file's name;
-    ``sort`` is a key of ``SORTS`` (by unit, then the newest year first, without one)."""
+    ``sort`` is a key of ``SORTS`` (by unit, then the newest year first, without one);
+    ``latest_only`` leaves out the versions a unit has replaced by a later one."""
     query = _joined(select(s.Disclosure, Review, DocumentSource.original_name))
-    query = _filtered(query, principal, status, unit_id, year, q)
+    query = _filtered(query, principal, status, unit_id, year, q, latest_only)
     if sort is not None:
         if sort not in SORTS:
             raise Invalid("未知的排序方式")
@@ -170,8 +185,10 @@ def years(session: Session, principal: Principal) -> list[int]:
     return sorted((int(y) for y in found if y is not None), reverse=True)
 
 
-def status_counts(session: Session, principal: Principal) -> dict[str, int]:
-    """How many visible documents are 待审, 已审 and 退回."""
+def status_counts(session: Session, principal: Principal, latest_only: bool = False
+                  ) -> dict[str, int]:  # fmt: skip
+    """How many visible documents are 待审, 已审 and 退回 (of the latest versions only, with
+    ``latest_only``)."""
     status = func.coalesce(Review.status, "pending")
     query = (
         select(status, func.count())
@@ -179,6 +196,8 @@ def status_counts(session: Session, principal: Principal) -> dict[str, int]:
         .outerjoin(Review, Review.disclosure_id == s.Disclosure.id)
         .group_by(status)
     )
+    if latest_only:
+        query = query.where(~_superseded())
     found = {key: n for key, n in session.execute(access.visible(query, principal)).all()}
     return {key: int(found.get(key, 0)) for key in REVIEW_LABELS}
 

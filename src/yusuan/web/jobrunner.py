@@ -132,4 +132,3 @@ def _keep_source(ctx: AppContext, disclosure_id: int | None, name: str, path: Pa
                                            lines_json_gz=pack(lines)))  # fmt: skip
     except Exception:  # the view reads the lines from the stored file when it needs them
         log.warning("source of disclosure %s not kept", disclosure_id, exc_info=True)
-

@@ -79,9 +79,10 @@ def list_documents(
 
 @router.get("/queue", response_model=list[DocumentOut], responses=AUTH)
 def queue(ctx: Ctx, user: User, status: StatusFilter = "pending") -> list[DocumentOut]:
-    """审核队列：按状态（默认待审）列出文件。"""
+    """审核队列：按状态（默认待审）列出文件；单位已重新上传的旧版本不再列出。"""
     with ctx.store.reader() as session:
-        rows = service.summaries(session, user, status=status, limit=service.MAX_PAGE)
+        rows = service.summaries(session, user, status=status, limit=service.MAX_PAGE,
+                                 latest_only=True)  # fmt: skip
     return [document_out(r) for r in rows]
 
 

@@ -23,8 +23,10 @@ def queue(
     status: Annotated[str, Query(pattern=STATUS)] = "pending",
 ) -> Response:  # fmt: skip
     with ctx.store.reader() as session:
-        rows = service.summaries(session, user, status=None if status == "all" else status)
-        counts = service.status_counts(session, user)
+        # a version the unit has replaced is no longer to be reviewed: only the latest is listed
+        rows = service.summaries(session, user, status=None if status == "all" else status,
+                                 latest_only=True)  # fmt: skip
+        counts = service.status_counts(session, user, latest_only=True)
     groups: dict[str, list[service.DocumentSummary]] = {}
     for row in rows:
         groups.setdefault(row.unit_name, []).append(row)

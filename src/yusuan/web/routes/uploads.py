@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from yusuan.web import documents as service
 from yusuan.web import jobviews
-from yusuan.web.deps import Ctx, User, client_ip
+from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.intake import accept
 from yusuan.web.settings import human_size
 from yusuan.web.templating import render
@@ -49,3 +49,12 @@ async def upload_files(
 
     ids = await accept(ctx, user, files, client_ip(request))
     return await run_in_threadpool(_page, request, ctx, user, len(ids))
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, ctx: Ctx, user: User, job_id: PathId) -> Response:
+    """One job: its file, state, stage and, while OCR runs, 第 N / M 页 and the time left (the
+    page follows ``/api/jobs/{id}`` and shows the outcome when the job ends)."""
+    with ctx.store.reader() as session:
+        job = jobviews.job_view(session, user, job_id)
+    return render(request, "job.html", {"job": job})

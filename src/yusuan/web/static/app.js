@@ -14,6 +14,48 @@
     });
   });
 
+  // --- one job's page: follow it until it ends, then show the page again with its outcome ---
+  var followed = document.querySelector("[data-follow-job]");
+  if (followed) followJob(followed);
+
+  function followJob(section) {
+    var url = section.getAttribute("data-follow-job");
+    var bar = section.querySelector("progress");
+    var failures = 0;
+    function field(name, text) {
+      var node = section.querySelector('[data-field="' + name + '"]');
+      if (node) node.textContent = text;
+    }
+    function poll() {
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", url);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.addEventListener("load", function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status !== 200 || !body) { retry(); return; }
+        failures = 0;
+        if (body.status === "done" || body.status === "failed") { window.location.reload(); return; }
+        section.setAttribute("data-state", body.status);
+        field("status_label", body.status_label);
+        field("progress_text", body.progress_text);
+        field("stage", body.stage || "—");
+        field("pages", body.pages ? "第 " + (body.page || 0) + " / " + body.pages + " 页" : "—");
+        field("eta", body.eta_seconds === null ? "—" : Math.max(0, Math.round(body.eta_seconds)) + " 秒");
+        if (bar) bar.value = body.pages ? 30 + Math.round(65 * body.page / body.pages) : (body.status === "running" ? 35 : 30);
+        window.setTimeout(poll, 1000);
+      });
+      xhr.addEventListener("error", retry);
+      xhr.send();
+    }
+    function retry() {
+      failures += 1;
+      if (failures > 30) { field("progress_text", "暂时无法获取处理进度，请稍后刷新页面"); return; }
+      window.setTimeout(poll, 2000);
+    }
+    poll();
+  }
+
   // --- upload ------------------------------------------------------------------------------
   var uploadForm = document.getElementById("upload-form");
   if (uploadForm) setUpUpload(uploadForm);
@@ -84,6 +126,11 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
         if (xhr.status >= 200 && xhr.status < 300 && body && body.length && body[0].url) {
           job.item.setAttribute("data-job-id", body[0].job_id);
+          var name = job.item.querySelector(".file");
+          var details = el("a", "file", name.textContent);
+          details.href = "/jobs/" + body[0].job_id;
+          details.title = "任务详情";
+          job.item.replaceChild(details, name);
           follow(body[0].url, job);
         } else {
           job.item.className = "result result-failed";

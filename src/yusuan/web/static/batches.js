@@ -202,7 +202,9 @@
       cell(tr, null, stored ? (d.year ? d.year + "年" : "年度不详") : "—");
       var kind = cell(tr, null, d.kind || "—");
       if (d.scope) { kind.appendChild(document.createTextNode(" ")); kind.appendChild(el("span", "muted", d.scope)); }
-      cell(tr, null, el("span", "state state-" + d.state, d.state_label));
+      var state = d.job_id ? link("/jobs/" + d.job_id, d.state_label) : el("span", null, d.state_label);
+      state.className = "state state-" + d.state;
+      cell(tr, null, state);
       var detail = cell(tr, "detail");
       if (d.note) {
         detail.appendChild(el("span", "note-" + (d.version && d.version > 1 ? "version" : d.state), d.note));
