@@ -18,14 +18,10 @@
   var followed = document.querySelector("[data-follow-job]");
   if (followed) followJob(followed);
 
-  function followJob(section) {
-    var url = section.getAttribute("data-follow-job");
-    var bar = section.querySelector("progress");
+  // A job polled until it ends: ``running(body)`` on each report of a job still going,
+  // ``ended(body)`` once, ``lost()`` when the server has not answered for a minute.
+  function watchJob(url, running, ended, lost) {
     var failures = 0;
-    function field(name, text) {
-      var node = section.querySelector('[data-field="' + name + '"]');
-      if (node) node.textContent = text;
-    }
     function poll() {
       var xhr = new XMLHttpRequest();
       xhr.open("GET", url);
@@ -35,14 +31,8 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
         if (xhr.status !== 200 || !body) { retry(); return; }
         failures = 0;
-        if (body.status === "done" || body.status === "failed") { window.location.reload(); return; }
-        section.setAttribute("data-state", body.status);
-        field("status_label", body.status_label);
-        field("progress_text", body.progress_text);
-        field("stage", body.stage || "—");
-        field("pages", body.pages ? "第 " + (body.page || 0) + " / " + body.pages + " 页" : "—");
-        field("eta", body.eta_seconds === null ? "—" : Math.max(0, Math.round(body.eta_seconds)) + " 秒");
-        if (bar) bar.value = body.pages ? 30 + Math.round(65 * body.page / body.pages) : (body.status === "running" ? 35 : 30);
+        if (body.status === "done" || body.status === "failed") { ended(body); return; }
+        running(body);
         window.setTimeout(poll, 1000);
       });
       xhr.addEventListener("error", retry);
@@ -50,10 +40,34 @@
     }
     function retry() {
       failures += 1;
-      if (failures > 30) { field("progress_text", "暂时无法获取处理进度，请稍后刷新页面"); return; }
+      if (failures > 30) { lost(); return; }
       window.setTimeout(poll, 2000);
     }
     poll();
+  }
+
+  // the bar of a job's progress: 30 % once uploaded, the pages read fill the next 65 %
+  function jobPercent(body) {
+    return body.pages ? 30 + Math.round(65 * body.page / body.pages) : (body.status === "running" ? 35 : 30);
+  }
+
+  var LOST = "暂时无法获取处理进度，请稍后刷新页面";
+
+  function followJob(section) {
+    var bar = section.querySelector("progress");
+    function field(name, text) {
+      var node = section.querySelector('[data-field="' + name + '"]');
+      if (node) node.textContent = text;
+    }
+    watchJob(section.getAttribute("data-follow-job"), function (body) {
+      section.setAttribute("data-state", body.status);
+      field("status_label", body.status_label);
+      field("progress_text", body.progress_text);
+      field("stage", body.stage || "—");
+      field("pages", body.pages ? "第 " + (body.page || 0) + " / " + body.pages + " 页" : "—");
+      field("eta", body.eta_seconds === null ? "—" : Math.max(0, Math.round(body.eta_seconds)) + " 秒");
+      if (bar) bar.value = jobPercent(body);
+    }, function () { window.location.reload(); }, function () { field("progress_text", LOST); });
   }
 
   // --- upload ------------------------------------------------------------------------------
@@ -161,33 +175,11 @@
 
     // A job's progress, polled until it ends: its stage and, for OCR, 第 N / M 页 and the time left.
     function follow(url, job) {
-      var failures = 0;
-      function poll() {
-        var xhr = new XMLHttpRequest();
-        xhr.open("GET", url);
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.addEventListener("load", function () {
-          var body = null;
-          try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-          if (xhr.status !== 200 || !body) { retry(); return; }
-          failures = 0;
-          if (body.status === "done" || body.status === "failed") { show(job, body); return; }
-          job.item.className = "result result-" + body.status;
-          job.state.textContent = body.progress_text;
-          if (job.bar) {
-            job.bar.value = body.pages ? 30 + Math.round(65 * body.page / body.pages) : (body.status === "running" ? 35 : 30);
-          }
-          window.setTimeout(poll, 1000);
-        });
-        xhr.addEventListener("error", retry);
-        xhr.send();
-      }
-      function retry() {
-        failures += 1;
-        if (failures > 30) { job.state.textContent = "暂时无法获取处理进度，请稍后刷新页面"; return; }
-        window.setTimeout(poll, 2000);
-      }
-      poll();
+      watchJob(url, function (body) {
+        job.item.className = "result result-" + body.status;
+        job.state.textContent = body.progress_text;
+        if (job.bar) job.bar.value = jobPercent(body);
+      }, function (body) { show(job, body); }, function () { job.state.textContent = LOST; });
     }
 
     // jobs the page lists that have not ended yet (the form sent without JavaScript, a reload)
