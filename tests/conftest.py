@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -71,3 +72,16 @@ def _no_reader_processes_left() -> Iterator[None]:
     reading = sys.modules.get("yusuan.web.reading")
     if reading is not None:
         reading.close_all()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test has its own node id. schemathesis names the test of an operation
+    "test[GET /path]", but pytest 9 builds a node id from the function's original name, so the
+    operations' tests would share one id and pytest-xdist (which schedules by id) would run only
+    one of them. A duplicate id left after that is refused, never lost silently."""
+    for item in items:
+        if type(item).__name__ == "SchemathesisFunction" and item.name not in item.nodeid:
+            item._id = item.parent.id.child(item.name)  # type: ignore[union-attr]
+    twice = [nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1]
+    if twice:
+        raise pytest.UsageError(f"tests collected twice under one id: {twice[:5]}")

@@ -24,6 +24,8 @@ from tests.conftest import SHARED
 from yusuan.checks.findings import Finding, Severity
 from yusuan.checks.report import Report
 from yusuan.readers import load
+from yusuan.readers.text import TextDocument
+from yusuan.recognize.document import recognize
 
 TRUTH = Path(__file__).parent / "ground_truth"
 
@@ -62,8 +64,14 @@ def document_path(name: str) -> Path:
     raise FileNotFoundError(name)
 
 
+@cache
+def loaded(path: Path) -> TextDocument:
+    """The document's lines, read once per run: every defect's quote is looked up in them."""
+    return load(path)
+
+
 def _quote_lines(path: Path, quote: str) -> set[int]:
-    lines = load(path).lines
+    lines = loaded(path).lines
     wanted = _compact(quote)
     found = {ln.number for ln in lines if wanted and wanted in ln.compact}
     if found:
@@ -96,7 +104,7 @@ def truths() -> tuple[Truth, ...]:
 
 @cache
 def report_of(path: Path) -> Report:
-    return yusuan.check(yusuan.read(path))
+    return yusuan.check(recognize(loaded(path)))
 
 
 def covers(finding: Finding, defect: Defect) -> bool:

@@ -47,6 +47,8 @@ _CAPTION = re.compile(r"^[^：:]{1,12}[：:]")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _DECIMALS = re.compile(r"\.([0#?]+)")
 _PLACEHOLDER = re.compile(r"[0#?]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CHUNK = 1 << 20
 
 
 def read_xlsx(path: str | Path, data: bytes) -> TextDocument:
@@ -75,6 +77,10 @@ def _read_lines(name: str, data: bytes) -> list[Line]:
     if not zipfile.is_zipfile(BytesIO(data)):
         raise ValueError("not a ZIP archive")
     bounds = limits()
+    if _rows_in_sheets(data) > bounds.max_sheet_rows:  # refused before openpyxl parses them all
+        raise refuse(
+            name, f"Excel 工作簿行数过多（超过 {bounds.max_sheet_rows} 行）", "max_sheet_rows"
+        )
     workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     try:
         lines: list[Line] = []
@@ -102,6 +108,26 @@ def _read_lines(name: str, data: bytes) -> list[Line]:
         return lines
     finally:
         workbook.close()
+
+
+def _rows_in_sheets(data: bytes) -> int:
+    """The row elements of every worksheet, counted in the raw XML (streamed: the members'
+    unpacked sizes are already bounded by ``check_zip``)."""
+    count = 0
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/") or info.is_dir():
+                continue
+            with archive.open(info) as member:
+                rest = b""
+                while chunk := member.read(_CHUNK):
+                    block = rest + chunk
+                    cut = block.rfind(b"<", max(0, len(block) - 64))  # a tag may go on
+                    cut = len(block) if cut < 0 else cut
+                    count += len(_ROW_TAG.findall(block, 0, cut))
+                    rest = block[cut:]
+                count += len(_ROW_TAG.findall(rest))
+    return count
 
 
 def sheet_lines(rows: list[list[str]], page: int | None = None) -> list[Line]:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from yusuan.web import access, reviews
-from yusuan.web.api.schemas import Body, FindingReviewIn, Responses, ReviewIn, ReviewOut
+from yusuan.web.api.schemas import (
+    Body,
+    FindingReviewIn,
+    Responses,
+    ReviewIn,
+    ReviewOut,
+    Timestamp,
+)
 from yusuan.web.deps import Ctx, PathId, User, client_ip
 from yusuan.web.documents import comments, review_state
 
@@ -63,7 +69,7 @@ class CommentOut(BaseModel):
     finding_id: int
     author: str
     text: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 @router.get("/documents/{disclosure_id}/findings/{finding_id}/comments",
