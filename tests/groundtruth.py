@@ -5,7 +5,8 @@ error-level findings that cover no listed defect (false errors).
 A defect is located by a quote: an exact piece of one printed line. The lines of the document as
 yusuan reads them that hold the quote (whitespace ignored; a quote broken over two lines is found
 across them) are the defect's lines. A finding covers a defect when one of its locations cites
-one of those lines (or the one next to it), or when it quotes what the defect says is printed
+one of those lines (or the one next to it) and quotes three characters of the defect's quote
+in a row, or when it quotes what the defect says is printed
 on the defect's page.
 """
 
@@ -108,12 +109,17 @@ def report_of(path: Path) -> Report:
 
 
 def covers(finding: Finding, defect: Defect) -> bool:
+    quote = _compact(defect.quote)
+    pieces = {quote[i : i + 3] for i in range(max(1, len(quote) - 2))}
     for location in finding.locations:
         source = location.source
         if source is None:
             continue
         if source.line is not None and any(abs(source.line - n) <= 1 for n in defect.lines):
-            return True
+            # on the line, and about its words: another figure of the same line is not it
+            said = _compact(location.text) + _compact(finding.message)
+            if any(piece in said for piece in pieces):
+                return True
     says = _compact(defect.says)
     if len(says) >= 3:
         on_page = defect.page is None or any(

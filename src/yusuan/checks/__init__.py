@@ -17,6 +17,7 @@ from yusuan.checks import (  # noqa: F401  (importing a family registers its rul
     performance,
     shanghai,
     text,
+    typos,
 )
 from yusuan.checks.engine import REGISTRY, Rule, run_rules
 from yusuan.checks.findings import Finding, Location, Severity

@@ -29,6 +29,13 @@ SUMMARY_FACTS: tuple[FactSpec, ...] = (
 SPLIT_CODES = ("code_class", "code_section", "code_item", "name")
 CODED_START = re.compile(r"^(合计|\d{3})$")  # the body starts at 合计 or a 类 code
 NO_LABEL_START = re.compile(r"(?!)")  # no first-row label: the first row holding a number starts
+# Terms every budget template's sentences use (see ``Template.wording``).
+WORDING = (
+    "涉及资金", "主要原因", "主要用于", "比上年", "预算安排", "财政拨款", "一般公共预算",
+    "政府性基金", "国有资本经营", "机关运行经费", "政府采购", "国有资产", "绩效目标", "公务接待费",
+    "公务用车", "因公出国", "基本支出", "项目支出", "人员经费", "公用经费", "事业收入", "经营收入",
+    "上年结转", "名词解释", "部门预算", "单位预算", "收支预算", "预算执行", "资产占用",
+)  # fmt: skip
 BASIC_COLUMNS = (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))
 
 

@@ -16,6 +16,7 @@ from yusuan.templates.common import (
     NO_LABEL_START,
     SPLIT_CODES,
     SUMMARY_FACTS,
+    WORDING,
     columns,
 )
 from yusuan.templates.spec import (
@@ -241,6 +242,7 @@ SHANGHAI = Template(
     facts=FACTS,
     checklist=CHECKLIST,
     claims=CLAIMS,
+    wording=WORDING,
     claim_defaults={2: "operating_costs"},
     stages=frozenset({"read", "check", "store", "data", "render", "workbook"}),
     layout="named_sections",

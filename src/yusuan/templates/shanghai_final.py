@@ -13,7 +13,14 @@ import re
 from dataclasses import replace
 
 from yusuan.model import Side
-from yusuan.templates.common import BASIC_COLUMNS, CODED_START, NO_LABEL_START, SPLIT_CODES, columns
+from yusuan.templates.common import (
+    BASIC_COLUMNS,
+    CODED_START,
+    NO_LABEL_START,
+    SPLIT_CODES,
+    WORDING,
+    columns,
+)
 from yusuan.templates.spec import (
     ChecklistSpec,
     ClaimSpec,
@@ -248,6 +255,7 @@ SHANGHAI_FINAL = Template(
     facts=FACTS,
     checklist=CHECKLIST,
     claims=CLAIMS,
+    wording=WORDING,
     stages=frozenset({"read", "check", "store", "data", "render"}),
     layout="parts",
     section_label="第三部分",

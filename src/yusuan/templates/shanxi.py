@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from yusuan.model import Side
 from yusuan.numerals import cn_numeral
-from yusuan.templates.common import SUMMARY_FACTS
+from yusuan.templates.common import SUMMARY_FACTS, WORDING
 from yusuan.templates.spec import (
     ChecklistSpec,
     ClaimSpec,
@@ -311,6 +311,7 @@ SHANXI = Template(
     facts=FACTS,
     checklist=CHECKLIST,
     claims=CLAIMS,
+    wording=WORDING,
     claim_defaults={8: "operating_costs"},
     stages=frozenset({"read", "check", "store", "data", "render", "workbook"}),
 )

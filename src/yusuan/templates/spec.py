@@ -136,6 +136,9 @@ class Template:
     stages: frozenset[str] = frozenset({"read", "check", "store"})
     # A 决算 template: the 预算 template whose documents it accounts for (their 年初预算).
     budget_of: str | None = None
+    # The fixed words of the template's sentences: a homophone written for one of them is a typo
+    # ("设计资金" for the template's "涉及资金").
+    wording: tuple[str, ...] = ()
     # How the document orders its parts: "parts" (第一部分 … 第四部分) or "named_sections"
     # (Shanghai: 主要职能, 机构设置, 名词解释, 预算编制说明, the tables, 其他相关情况说明).
     layout: str = "parts"
