@@ -1,8 +1,9 @@
 """Typos in free prose, told by the document's own words: a word written once as a homophone of
 what the same document writes elsewhere between the same neighbours ("社区事物受理" where three
 other sentences say "社区事务受理", "更游校的整合" beside "更有效的整合"), a homophone of one
-of the template's fixed words ("设计资金" for 涉及资金, ``Template.wording``), and a word cut
-short before a punctuation mark ("推动辖区健、有序" for 健康).
+of the template's fixed words ("设计资金" for 涉及资金, ``Template.wording``), a lone character
+between two words the document elsewhere writes side by side ("进行跟全过程管理" beside
+"进行全过程控制"), and a word cut short before a punctuation mark ("推动辖区健、有序" for 健康).
 
 A dictionary alone cannot tell "事物" from "事务": both are words. The evidence is the
 document's other sentences or its template, so a typo neither contradicts stays unreported.
@@ -10,7 +11,6 @@ document's other sentences or its template, so a typo neither contradicts stays 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate, pairwise
@@ -21,7 +21,6 @@ from yusuan.checks.passages import ALL, Passage, context, form_passages, passage
 from yusuan.templates import template_of
 from yusuan.words import frequency, is_word, reading, spans
 
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters whose homophones are accepted variants, not typos (的/地/得, 其他/其它, 制定/制订 …).
 _VARIANTS = frozenset("的地得他它做作定订帐账象像那哪")
 # Characters that end a word of their own as a suffix (运行费、 营商办、 商业便利度、): a word cut
@@ -38,10 +37,14 @@ _FREE_CHARACTER = 5000  # dictionary frequency of a character that stands alone 
 _COMMON_WORD = 500  # dictionary frequency of a word a cut-short character should have begun
 
 
+def _chinese(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def _tokens(text: str) -> list[tuple[str, int]]:
     """The words of ``text`` made of Chinese characters, with their offsets (a dictionary word
     is Chinese throughout or not at all)."""
-    return [(w, at) for w, at in spans(text) if "\u4e00" <= w[0] <= "\u9fff"]
+    return [(w, at) for w, at in spans(text) if _chinese(w[0])]
 
 
 _Tokenized = list[tuple[Passage, list[tuple[str, int]]]]
@@ -92,7 +95,7 @@ def _report_homophones(ck: Checker, uses: list[_Use], path: str) -> None:
         return
     best = max(counts, key=lambda t: (counts[t], is_word(t), frequency(t)))
     for text, count in counts.items():
-        if text == best or count > 1 or _different_ok(text, best):
+        if text == best or count > 1 or _accepted_variant(text, best):
             continue
         lone = not is_word(text)  # two lone characters: no word at all
         if not (lone and is_word(best)) and not (
@@ -110,8 +113,9 @@ def _report_homophones(ck: Checker, uses: list[_Use], path: str) -> None:
         )
 
 
-def _different_ok(text: str, meant: str) -> bool:
-    """Whether ``text`` differs from ``meant`` only by accepted variants (的/地/得 …)."""
+def _accepted_variant(text: str, meant: str) -> bool:
+    """Whether ``text`` differs from ``meant`` at a character whose homophones are accepted
+    variants (的/地/得 …): then it is no typo."""
     pairs = zip(text, meant, strict=True)
     return any(a != b and (a in _VARIANTS or b in _VARIANTS) for a, b in pairs)
 
@@ -123,7 +127,7 @@ def _template_homophones(ck: Checker, all_passages: list[Passage], path: str) ->
     stand_in: dict[str, str] = {}  # a reading → the character that stands for it
     canonical: dict[int, str] = {}
     for char in present:
-        if "\u4e00" <= char <= "\u9fff":
+        if _chinese(char):
             canonical[ord(char)] = stand_in.setdefault(reading(char), char)
     wanted = {}
     for word in template_of(ck.disclosure).wording:
@@ -138,7 +142,7 @@ def _template_homophones(ck: Checker, all_passages: list[Passage], path: str) ->
             index = bisect_right(starts, at) - 1
             passage, start = all_passages[index], at - starts[index]
             written = passage.text[start : start + len(key)]
-            if written != meant and not _different_ok(written, meant):
+            if written != meant and not _accepted_variant(written, meant):
                 quote = context(passage.text, start, start + len(key), 6, 6)
                 ck.report(
                     f"{passage.label}“{quote}”：“{written}”疑为错别字，模板用语为“{meant}”",
@@ -207,7 +211,8 @@ def _cut_short(ck: Checker, tokenized: _Tokenized, path: str) -> None:
     Severity.WARNING,
     "疑似错别字或缺字",
     "同一文件中，同样前后文的一个词只有一处写成同音的另一个字（如他处均为“社区事务受理”，"
-    "一处写作“社区事物受理”）；与模板用语同音而字不同（如“设计资金”应为“涉及资金”）；一个不成词的单字夹在本文件他处连写的两个词之间（如“进行跟全过程管理”，他处为“进行全过程控制”）；"
+    "一处写作“社区事物受理”）；与模板用语同音而字不同（如“设计资金”应为“涉及资金”）；"
+    "一个不成词的单字夹在本文件他处连写的两个词之间（如“进行跟全过程管理”，他处为“进行全过程控制”）；"
     "或一个不能单独成词的字后面直接是标点（如“推动辖区健、有序”）。",
     ALL,
 )
