@@ -217,6 +217,8 @@ def test_admin_uploads_by_drag_and_drop_and_creates_accounts(
         unit = link.inner_text().split(" ")[0]
         site.documents.setdefault(unit, []).append(int(href.rsplit("/", 1)[1]))
         assert re.search(r"错误 \d+ · 警告 \d+", link.inner_text())
+    for ids in site.documents.values():  # in the order stored: a unit's first is its version 1
+        ids.sort()  # (the files are read as they come, not in the order of the list)
     assert len(site.documents[EXAMPLE_UNIT]) == 2  # the DOCX and the XLSX
     assert len(site.documents[SEED_UNIT]) == 1
     readable(page)
@@ -505,7 +507,8 @@ def test_unit_user_sees_only_their_unit(browser: Browser, site: Site) -> None:
             f"/api/documents/{other}/review", json={"status": "reviewed", "note": ""}
         ).status_code in (403, 404)
         assert api.delete(f"/api/documents/{other}").status_code in (403, 404)
-        # the DOCX returned is version 1: the XLSX is its version 2, so the queue lists only it
+        # the document returned is version 1: the other file is its version 2, which the queue
+        # lists instead
         assert api.get("/api/queue", params={"status": "returned"}).json() == []
         [latest] = api.get("/api/queue").json()
         assert latest["id"] != example and latest["version"] == 2
