@@ -71,7 +71,9 @@ def _pages(path: Path) -> int:
 def chars_pypdfium2(path: Path) -> tuple[list[CharBox], int]:
     import pypdfium2
 
-    from yusuan.readers.pdf import _RuleCollector, _View, page_chars
+    from yusuan.readers.pdf_chars import page_chars
+    from yusuan.readers.pdf_rules import _RuleCollector
+    from yusuan.readers.pdf_view import _View
 
     document = pypdfium2.PdfDocument(path)
     chars: list[CharBox] = []

@@ -33,7 +33,7 @@ from tests.conftest import SHARED, parsed  # noqa: E402
 from tests.scans import Shape, page_image, scan_pdf  # noqa: E402
 from tests.test_final_scan import cited, compare  # noqa: E402
 from tests.test_ocr import table_pages  # noqa: E402
-from yusuan.readers import ocr  # noqa: E402
+from yusuan.readers import ocr_engine  # noqa: E402
 from yusuan.readers.ocr import LOW_CONFIDENCE  # noqa: E402
 from yusuan.readers.orientation import page_rotation  # noqa: E402
 from yusuan.render.pdf import write_pdf  # noqa: E402
@@ -64,7 +64,7 @@ def _case(source: Path, shapes: dict[int, Shape], reference: object, tables: lis
 
 def orientation_cost() -> None:
     src = pdfium.PdfDocument(UNIT)
-    engine = ocr._engine()
+    engine = ocr_engine._engine()
     try:
         for dpi in DPIS:
             image = np.asarray(page_image(src, UNIT_PAGES[0], Shape(dpi=dpi, turn=90)))

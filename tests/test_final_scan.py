@@ -33,7 +33,7 @@ from tests.test_final_reading import FINAL, TRUE_DEFECTS, final
 from yusuan.checks.findings import Finding
 from yusuan.checks.report import Report
 from yusuan.model import Disclosure, Side
-from yusuan.readers import ocr, ocr_skew
+from yusuan.readers import ocr_engine, ocr_skew
 from yusuan.readers.ocr import LOW_CONFIDENCE
 from yusuan.templates import get_template
 
@@ -274,4 +274,5 @@ def test_a_page_without_rules_is_straightened_by_its_lines(angle: float) -> None
         src.close()
     page = np.asarray(image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
     assert ocr_skew.skew_angle(page, DPI) == 0.0  # no rules to measure it on
-    assert ocr_skew._text_skew(ocr._detect_quads(page, DPI)) == pytest.approx(angle, abs=0.15)
+    quads = ocr_engine._detect_quads(page, DPI)
+    assert ocr_skew._text_skew(quads) == pytest.approx(angle, abs=0.15)

@@ -29,7 +29,9 @@ from yusuan.errors import UnreadableFileError, YusuanError
 from yusuan.model import Disclosure
 from yusuan.readers import load
 from yusuan.readers.encoding import decode_text
-from yusuan.readers.html import declared_charset, looks_like_html, read_html
+from yusuan.readers.html import read_html
+from yusuan.readers.html_detect import looks_like_html
+from yusuan.readers.html_encoding import declared_charset
 from yusuan.render.api import render
 from yusuan.render.html import to_html
 

@@ -27,7 +27,7 @@ from tests.conftest import parsed
 from yusuan.checks.report import Report
 from yusuan.errors import UnreadableFileError
 from yusuan.model import Disclosure
-from yusuan.readers import ocr, ocr_skew
+from yusuan.readers import ocr, ocr_amounts, ocr_engine, ocr_parts, ocr_skew, ocr_text
 from yusuan.readers.ocr import LOW_CONFIDENCE, read_image, read_scanned_pdf
 from yusuan.recognize.document import recognize
 from yusuan.render.pdf import write_pdf
@@ -361,7 +361,7 @@ def test_models_ship_in_the_wheel(monkeypatch: pytest.MonkeyPatch, scans: dict[s
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    engine = ocr.new_engine()
+    engine = ocr_engine.new_engine()
     title = np.asarray(Image.open(scans["000"].pngs[0]).convert("RGB"))[:500]
     result = engine(title, use_det=True, use_cls=False, use_rec=True)
     assert any("预算公开表" in text for text in result.txts)
@@ -392,14 +392,15 @@ def test_damaged_files_are_unreadable(tmp_path: Path) -> None:
     ],
 )
 def test_number_look_alikes(text: str, mended: str, changed: bool) -> None:
-    assert ocr.normalize_number(text) == (mended, changed)
+    assert ocr_amounts.normalize_number(text) == (mended, changed)
 
 
 def test_mended_and_unreadable_numbers_lose_confidence() -> None:
-    assert ocr._mend("19O8.14", 1.0) == ("1908.14", pytest.approx(ocr.MENDED_FACTOR))
-    assert ocr._mend("1325，14", 0.99) == ("1325，14", ocr.UNREADABLE_NUMBER)
-    assert ocr._mend("1908.14", 0.97) == ("1908.14", 0.97)
-    assert ocr._mend("工资福利支出", 0.95) == ("工资福利支出", 0.95)
+    mended = ("1908.14", pytest.approx(ocr_amounts.MENDED_FACTOR))
+    assert ocr_amounts._mend("19O8.14", 1.0) == mended
+    assert ocr_amounts._mend("1325，14", 0.99) == ("1325，14", ocr_amounts.UNREADABLE_NUMBER)
+    assert ocr_amounts._mend("1908.14", 0.97) == ("1908.14", 0.97)
+    assert ocr_amounts._mend("工资福利支出", 0.95) == ("工资福利支出", 0.95)
 
 
 @pytest.mark.parametrize(
@@ -416,11 +417,11 @@ def test_mended_and_unreadable_numbers_lose_confidence() -> None:
     ],
 )
 def test_cjk_punctuation(text: str, expected: str) -> None:
-    assert ocr.cjk_punctuation(text) == expected
+    assert ocr_text.cjk_punctuation(text) == expected
 
 
 def _table(rows: list[list[str]], top: float = 100.0) -> Any:
-    block = ocr._Block(top, is_table=True)
+    block = ocr_parts._Block(top, is_table=True)
     for cells in rows:
         block.rows.append((cells, [None] * len(cells), [1.0] * len(cells)))
     return block
@@ -429,20 +430,20 @@ def _table(rows: list[list[str]], top: float = 100.0) -> Any:
 def test_repeated_header_of_a_continued_table_is_dropped() -> None:
     header = [["项目", "", "2025年预算数"], ["科目编码", "科目名称", "合计"]]
     first = _table([*header, ["合计", "", "12.00"]])
-    previous = ocr._drop_repeated_header([ocr._Block(10, text="预算公开表3"), first], [])
+    previous = ocr._drop_repeated_header([ocr_parts._Block(10, text="预算公开表3"), first], [])
     assert previous == [*header, ["合计", "", "12.00"]]
     continued = _table([*header, ["201", "一般公共服务支出", "1.00"]], top=50)
-    ocr._drop_repeated_header([ocr._Block(10, text="— 5 —"), continued], previous)
+    ocr._drop_repeated_header([ocr_parts._Block(10, text="— 5 —"), continued], previous)
     assert [cells for cells, _, _ in continued.rows] == [["201", "一般公共服务支出", "1.00"]]
     # A new table with its own title keeps its header.
     titled = _table([*header, ["208", "社会保障和就业支出", "2.00"]], top=80)
-    ocr._drop_repeated_header([ocr._Block(10, text="预算公开表5"), titled], previous)
+    ocr._drop_repeated_header([ocr_parts._Block(10, text="预算公开表5"), titled], previous)
     assert len(titled.rows) == 3
 
 
 def test_wrapped_lines_of_a_paragraph_are_joined() -> None:
     def line(text: str, left: float, top: float, right: float = 1000.0) -> Any:
-        return ocr._Block(
+        return ocr_parts._Block(
             top, text=text, left=left, right=right, bottom=top + 30, height=30, last_left=left
         )
 
@@ -455,7 +456,7 @@ def test_wrapped_lines_of_a_paragraph_are_joined() -> None:
         line("万元，占18.63%；项目支出1552.73万元，占81.37%，主要用于", 100, 330),
         line("医疗保障。", 100, 370, 250),
     ]
-    texts = [b.text for b in ocr._paragraphs(blocks)]
+    texts = [b.text for b in ocr_text._paragraphs(blocks)]
     assert texts == [
         "一、收入预算情况说明",
         "2025年度本单位预算收入1,908.14万元，主要包括一般公共预算拨款收入1,325.14万元。",

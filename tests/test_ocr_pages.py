@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import parsed
 from tests.test_ocr import rasterise, table_pages
-from yusuan.readers import ocr, ocr_skew
+from yusuan.readers import ocr_engine, ocr_skew
 from yusuan.readers.pipelined import page_workers, pipelined
 from yusuan.render.pdf import write_pdf
 
@@ -75,12 +75,12 @@ def test_recognition_batches_are_capped_by_padded_width() -> None:
     narrow = [np.zeros((30, 90, 3), np.uint8)] * 10
     wide = [np.zeros((30, 900, 3), np.uint8)] * 4
     crops = wide[:2] + narrow + wide[2:]
-    batches = ocr._rec_batches(crops)
+    batches = ocr_engine._rec_batches(crops)
     assert sorted(i for batch in batches for i in batch) == list(range(len(crops)))
     for batch in batches:
         width = max(48 * crops[i].shape[1] / crops[i].shape[0] for i in batch) * len(batch)
-        assert len(batch) <= ocr._REC_BATCH
-        assert width <= ocr._REC_BATCH_WIDTH or len(batch) == 1
+        assert len(batch) <= ocr_engine._REC_BATCH
+        assert width <= ocr_engine._REC_BATCH_WIDTH or len(batch) == 1
     # The ten number cells still go six to a run; each long line (1,440 px scaled) alone.
     assert sorted(len(b) for b in batches) == [1, 1, 1, 1, 4, 6]
 

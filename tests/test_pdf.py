@@ -24,7 +24,8 @@ from yusuan.errors import UnreadableFileError
 from yusuan.readers import Line, load
 from yusuan.readers.pdf import ScannedPdfError, read_pdf
 from yusuan.render.fonts import cjk_font
-from yusuan.render.pdf import _register, write_pdf
+from yusuan.render.pdf import write_pdf
+from yusuan.render.pdf_style import _register
 
 EXAMPLE = Path(yusuan.__file__).parent / "examples" / "example_unit_2025.txt"
 SHANGHAI = SHARED / "real-docs" / "shanghai"
@@ -484,7 +485,7 @@ def test_encrypted_and_damaged_pdfs(rendered: dict[str, Path], tmp_path: Path) -
 
 
 def test_kangxi_radicals_read_as_ideographs() -> None:
-    from yusuan.readers.pdf import _normalise
+    from yusuan.readers.pdf_chars import _normalise
 
     assert _normalise(0x2F00) == "一" and _normalise(0x2F08) == "人"  # ⼀ ⼈
     assert _normalise(ord("：")) == "："  # full-width punctuation stays as printed

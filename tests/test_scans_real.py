@@ -22,7 +22,7 @@ from tests.conftest import SHARED, parsed
 from tests.scans import Shape, page_image, scan_pdf
 from tests.test_final_scan import cited, compare
 from tests.test_ocr import score, table_pages, unexplained
-from yusuan.readers import ocr
+from yusuan.readers import ocr_engine
 from yusuan.readers.ocr import LOW_CONFIDENCE
 from yusuan.readers.orientation import page_rotation
 from yusuan.render.pdf import write_pdf
@@ -37,7 +37,8 @@ def test_orientation_of_quarter_turned_pages() -> None:
         for index in (10, 20):  # 支出预算总表, the narrative
             for turn in (0, 90, 180, 270):
                 image = np.asarray(page_image(src, index, Shape(dpi=100, turn=turn, skew=0.6)))
-                assert (page_rotation(image, 100, ocr._engine()) + turn) % 360 == 0, (index, turn)
+                rotation = page_rotation(image, 100, ocr_engine._engine())
+                assert (rotation + turn) % 360 == 0, (index, turn)
     finally:
         src.close()
 
@@ -107,7 +108,7 @@ def test_orientation_costs_little(turn: int) -> None:
         image = np.asarray(page_image(src, 10, Shape(dpi=150, turn=turn)))
     finally:
         src.close()
-    engine = ocr._engine()
+    engine = ocr_engine._engine()
     page_rotation(image, 150, engine)  # models loaded
     start = time.perf_counter()
     for _ in range(3):
@@ -119,7 +120,7 @@ def test_which_pages_are_read_by_ocr() -> None:
     """A page image without text, or under an invisible OCR layer of poor quality, is OCR'd; a
     page with visible text, a good invisible layer or no large image is read from its text."""
     from yusuan.readers.mixed import needs_ocr
-    from yusuan.readers.pdf import Char
+    from yusuan.readers.pdf_parts import Char
 
     def chars(text: str, hidden: bool) -> list[Char]:
         return [Char(t, k * 10.0, 0.0, k * 10.0 + 9, 10.0, hidden) for k, t in enumerate(text)]

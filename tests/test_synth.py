@@ -22,8 +22,8 @@ from yusuan.render.api import FORMATS, render
 from yusuan.render.text import to_text
 from yusuan.synth import Options, synthesize
 from yusuan.synth.corpus import documents, plan
-from yusuan.synth.data import actuals
 from yusuan.synth.defects import CROSS_YEAR, CROSS_YEAR_RULE, INJECTORS, KINDS, cross_year
+from yusuan.synth.prior import actuals
 from yusuan.synth.series import department_years
 from yusuan.synth.units import department, unknown_codes
 

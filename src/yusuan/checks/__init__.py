@@ -14,9 +14,11 @@ from yusuan.checks import (  # noqa: F401  (importing a family registers its rul
     final_text,
     naming,
     narrative,
+    narrative_items,
     performance,
     shanghai,
     text,
+    text_years,
     typos,
 )
 from yusuan.checks.engine import REGISTRY, Rule, run_rules

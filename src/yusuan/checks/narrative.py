@@ -1,18 +1,27 @@
-"""Family 3: Part 3 (情况说明) against the tables.
+"""Family 3: Part 3 (情况说明) against the tables, sections 一 to 五 and the stated changes.
 
 Every amount, share and count restates a table figure; shares are recomputed; a change and its
-rate must agree; lists of names must match the tables.
+rate must agree; lists of names must match the tables. Sections 六 to 十 are in
+``narrative_items``.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from yusuan.checks.changes import explicit_previous
-from yusuan.checks.engine import Checker, Figure, cell_figure, rule
+from yusuan.checks.engine import Checker, cell_figure, rule
 from yusuan.checks.findings import Location, Severity
-from yusuan.checks.tolerance import share_tolerance, sum_tolerance
+from yusuan.checks.section_figures import (
+    HUNDRED,
+    check_amount,
+    check_share,
+    section_name,
+    section_text,
+    section_texts,
+    table_total,
+)
+from yusuan.checks.tolerance import sum_tolerance
 from yusuan.checks.views import (
     class_lines,
     coded,
@@ -20,91 +29,16 @@ from yusuan.checks.views import (
     labelled,
     numbered,
     section_label,
-    total_row,
 )
-from yusuan.model import Figure as StatedFigure
-from yusuan.model import RowKind, Section, Side, Source, Table
-from yusuan.numerals import parse_cn_numeral
+from yusuan.model import Side, Table
 from yusuan.sentences import (
     Change,
     SectionText,
-    Stated,
     amounts,
     changes,
     first_amount,
-    item_list,
-    line_at,
     shares,
 )
-
-HUNDRED = Decimal(100)
-
-
-def section_texts(ck: Checker) -> dict[int, SectionText]:
-    """Part 3 sections by number, read once per check run and shared by the rules."""
-    cached = ck.memo.get("sections")
-    if cached is None:
-        d = ck.disclosure
-        cached = {
-            parse_cn_numeral(s.number) or 0: SectionText.of(s, d.meta.source_file)
-            for s in d.sections
-        }
-        ck.memo["sections"] = cached
-    return cached  # type: ignore[return-value]
-
-
-def section_text(ck: Checker, number: int) -> SectionText | None:
-    return section_texts(ck).get(number)
-
-
-def _where(section: Section, stated: Stated | None = None) -> str:
-    return f"第三部分 {section.number}、{section.title}"
-
-
-def stated_figure(st: SectionText, stated: Stated) -> Figure:
-    return Figure(stated.value, Location(stated.source, _where(st.section), stated.text))
-
-
-def _table_total(table: Table | None, key: str, side: Side | None = None) -> Figure | None:
-    if table is None:
-        return None
-    row = total_row(table, side)
-    return cell_figure(table, row, key) if row is not None else None
-
-
-def _check_amount(
-    ck: Checker, st: SectionText, stated: Stated, figure: Figure | None, what: str
-) -> None:
-    if figure is None:
-        return
-    ck.same(stated_figure(st, stated), figure, f"{_where(st.section)}“{what}”与表格")
-
-
-def _check_share(ck: Checker, st: SectionText, stated: Stated, whole: Decimal | None) -> None:
-    if stated.share is None or whole is None:
-        return
-    if whole == 0:
-        return
-    expected = (stated.value / whole * HUNDRED).quantize(Decimal("0.01"))
-    tolerance = share_tolerance(stated.value, whole)
-    difference = stated.share - expected
-    if abs(difference) <= tolerance:
-        return
-    ck.report(
-        f"{_where(st.section)}“{stated.name}{stated.text}万元，占{stated.share_text}%”："
-        f"按{whole}万元计算应占{expected}%，相差{difference}个百分点",
-        [Location(stated.source, _where(st.section), f"{stated.share_text}%")],
-        expected=expected,
-        actual=stated.share,
-    )
-
-
-def _find(stated: list[Stated], *words: str) -> Stated | None:
-    for item in stated:
-        if any(w in item.name for w in words):
-            return item
-    return None
-
 
 # --- 一、收支数据变动 -------------------------------------------------------------------------
 
@@ -136,22 +70,22 @@ def totals(ck: Checker) -> None:
                 figure = cell_figure(t1, year_in, "amount")
             elif stated.name == "上年结转" and carry_in is not None:
                 figure = cell_figure(t1, carry_in, "amount")
-            _check_amount(ck, one, stated, figure, stated.name)
+            check_amount(ck, one, stated, figure, stated.name)
     two = section_text(ck, 2)
     if two is not None and t1 is not None:
         total = first_amount(two, "预算收入")
         grand = labelled(t1, "收入总计", Side.INCOME)
         if total is not None and grand is not None:
-            _check_amount(ck, two, total, cell_figure(t1, grand, "amount"), "预算收入")
+            check_amount(ck, two, total, cell_figure(t1, grand, "amount"), "预算收入")
     three = section_text(ck, 3)
     if three is not None and t3 is not None:
         total = first_amount(three, "支出预算")
         if total is not None:
-            _check_amount(ck, three, total, _table_total(t3, "total"), "支出预算")
+            check_amount(ck, three, total, table_total(t3, "total"), "支出预算")
         for stated in shares(three):
             key = "basic" if "基本" in stated.name else "project" if "项目" in stated.name else None
             if key is not None:
-                _check_amount(ck, three, stated, _table_total(t3, key), stated.name)
+                check_amount(ck, three, stated, table_total(t3, key), stated.name)
     four = section_text(ck, 4)
     if four is not None and t4 is not None:
         _fiscal_totals(ck, four, t4)
@@ -159,7 +93,7 @@ def totals(ck: Checker) -> None:
     if five is not None and t5 is not None:
         for stated in amounts(five):
             if stated.name.endswith("一般公共预算当年支出"):
-                _check_amount(ck, five, stated, _table_total(t5, "total"), "一般公共预算当年支出")
+                check_amount(ck, five, stated, table_total(t5, "total"), "一般公共预算当年支出")
 
 
 def _fiscal_totals(ck: Checker, four: SectionText, t4: Table) -> None:
@@ -185,7 +119,7 @@ def _fiscal_totals(ck: Checker, four: SectionText, t4: Table) -> None:
             figure = cell_figure(t4, carry, "amount") if carry is not None else None
         elif stated.name in classes:
             figure = cell_figure(t4, classes[stated.name], "total")
-        _check_amount(ck, four, stated, figure, stated.name)
+        check_amount(ck, four, stated, figure, stated.name)
 
 
 # --- 二、三、五(二): shares ----------------------------------------------------------------------
@@ -223,18 +157,18 @@ def shares_rule(ck: Checker) -> None:
             if row is None and "上年结转" in stated.name:
                 row = carry
             if row is not None:
-                _check_amount(ck, two, stated, cell_figure(t1, row, "amount"), stated.name)
-            _check_share(ck, two, stated, total.value if total else None)
+                check_amount(ck, two, stated, cell_figure(t1, row, "amount"), stated.name)
+            check_share(ck, two, stated, total.value if total else None)
     three = section_text(ck, 3)
     if three is not None:
         total = first_amount(three, "支出预算")
         for stated in shares(three):
-            _check_share(ck, three, stated, total.value if total else None)
+            check_share(ck, three, stated, total.value if total else None)
     five = section_text(ck, 5)
     if five is not None:
         total = first_amount(five, "一般公共预算当年支出")
         for stated in shares(five):
-            _check_share(ck, five, stated, total.value if total else None)
+            check_share(ck, five, stated, total.value if total else None)
 
 
 @rule(
@@ -261,7 +195,7 @@ def classes(ck: Checker) -> None:
         for stated in listed:
             row = rows.get(stated.name)
             if row is not None:
-                _check_amount(ck, st, stated, cell_figure(table, row, key), stated.name)
+                check_amount(ck, st, stated, cell_figure(table, row, key), stated.name)
                 continue
             same_amount = [n for n, r in rows.items() if r.amount(key) == stated.value]
             hint = (
@@ -270,8 +204,8 @@ def classes(ck: Checker) -> None:
                 else ""
             )
             ck.report(
-                f"{_where(st.section)}所列“{stated.name}{stated.text}万元”不是表{table.number}中的支出类名称{hint}",
-                [Location(stated.source, _where(st.section), stated.name)],
+                f"{section_name(st.section)}所列“{stated.name}{stated.text}万元”不是表{table.number}中的支出类名称{hint}",
+                [Location(stated.source, section_name(st.section), stated.name)],
                 expected=same_amount[0] if same_amount else None,
                 actual=stated.name,
             )
@@ -347,293 +281,3 @@ def _check_change(ck: Checker, label: str, change: Change) -> None:
             actual=change.rate,
             severity=Severity.INFO,
         )
-
-
-# --- 六、基本支出 ----------------------------------------------------------------------------
-
-
-@rule(
-    "NARR-BASIC",
-    "narrative",
-    Severity.ERROR,
-    "基本支出说明与表6不一致",
-    "第三部分六所述基本支出、人员经费、公用经费应等于表6合计行；"
-    "“主要包括”列出的科目应与表6中有人员经费（或公用经费）的科目一致。",
-)
-def basic(ck: Checker) -> None:
-    st = section_text(ck, 6)
-    t6 = ck.table("basic_by_economic")
-    if st is None or t6 is None:
-        return
-    total = total_row(t6)
-    if total is None:
-        return
-    for pattern, key in (("基本支出", "total"), ("人员经费", "personnel"), ("公用经费", "public")):
-        stated = first_amount(st, pattern)
-        if stated is not None:
-            _check_amount(ck, st, stated, cell_figure(t6, total, key), pattern)
-    for head, key in (("人员经费", "personnel"), ("公用经费", "public")):
-        listed = item_list(st, head)
-        if listed is None:
-            continue
-        items = {r.label for r in t6.rows if r.kind == RowKind.ITEM and r.amount(key)}
-        missing = sorted(items - set(listed))
-        extra = sorted(set(listed) - items)
-        location = Location(st.source_at(head), _where(st.section), head)
-        if missing:
-            ck.report(
-                f"{_where(st.section)}{head}“主要包括”未列出表6中的：{'、'.join(missing)}",
-                [location],
-                severity=Severity.WARNING,
-            )
-        if extra:
-            ck.report(
-                f"{_where(st.section)}{head}“主要包括”列出了表6中没有{head}的科目：{'、'.join(extra)}",
-                [location],
-            )
-
-
-# --- 七、“三公”, 八、机关运行经费 --------------------------------------------------------------
-
-_THREE_PUBLIC = (
-    ("因公出国（境）费", "因公出国（境）费"),
-    ("公务接待费", "公务接待费"),
-    ("公务用车购置及运行费", "公务用车购置及运行费"),
-    ("公务用车运行维护费", "②公务用车运行维护费"),
-    ("公务用车购置费", "①公务用车购置费"),
-)
-
-
-@rule(
-    "NARR-THREE-PUBLIC",
-    "narrative",
-    Severity.ERROR,
-    "“三公”经费说明与表10不一致",
-    "第三部分七所述“三公”经费总额及因公出国（境）费、公务接待费、公务用车购置及运行费、"
-    "公务用车购置费、运行维护费，应等于表10“合计”栏；写明“无三公经费预算”时表10应无数据。",
-)
-def three_public(ck: Checker) -> None:
-    st = section_text(ck, 7)
-    t10 = ck.table("three_public")
-    if st is None or t10 is None:
-        return
-    total = labelled(t10, "合计")
-    flat = st.text.replace("\n", "")
-    if re.search(r"无[“\"]?三公[”\"]?经费", flat):
-        if total is not None and total.amount("total"):
-            ck.report(
-                f"{_where(st.section)}称无“三公”经费预算，表10合计为{total.amount('total')}万元",
-                [cell_figure(t10, total, "total").location],
-            )
-        return
-    stated_total = first_amount(st, '[“"]三公[”"]经费预算')
-    if stated_total is not None and total is not None:
-        _check_amount(ck, st, stated_total, cell_figure(t10, total, "total"), "“三公”经费预算")
-    for word, label in _THREE_PUBLIC:
-        stated = first_amount(st, word)
-        row = labelled(t10, label)
-        if stated is not None and row is not None:
-            _check_amount(ck, st, stated, cell_figure(t10, row, "total"), word)
-
-
-@rule(
-    "NARR-OPERATING",
-    "narrative",
-    Severity.ERROR,
-    "机关运行经费说明与表11不一致",
-    "第三部分八所述机关运行经费财政拨款预算应等于表11“部门合计”；写明无机关运行经费时表11应无数据。",
-)
-def operating(ck: Checker) -> None:
-    st = section_text(ck, 8)
-    t11 = ck.table("operating_costs")
-    if st is None or t11 is None:
-        return
-    total = total_row(t11)
-    stated = first_amount(st, "机关运行经费(?:财政拨款)?(?:预算)?")
-    if stated is not None and total is not None:
-        _check_amount(ck, st, stated, cell_figure(t11, total, "total"), "机关运行经费")
-    elif stated is None and "无机关运行经费" in st.text and total and total.amount("total"):
-        ck.report(
-            f"{_where(st.section)}称无机关运行经费，表11合计为{total.amount('total')}万元",
-            [cell_figure(t11, total, "total").location],
-        )
-
-
-# --- 九、政府采购, 十、绩效 ----------------------------------------------------------------------
-
-
-@rule(
-    "NARR-PROCUREMENT",
-    "narrative",
-    Severity.ERROR,
-    "政府采购总额不等于货物、工程、服务之和",
-    "第三部分九：政府采购预算总额 = 货物 + 工程 + 服务。",
-    ("shanxi", "shanghai"),
-)
-def procurement(ck: Checker) -> None:
-    p = ck.disclosure.procurement
-    if p.total is None:
-        return
-    parts = [f for f in (p.goods, p.works, p.services) if f is not None]
-    label = "第三部分 九、政府采购情况"
-    ck.sum(
-        Figure(p.total.value, Location(p.total.source, label, p.total.text)),
-        [Figure(f.value, Location(f.source, label, f.text)) for f in parts],
-        "政府采购预算总额等于货物、工程、服务之和",
-    )
-
-
-@rule(
-    "NARR-PERFORMANCE",
-    "narrative",
-    Severity.ERROR,
-    "绩效管理说明与表12不一致",
-    "第三部分十：纳入绩效目标管理的项目个数应等于表12项目个数（同名项目计一个），金额应等于表12合计；"
-    "各类项目个数、金额之和应等于总数；公开项目的金额及占比应自洽；整体绩效目标涉及资金应等于收入总计"
-    "或本年收入合计（整体绩效目标覆盖单位全部预算资金）。",
-)
-def performance(ck: Checker) -> None:
-    d = ck.disclosure
-    perf = d.performance
-    t12 = ck.table("projects_current")
-    label = "第三部分 十、绩效管理情况"
-
-    def fig(f: StatedFigure) -> Figure:
-        return Figure(f.value, Location(f.source, label, f.text))
-
-    if t12 is not None and perf.amount is not None:
-        projects = [r for r in t12.rows if r.kind == RowKind.PROJECT]
-        names = {r.label for r in projects}
-        if perf.projects is not None and perf.projects not in (len(names), len(projects)):
-            ck.report(
-                f"{label}称纳入绩效目标管理的项目{perf.projects}个，表12列有{len(names)}个项目",
-                [Location(perf.amount.source, label, str(perf.projects))],
-                expected=str(len(names)),
-                actual=str(perf.projects),
-            )
-        tops = [r for r in t12.rows if r.kind == RowKind.UNIT] or projects
-        ck.sum(
-            fig(perf.amount),
-            [cell_figure(t12, r, "total") for r in tops if r.kind == RowKind.UNIT]
-            or [cell_figure(t12, r, "total") for r in projects],
-            f"{label}项目金额与表12合计",
-        )
-    for kinds, count, amount, what in (
-        (perf.kinds, perf.projects, perf.amount, "纳入绩效目标管理的项目"),
-        (perf.published_kinds, perf.published_projects, perf.published_amount, "公开项目"),
-    ):
-        if not kinds or amount is None:
-            continue
-        if count is not None and sum(k.count for k in kinds) != count:
-            ck.report(
-                f"{label}{what}各类个数之和{sum(k.count for k in kinds)}不等于总数{count}",
-                [Location(amount.source, label, str(count))],
-            )
-        ck.sum(
-            fig(amount),
-            [fig(k.amount) for k in kinds if k.amount is not None],
-            f"{label}{what}各类金额之和",
-        )
-    published, ratio = perf.published_amount, perf.published_share
-    st = section_text(ck, 10)
-    if published and ratio and perf.amount and perf.amount.value and published.value and st:
-        share = Stated(
-            "公开项目", published.value, published.text, "", ratio.source, ratio.value, ratio.text
-        )
-        _check_share(ck, st, share, perf.amount.value)
-    t1 = ck.table("budget_summary")
-    whole = perf.whole_unit_amount
-    if whole is not None and not perf.whole_unit_goal:
-        if whole.value:
-            ck.report(
-                f"{label}称无整体绩效目标，却写明涉及资金{whole.text}万元",
-                [fig(whole).location],
-                expected=Decimal(0),
-                actual=whole.value,
-            )
-        return
-    if perf.whole_unit_amount is not None and t1 is not None:
-        grand = labelled(t1, "收入总计", Side.INCOME)
-        current = labelled(t1, "本年收入合计", Side.INCOME)
-        allowed = {r.amount("amount") for r in (grand, current) if r is not None}
-        if grand is not None and perf.whole_unit_amount.value not in allowed:
-            ck.report(
-                f"{label}整体绩效目标涉及资金{perf.whole_unit_amount.text}万元，"
-                f"与收入总计{grand.amount('amount')}万元、本年收入合计均不同",
-                [fig(perf.whole_unit_amount).location, cell_figure(t1, grand, "amount").location],
-                expected=grand.amount("amount"),
-                actual=perf.whole_unit_amount.value,
-            )
-
-
-# --- sentences with holes ------------------------------------------------------------------
-
-_HOLES = (
-    (re.compile(r"[\u4e00-\u9fff]万元"), "金额缺失"),
-    (re.compile(r"占\s*%"), "占比缺失"),
-    (re.compile(r"(?:增长|下降)\s*%"), "增减率缺失"),
-    (re.compile(r"原因(?:是|为|主要是)?[：:]?\s*[。；;，,]"), "原因缺失"),
-)
-_NOT_HOLES = ("百万元", "千万元", "亿万元", "每万元")
-
-
-@rule(
-    "NARR-HOLES",
-    "narrative",
-    Severity.ERROR,
-    "说明语句缺少数字或原因",
-    "固定句式中应填写的金额、占比、增减率或原因为空，例如“收入总计万元”“主要原因是。”。",
-    ("shanxi", "shanghai", "shanghai-final"),
-)
-def holes(ck: Checker) -> None:
-    d = ck.disclosure
-    path = d.meta.source_file
-    texts: list[tuple[str, str, list[tuple[int, int]], Source | None]] = []
-    for section in d.sections:
-        for part in [section, *section.subsections]:
-            texts.append((part.text, section_label(d, section), part.line_map, section.source))
-    for annex in d.annexes:
-        texts.append((annex.text, f"附件“{annex.title}”", annex.line_map, annex.source))
-    for text, where, line_map, fallback in texts:
-        for pattern, what in _HOLES:
-            for match in pattern.finditer(text):
-                start = max(0, match.start() - 14)
-                context = text[start : match.end() + 2].replace("\n", "")
-                if any(w in context for w in _NOT_HOLES):
-                    continue
-                line = line_at(line_map, match.start())
-                source = Source(path, line) if line is not None else fallback
-                ck.report(f"{where}{what}：“…{context}…”", [Location(source, where, context)])
-
-
-@rule(
-    "NARR-UNIT-NAME",
-    "narrative",
-    Severity.WARNING,
-    "单位名称前后不一致",
-    "第三部分各节句首的单位名称应与表格的“单位名称/部门名称”一致。",
-)
-def unit_name(ck: Checker) -> None:
-    d = ck.disclosure
-    name = d.meta.unit_name
-    if not name:
-        return
-    pattern = re.compile(
-        r"\d{4}年度?(?:我单位|本单位)?([\u4e00-\u9fff（）()]{4,30}?)"
-        r"(?:预算收入总计|预算收入|支出预算|财政拨款收支总预算|一般公共预算当年支出|"
-        r"一般公共预算安排基本支出|财政拨款安排的|政府采购预算总额|纳入绩效目标管理)"
-    )
-    reported: set[str] = set()
-    for st in section_texts(ck).values():
-        section = st.section
-        for match in pattern.finditer(st.text.replace("\n", "")):
-            found = match.group(1)
-            if found in (name, *d.meta.units) or found in reported:
-                continue
-            reported.add(found)
-            ck.report(
-                f"{_where(section)}称“{found}”，表格单位名称为“{name}”",
-                [Location(st.source_at(found), _where(section), found)],
-                expected=name,
-                actual=found,
-            )

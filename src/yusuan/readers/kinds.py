@@ -59,7 +59,7 @@ def kind_of(data: bytes, name: str | PurePath = "") -> str:
         return "png"
     if data[:3] == b"\xff\xd8\xff":
         return "jpeg"
-    from yusuan.readers.html import looks_like_html  # lxml only once a page is read
+    from yusuan.readers.html_detect import looks_like_html  # lxml only once a page is read
 
     return "html" if looks_like_html(data) else "text"
 

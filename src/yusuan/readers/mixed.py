@@ -7,9 +7,10 @@ OCR software lays over a scan) of poor quality. A document without any text at a
 scan as a whole (``ScannedPdfError``, read by ``readers.ocr``); in a mixed one the scanned pages
 are read here (``read_scanned_pages``) and their blocks put in the pages, in the points of the
 page, with the OCR score of every cell, so that furniture, paragraphs and tables continued from
-the page before (``readers.pdf._drop_repeated_headers``) are handled as on a text page. A scanned
-table continuing a table of the page before is known by its width (a scan sits a little
-elsewhere on its page); its repeated header rows are matched as OCR reads them (nearly equal).
+the page before (``readers.pdf_continued._drop_repeated_headers``) are handled as on a text
+page. A scanned table continuing a table of the page before is known by its width (a scan sits a
+little elsewhere on its page); its repeated header rows are matched as OCR reads them (nearly
+equal).
 
 Without the ``ocr`` extra the scanned pages stay empty, as before.
 """
@@ -90,7 +91,7 @@ def read_scanned_pages(name: str, data: bytes, pages: list[Page]) -> None:
         return
     import pypdfium2 as pdfium
 
-    from yusuan.readers import ocr
+    from yusuan.readers import ocr, ocr_engine, ocr_extra, ocr_images
     from yusuan.readers.limits import check_page_objects, render_scale
     from yusuan.readers.orientation import page_rotation, turn
 
@@ -102,13 +103,15 @@ def read_scanned_pages(name: str, data: bytes, pages: list[Page]) -> None:
             pdf_page = document[page.number - 1]
             try:
                 check_page_objects(name, page.number - 1, pdf_page)
-                dpi = ocr._scan_dpi(pdfium, pdf_page)
+                dpi = ocr_images._scan_dpi(pdfium, pdf_page)
                 dpi = 72 * render_scale(pdf_page.get_width(), pdf_page.get_height(), dpi / 72)
                 bitmap = pdf_page.render(scale=dpi / 72, rev_byteorder=True)
-                gray = ocr._ink(ocr._require("numpy").array(bitmap.to_numpy(), dtype="uint8"))
+                gray = ocr_images._ink(
+                    ocr_extra._require("numpy").array(bitmap.to_numpy(), dtype="uint8")
+                )
             finally:
                 pdf_page.close()
-            gray = turn(gray, page_rotation(gray, dpi, ocr._engine()))
+            gray = turn(gray, page_rotation(gray, dpi, ocr_engine._engine()))
             page.blocks = _blocks(ocr.read_page(gray, dpi), dpi)
             page.height = gray.shape[0] * 72.0 / dpi
     finally:

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from yusuan.render.fonts import cjk_font
-from yusuan.render.pdf import _register
+from yusuan.render.pdf_style import _register
 
 RED = Color(0.86, 0.08, 0.08)
 LINE_WIDTH = 1.4

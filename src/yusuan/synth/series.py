@@ -1,6 +1,6 @@
 """A department's budget data over consecutive years: its own (部门) and each unit's (单位).
 
-Year N's 比上年 figures are year N-1's actual figures of the same unit (``data.actuals``), so a
+Year N's 比上年 figures are year N-1's actual figures of the same unit (``prior.actuals``), so a
 store holding both years can check the stated changes. The first year's "last year" is invented.
 A department's figures are the sum of its units'.
 """
@@ -12,16 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from yusuan.budget.model import BudgetData
-from yusuan.synth.data import (
-    Actuals,
-    actuals,
-    advance,
-    department_data,
-    invented_prior,
-    new_unit,
-    unit_data,
-    with_prior,
-)
+from yusuan.synth.data import department_data, unit_data
+from yusuan.synth.prior import Actuals, actuals, invented_prior, with_prior
+from yusuan.synth.states import advance, new_unit
 from yusuan.synth.units import DepartmentSpec
 
 

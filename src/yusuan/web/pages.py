@@ -134,7 +134,7 @@ def _image(path: Path) -> tuple[Any, float]:
     """A page image upright as the OCR reader read it, and its resolution."""
     from PIL import Image, ImageOps
 
-    from yusuan.readers.ocr import _image_dpi  # the resolution the reader gave its boxes
+    from yusuan.readers.ocr_images import _image_dpi  # the resolution the reader gave its boxes
 
     image = Image.open(path)
     image.load()
