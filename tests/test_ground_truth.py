@@ -13,7 +13,7 @@ from tests.groundtruth import score, truths
 
 # Measured recall of the current rules, per template: a rule that stops finding what it found
 # fails here.
-RECALL_FLOOR = {"shanghai": 0.96, "shanxi": 0.88, "shanghai-final": 1.0}
+RECALL_FLOOR = {"shanghai": 0.96, "shanxi": 0.92, "shanghai-final": 1.0}
 
 
 def test_every_quote_is_found_in_its_document() -> None:

@@ -70,6 +70,25 @@ def form_passages(ck: Checker) -> list[Passage]:
     return found
 
 
+def indicator_passages(ck: Checker) -> list[Passage]:
+    """The performance forms' indicator names and values (三级指标, 指标值), each once, located
+    at its row."""
+    memo = ck.memo.get("indicator_passages")
+    if memo is not None:
+        return memo  # type: ignore[return-value]
+    seen: set[str] = set()  # the 实施期 and 年度 halves repeat the same indicators
+    found: list[Passage] = []
+    for form in ck.disclosure.performance_tables:
+        name = form.project or form.title
+        for indicator in form.period_indicators + form.annual_indicators:
+            for text, field in ((indicator.level3, "三级指标"), (indicator.value, "指标值")):
+                if text and text not in seen:
+                    seen.add(text)
+                    found.append(Passage(text, f"绩效目标表“{name}”{field}", [], indicator.source))
+    ck.memo["indicator_passages"] = found
+    return found
+
+
 def titles(d: Disclosure) -> Iterator[tuple[str, Location]]:
     """Every printed heading: table titles and section titles."""
     for table in d.tables.values():

@@ -3,7 +3,10 @@ what the same document writes elsewhere between the same neighbours ("社区事�
 other sentences say "社区事务受理", "更游校的整合" beside "更有效的整合"), a homophone of one
 of the template's fixed words ("设计资金" for 涉及资金, ``Template.wording``), a lone character
 between two words the document elsewhere writes side by side ("进行跟全过程管理" beside
-"进行全过程控制"), and a word cut short before a punctuation mark ("推动辖区健、有序" for 健康).
+"进行全过程控制"), a word cut short before a punctuation mark ("推动辖区健、有序" for 健康), a
+noun where the same words elsewhere take a verb before 并 ("组织制度并实施" beside
+"组织制定并实施"), and three characters making no word one character apart from a term the
+document writes elsewhere ("照晚金" beside "照顾金").
 
 A dictionary alone cannot tell "事物" from "事务": both are words. The evidence is the
 document's other sentences or its template, so a typo neither contradicts stays unreported.
@@ -11,15 +14,25 @@ document's other sentences or its template, so a typo neither contradicts stays 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate, pairwise
+from functools import cache
+from itertools import accumulate
+from operator import itemgetter
 
 from yusuan.checks.engine import Checker, rule
 from yusuan.checks.findings import Severity
-from yusuan.checks.passages import ALL, Passage, context, form_passages, passages
+from yusuan.checks.passages import (
+    ALL,
+    Passage,
+    context,
+    form_passages,
+    indicator_passages,
+    passages,
+)
 from yusuan.templates import template_of
-from yusuan.words import frequency, is_word, reading, spans
+from yusuan.words import cut, frequency, is_word, part_of_speech, same_sound
 
 # Characters whose homophones are accepted variants, not typos (的/地/得, 其他/其它, 制定/制订 …).
 _VARIANTS = frozenset("的地得他它做作定订帐账象像那哪")
@@ -30,67 +43,131 @@ _SUFFIXES = frozenset(
     "年月日次个件条座台套张份批度网制数额量值"
 )
 # Characters a phrase takes in between its words as a matter of course ("目录及编制", "省直各相关",
-# "负责为区政府").
-_LINKS = frozenset("及和与并或各等的了之均也都对向从在把被将为以于由按给我其这该此所")
+# "负责为区政府", "参保总人数").
+_LINKS = frozenset("及和与并或各等的了之均也都对向从在把被将为以于由按给我其这该此所总全每")
+_JOINS_VERBS = frozenset(("并", "并且"))
+# A character a phrase takes between its words when it is an adverb ("平台已接入"), by its part
+# of speech; prepositions are told one by one (_LINKS), since "跟" in "进行跟全过程" is a stray.
+_ADVERB = "d"
 _CUT_BEFORE = "、，；;。：:,"
 _FREE_CHARACTER = 5000  # dictionary frequency of a character that stands alone as a word
 _COMMON_WORD = 500  # dictionary frequency of a word a cut-short character should have begun
 
 
-def _chinese(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
+class _Words:
+    """All passages joined by line breaks and split into words once: each word with the offset
+    where it starts in the joined text. Neighbouring words in the list are neighbours in the
+    text (a punctuation mark, a figure or a line break is a word of its own)."""
+
+    def __init__(self, all_passages: list[Passage]) -> None:
+        self.passages = all_passages
+        self.text = "\n".join(p.text for p in all_passages)
+        self.words = cut(self.text)
+        self.starts = list(accumulate(map(len, self.words), initial=0))
+        # Each word's length as a character (chr(2) for a two-character word), chr(0) for a word
+        # not Chinese (a figure, a mark, a line break), so that a shape of words is found by a
+        # regular expression, not by a loop over them all.
+        self._shape = "".join(
+            [chr(len(w)) if "\u4e00" <= w[0] <= "\u9fff" else "\x00" for w in self.words]
+        )
+        self._passage_starts = list(accumulate((len(p.text) + 1 for p in all_passages), initial=0))
+        self._listed: str | None = None  # the words joined by a separator, when first asked
+
+    def where(self, lengths: str) -> list[int]:
+        """The index of each run of words whose lengths match ``lengths``, a pattern over the
+        shape (r"[^\x00]\x02[^\x00]": a two-character word between two Chinese words)."""
+        return [m.start() for m in _shape_pattern(lengths).finditer(self._shape)]
+
+    def side_by_side(self, first: str, then: str) -> int:
+        """How often the word ``first`` is followed by the word ``then``."""
+        if self._listed is None:
+            self._listed = "\x1f" + "\x1f".join(self.words) + "\x1f"
+        return self._listed.count(f"\x1f{first}\x1f{then}\x1f")
+
+    def place(self, at: int) -> tuple[Passage, int]:
+        """The passage holding the joined text's offset ``at``, and the offset within it."""
+        index = bisect_right(self._passage_starts, at) - 1
+        return self.passages[index], at - self._passage_starts[index]
+
+    def report(self, ck: Checker, at: int, end: int, around: tuple[int, int], message: str,
+               path: str, mark: int | None = None, expected: str | None = None,
+               actual: str | None = None) -> None:  # fmt: skip
+        """Report ``message`` (its {label} and {quote} filled in) about the text from ``at`` to
+        ``end``, quoted with ``around`` characters either side, located at ``mark`` (``at``)."""
+        passage, start = self.place(at)
+        quote = context(passage.text, start, start + end - at, *around)
+        ck.report(
+            message.format(label=passage.label, quote=quote),
+            [passage.location(start + (mark - at if mark is not None else 0), quote, path)],
+            expected=expected,
+            actual=actual,
+        )
 
 
-def _tokens(text: str) -> list[tuple[str, int]]:
-    """The words of ``text`` made of Chinese characters, with their offsets (a dictionary word
-    is Chinese throughout or not at all)."""
-    return [(w, at) for w, at in spans(text) if _chinese(w[0])]
+@cache
+def _shape_pattern(lengths: str) -> re.Pattern[str]:
+    return re.compile(f"(?=({lengths}))")  # a lookahead: runs may overlap
 
 
-_Tokenized = list[tuple[Passage, list[tuple[str, int]]]]
-
-_Use = tuple[str, Passage, int]  # a word (or two lone characters), where it is, its offset
+_Use = tuple[str, int]  # a word (or two lone characters) and where it starts
 
 
-def _uses(tokens: list[tuple[str, int]], passage: Passage) -> list[tuple[tuple[str, str], _Use]]:
+def _uses(w: _Words) -> list[tuple[tuple[str, str], _Use]]:
     """Each two-character word, and each pair of lone characters (the shape a typo of a word
-    takes), keyed by its two neighbouring words."""
-    keyed = []
-    for i in range(1, len(tokens) - 1):
-        word, start = tokens[i]
-        if len(word) == 2:
-            unit, after = word, i + 1
-        elif len(word) == 1 and len(tokens[i + 1][0]) == 1 and i + 2 < len(tokens):
-            unit, after = word + tokens[i + 1][0], i + 2
-        else:
-            continue
-        if tokens[i - 1][1] + len(tokens[i - 1][0]) != start or tokens[after][1] != start + 2:
-            continue  # a neighbour across a punctuation mark or a line's end is no neighbour
-        keyed.append(((tokens[i - 1][0], tokens[after][0]), (unit, passage, start)))
+    takes), keyed by its two neighbouring Chinese words."""
+    words, starts = w.words, w.starts
+    keyed = [
+        ((words[i], words[i + 2]), (words[i + 1], starts[i + 1]))
+        for i in w.where(r"[^\x00]\x02[^\x00]")
+    ]
+    keyed += [
+        ((words[i], words[i + 3]), (words[i + 1] + words[i + 2], starts[i + 1]))
+        for i in w.where(r"[^\x00]\x01\x01[^\x00]")
+    ]
     return keyed
 
 
-def _sound(text: str) -> tuple[str, ...]:
-    return tuple(reading(c) for c in text)
-
-
-def _homophone_typos(ck: Checker, tokenized: _Tokenized, path: str) -> None:
+def _homophone_typos(ck: Checker, w: _Words, path: str) -> None:
+    keyed = _uses(w)
+    # Only neighbours that hold more than one word matter: found by counting, before grouping.
+    written = set((key, use[0]) for key, use in keyed)
+    varied = {key for key, n in Counter(map(itemgetter(0), written)).items() if n > 1}
     between: dict[tuple[str, str], list[_Use]] = {}
-    for passage, tokens in tokenized:
-        for key, use in _uses(tokens, passage):
+    for key, use in keyed:
+        if key in varied:
             between.setdefault(key, []).append(use)
-    for uses in between.values():
-        if len(uses) < 2 or all(u[0] == uses[0][0] for u in uses):
-            continue
-        by_sound: dict[tuple[str, ...], list[_Use]] = {}
+    for key, uses in between.items():
+        by_sound: dict[str, list[_Use]] = {}
         for use in uses:  # the same neighbours: now the same sound
-            by_sound.setdefault(_sound(use[0]), []).append(use)
+            by_sound.setdefault(use[0].translate(same_sound()), []).append(use)
         for same in by_sound.values():
-            _report_homophones(ck, same, path)
+            _report_homophones(ck, w, same, path)
+        if key[1] in _JOINS_VERBS:
+            _report_noun_for_verb(ck, w, uses, path)
 
 
-def _report_homophones(ck: Checker, uses: list[_Use], path: str) -> None:
-    counts = Counter(text for text, _, _ in uses)
+def _report_noun_for_verb(ck: Checker, w: _Words, uses: list[_Use], path: str) -> None:
+    """Before 并 (which joins two verbs) the document writes a verb at least twice and, once, a
+    noun a character apart from it: "组织制度并实施" beside two "组织制定并"."""
+    counts = Counter(text for text, _ in uses)
+    best, most = counts.most_common(1)[0]
+    if most < 2:
+        return
+    for text, count in counts.items():
+        if count > 1 or (text[0] == best[0]) == (text[1] == best[1]):
+            continue  # not a one-off, or not one character apart
+        if part_of_speech(text) != "n" or part_of_speech(best) != "v":
+            continue
+        at = next(start for t, start in uses if t == text)
+        message = (
+            f"{{label}}“{{quote}}”：“{text}”疑为错别字，本文件他处同样的上下文写作"
+            f"“{best}”（{most}处）"
+        )
+        w.report(ck, at, at + 2, (4, 4), message, path, expected=best, actual=text)
+
+
+def _report_homophones(ck: Checker, w: _Words, uses: list[_Use], path: str) -> None:
+    counts = Counter(text for text, _ in uses)
     if len(counts) < 2:
         return
     best = max(counts, key=lambda t: (counts[t], is_word(t), frequency(t)))
@@ -102,15 +179,12 @@ def _report_homophones(ck: Checker, uses: list[_Use], path: str) -> None:
             counts[best] >= 2 and frequency(best) > frequency(text)
         ):
             continue
-        _, passage, start = next(u for u in uses if u[0] == text)
-        quote = context(passage.text, start, start + 2, 4, 4)
-        ck.report(
-            f"{passage.label}“{quote}”：“{text}”疑为错别字，本文件他处同样的上下文写作"
-            f"“{best}”（{counts[best]}处）",
-            [passage.location(start, quote, path)],
-            expected=best,
-            actual=text,
+        at = next(start for t, start in uses if t == text)
+        message = (
+            f"{{label}}“{{quote}}”：“{text}”疑为错别字，本文件他处同样的上下文写作"
+            f"“{best}”（{counts[best]}处）"
         )
+        w.report(ck, at, at + 2, (4, 4), message, path, expected=best, actual=text)
 
 
 def _accepted_variant(text: str, meant: str) -> bool:
@@ -120,89 +194,133 @@ def _accepted_variant(text: str, meant: str) -> bool:
     return any(a != b and (a in _VARIANTS or b in _VARIANTS) for a, b in pairs)
 
 
-def _template_homophones(ck: Checker, all_passages: list[Passage], path: str) -> None:
+def _template_homophones(ck: Checker, w: _Words, path: str) -> None:
     """Where the document writes a template word's sound in other characters: each character is
     replaced by one standing for its reading, so a homophone reads as the word itself."""
-    present = set().union(*(p.text for p in all_passages)) if all_passages else set()
-    stand_in: dict[str, str] = {}  # a reading → the character that stands for it
-    canonical: dict[int, str] = {}
-    for char in present:
-        if _chinese(char):
-            canonical[ord(char)] = stand_in.setdefault(reading(char), char)
-    wanted = {}
-    for word in template_of(ck.disclosure).wording:
-        sounds = [stand_in.get(reading(c)) for c in word]
-        if all(sounds):
-            wanted["".join(s for s in sounds if s)] = word
-    starts = list(accumulate((len(p.text) + 1 for p in all_passages), initial=0))
-    heard = "\n".join(p.text for p in all_passages).translate(canonical)
-    for key, meant in wanted.items():
+    heard = w.text.translate(same_sound())
+    for key, meant in _template_sounds(template_of(ck.disclosure).wording).items():
         at = heard.find(key)
         while at >= 0:
-            index = bisect_right(starts, at) - 1
-            passage, start = all_passages[index], at - starts[index]
-            written = passage.text[start : start + len(key)]
+            written = w.text[at : at + len(key)]
             if written != meant and not _accepted_variant(written, meant):
-                quote = context(passage.text, start, start + len(key), 6, 6)
-                ck.report(
-                    f"{passage.label}“{quote}”：“{written}”疑为错别字，模板用语为“{meant}”",
-                    [passage.location(start, quote, path)],
-                    expected=meant,
-                    actual=written,
-                )
+                message = f"{{label}}“{{quote}}”：“{written}”疑为错别字，模板用语为“{meant}”"
+                w.report(ck, at, at + len(key), (6, 6), message, path, expected=meant,
+                         actual=written)  # fmt: skip
             at = heard.find(key, at + 1)
 
 
-def _stray_characters(ck: Checker, tokenized: _Tokenized, path: str) -> None:
+@cache
+def _template_sounds(wording: tuple[str, ...]) -> dict[str, str]:
+    """Each template word as it reads (``same_sound``'s characters) → the word."""
+    return {word.translate(same_sound()): word for word in wording}
+
+
+def _stray_characters(ck: Checker, w: _Words, path: str) -> None:
     """A lone character between two words that the document elsewhere writes side by side
     ("进行跟全过程管理" beside "进行全过程控制"): a word left half-written or a stray."""
-    adjacent: Counter[tuple[str, str]] = Counter()
-    for _, tokens in tokenized:
-        for (a, i), (b, j) in pairwise(tokens):
-            if i + len(a) == j:
-                adjacent[(a, b)] += 1
-    for passage, tokens in tokenized:
-        for (a, i), (c, j), (b, k) in zip(tokens, tokens[1:], tokens[2:], strict=False):
-            if len(c) != 1 or len(a) < 2 or len(b) < 2 or i + len(a) != j or j + 1 != k:
-                continue
-            if c in _LINKS or c in _SUFFIXES or not adjacent[(a, b)]:
-                continue
-            if is_word(a[-1] + c) or is_word(c + b[0]):
-                continue
-            quote = context(passage.text, i, k + len(b), 4, 4)
-            ck.report(
-                f"{passage.label}“{quote}”：“{a}{c}{b}”中的“{c}”不成词，疑有缺字或多字"
-                f"（本文件他处写作“{a}{b}”，{adjacent[(a, b)]}处）",
-                [passage.location(j, quote, path)],
-            )
+    words, starts = w.words, w.starts
+    for i in w.where(r"[^\x00\x01]\x01[^\x00\x01]"):
+        a, c, b = words[i : i + 3]
+        if c in _LINKS or c in _SUFFIXES or part_of_speech(c) == _ADVERB:
+            continue
+        if is_word(a[-1] + c) or is_word(c + b[0]):
+            continue
+        written = w.side_by_side(a, b) if a + b in w.text else 0
+        if not written:
+            continue
+        message = (
+            f"{{label}}“{{quote}}”：“{a}{c}{b}”中的“{c}”不成词，疑有缺字或多字"
+            f"（本文件他处写作“{a}{b}”，{written}处）"
+        )
+        w.report(ck, starts[i], starts[i + 3], (4, 4), message, path, mark=starts[i + 1])
 
 
-def _cut_short(ck: Checker, tokenized: _Tokenized, path: str) -> None:
-    vocabulary = {word for _, tokens in tokenized for word, _ in tokens if len(word) == 2}
-    for passage, tokens in tokenized:
-        for (before, _), (char, start) in pairwise(tokens):
-            end = start + 1
-            if len(char) != 1 or len(before) < 2 or char in _SUFFIXES or before.endswith("所"):
+def _cut_short(ck: Checker, w: _Words, path: str) -> None:
+    words, starts = w.words, w.starts
+    vocabulary: set[str] | None = None  # the document's two-character words, when first asked
+    for i in w.where(r"[^\x00\x01]\x01\x00"):
+        before, char = words[i], words[i + 1]
+        if words[i + 2][0] not in _CUT_BEFORE or char in _SUFFIXES or before.endswith("所"):
+            continue
+        if frequency(char) >= _FREE_CHARACTER:  # 中, 有, 高 end a phrase on their own
+            continue
+        if is_word(before[-1] + char):
+            continue
+        if vocabulary is None:
+            vocabulary = {word for word in words if len(word) == 2 and word[0] >= "\u4e00"}
+        begun = sorted(
+            (v for v in vocabulary if v[0] == char and frequency(v) >= _COMMON_WORD),
+            key=frequency,
+            reverse=True,
+        )
+        if not begun:
+            continue
+        message = (
+            f"{{label}}“{{quote}}”：“{before}{char}”后即是标点，“{char}”不单独成词，"
+            f"疑有缺字（本文件他处有“{'”“'.join(begun[:2])}”）"
+        )
+        w.report(ck, starts[i + 1], starts[i + 1] + 1, (8, 6), message, path)
+
+
+# Characters a term takes in turn without a slip: the level of government (区府办, 市府办) and
+# the links of a phrase.
+_INTERCHANGEABLE = frozenset("区市省县乡镇村") | _LINKS
+
+
+def _garbled_terms(ck: Checker, w: _Words, path: str) -> None:
+    """Three characters none of which makes a word with its neighbour, written once (and no two of
+    them side by side elsewhere), where the document elsewhere writes the same three but for one
+    character, and that one makes a word
+    ("照晚金发放时间" beside "医疗照顾金", "长屯市政办发" beside twenty "长治市")."""
+    words, starts = w.words, w.starts
+    for i in w.where(r"\x01\x01\x01"):
+        run = "".join(words[i : i + 3])
+        if any(c in _LINKS for c in run) or w.text.count(run) != 1:
+            continue
+        if w.text.count(run[:2]) > 1 or w.text.count(run[1:]) > 1:
+            continue  # the document writes a pair of them elsewhere: a term of its own (运维)
+        for at in range(3):
+            if run[at] in _INTERCHANGEABLE:
                 continue
-            if frequency(char) >= _FREE_CHARACTER:  # 中, 有, 高 end a phrase on their own
-                continue
-            if end >= len(passage.text) or passage.text[end] not in _CUT_BEFORE:
-                continue
-            if passage.text[start - 1 : start] != before[-1] or is_word(before[-1] + char):
-                continue
-            begun = sorted(
-                (w for w in vocabulary if w[0] == char and frequency(w) >= _COMMON_WORD),
-                key=frequency,
-                reverse=True,
-            )
-            if not begun:
-                continue
-            quote = context(passage.text, start, end, 8, 6)
-            ck.report(
-                f"{passage.label}“{quote}”：“{before}{char}”后即是标点，“{char}”不单独成词，"
-                f"疑有缺字（本文件他处有“{'”“'.join(begun[:2])}”）",
-                [passage.location(start, quote, path)],
-            )
+            for char, count in _written_otherwise(w.text, run, at).items():
+                meant = run[:at] + char + run[at + 1 :]
+                if char in _INTERCHANGEABLE:
+                    continue
+                if not (is_word(meant[:2]) or is_word(meant[1:])):
+                    continue
+                message = (
+                    f"{{label}}“{{quote}}”：“{run}”不成词，疑为错别字，本文件他处写作“{meant}”"
+                    f"（{count}处）"
+                )
+                w.report(ck, starts[i], starts[i] + 3, (4, 6), message, path, expected=meant,
+                         actual=run)  # fmt: skip
+
+
+def _written_otherwise(text: str, run: str, at: int) -> Counter[str]:
+    """Each Chinese character that ``text`` writes in place of ``run[at]`` around the rest of
+    the three-character ``run``, with how often."""
+    # Found by string search from a fixed part (the other two characters side by side, or the
+    # rarer of the two around the middle), not by a regular expression per run.
+    if at == 0:
+        anchor, shift, other = run[1:], -1, ""
+    elif at == 2:
+        anchor, shift, other = run[:2], 2, ""
+    elif text.count(run[0]) <= text.count(run[2]):
+        anchor, shift, other = run[0], 1, run[2]  # the middle, then the last at +2
+    else:
+        anchor, shift, other = run[2], -1, run[0]  # the middle, then the first at -2
+    found: Counter[str] = Counter()
+    start = text.find(anchor)
+    while start >= 0:
+        place = start + shift
+        if 0 <= place < len(text) and (
+            not other or text[place + shift : place + shift + 1] == other
+        ):
+            char = text[place]
+            if char != run[at] and "\u4e00" <= char <= "\u9fff":
+                found[char] += 1
+        start = text.find(anchor, start + 1)
+    return found
 
 
 @rule(
@@ -213,14 +331,16 @@ def _cut_short(ck: Checker, tokenized: _Tokenized, path: str) -> None:
     "同一文件中，同样前后文的一个词只有一处写成同音的另一个字（如他处均为“社区事务受理”，"
     "一处写作“社区事物受理”）；与模板用语同音而字不同（如“设计资金”应为“涉及资金”）；"
     "一个不成词的单字夹在本文件他处连写的两个词之间（如“进行跟全过程管理”，他处为“进行全过程控制”）；"
-    "或一个不能单独成词的字后面直接是标点（如“推动辖区健、有序”）。",
+    "一个不能单独成词的字后面直接是标点（如“推动辖区健、有序”）；“并”前他处用动词之处一次写成"
+    "相差一字的名词（如“组织制度并实施”，他处为“组织制定并实施”）；或三个不成词的字与本文件他处"
+    "的用语只差一字（如“照晚金”，他处为“照顾金”）。绩效目标表的指标名称和指标值一并检查。",
     ALL,
 )
 def typos(ck: Checker) -> None:
     path = ck.disclosure.meta.source_file
-    all_passages = passages(ck) + form_passages(ck)
-    tokenized = [(passage, _tokens(passage.text)) for passage in all_passages]
-    _homophone_typos(ck, tokenized, path)
-    _template_homophones(ck, all_passages, path)
-    _stray_characters(ck, tokenized, path)
-    _cut_short(ck, tokenized, path)
+    words = _Words(passages(ck) + form_passages(ck) + indicator_passages(ck))
+    _homophone_typos(ck, words, path)
+    _template_homophones(ck, words, path)
+    _stray_characters(ck, words, path)
+    _cut_short(ck, words, path)
+    _garbled_terms(ck, words, path)
