@@ -158,12 +158,7 @@ def _report_noun_for_verb(ck: Checker, w: _Words, uses: list[_Use], path: str) -
             continue  # not a one-off, or not one character apart
         if part_of_speech(text) != "n" or part_of_speech(best) != "v":
             continue
-        at = next(start for t, start in uses if t == text)
-        message = (
-            f"{{label}}“{{quote}}”：“{text}”疑为错别字，本文件他处同样的上下文写作"
-            f"“{best}”（{most}处）"
-        )
-        w.report(ck, at, at + 2, (4, 4), message, path, expected=best, actual=text)
+        _report_written_otherwise(ck, w, uses, text, best, most, path)
 
 
 def _report_homophones(ck: Checker, w: _Words, uses: list[_Use], path: str) -> None:
@@ -179,12 +174,17 @@ def _report_homophones(ck: Checker, w: _Words, uses: list[_Use], path: str) -> N
             counts[best] >= 2 and frequency(best) > frequency(text)
         ):
             continue
-        at = next(start for t, start in uses if t == text)
-        message = (
-            f"{{label}}“{{quote}}”：“{text}”疑为错别字，本文件他处同样的上下文写作"
-            f"“{best}”（{counts[best]}处）"
-        )
-        w.report(ck, at, at + 2, (4, 4), message, path, expected=best, actual=text)
+        _report_written_otherwise(ck, w, uses, text, best, counts[best], path)
+
+
+def _report_written_otherwise(ck: Checker, w: _Words, uses: list[_Use], text: str, best: str,
+                              times: int, path: str) -> None:  # fmt: skip
+    """Report the one use of ``text`` where the same neighbours hold ``best`` ``times`` times."""
+    at = next(start for t, start in uses if t == text)
+    message = (
+        f"{{label}}“{{quote}}”：“{text}”疑为错别字，本文件他处同样的上下文写作“{best}”（{times}处）"
+    )
+    w.report(ck, at, at + 2, (4, 4), message, path, expected=best, actual=text)
 
 
 def _accepted_variant(text: str, meant: str) -> bool:
